@@ -1,0 +1,53 @@
+// swift-tools-version: 6.0
+// ShopArena: an open arena for LLM shopping agents. See DESIGN.md for the module map.
+import PackageDescription
+
+let package = Package(
+    name: "ShopArena",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "shoparena", targets: ["ShopArenaCLI"]),
+        .library(name: "ArenaModel", targets: ["ArenaModel"]),
+        .library(name: "Search", targets: ["Search"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", .upToNextMinor(from: "1.8.2")),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", .upToNextMinor(from: "2.28.1")),
+    ],
+    targets: [
+        // Value types and wire formats shared by every module. No I/O beyond parsing bytes.
+        .target(name: "ArenaModel"),
+        // Product documents, JSONL catalogs, the deterministic catalog and suite generators.
+        .target(name: "Catalog", dependencies: ["ArenaModel"]),
+        // Lucene-compatible analyzer, BM25, the binary index and find_product semantics.
+        .target(name: "Search", dependencies: ["ArenaModel"]),
+        // The search HTTP service (ShoppingBench/ORO search-server routes) on Hummingbird.
+        .target(name: "SearchService", dependencies: [
+            "Search", "ArenaModel",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        // Outcome scorer and aggregates (ORO and ShoppingBench rules).
+        .target(name: "Scoring", dependencies: ["ArenaModel"]),
+        // libsodium, linked from the system (Debian libsodium-dev).
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        // Hotkeys: sr25519, SS58, signed requests.
+        .target(name: "Identity", dependencies: ["CSodium"]),
+        .executableTarget(name: "ShopArenaCLI", dependencies: [
+            "ArenaModel", "Catalog", "Search", "SearchService", "Scoring", "Identity",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Helpers shared by the test targets (locating shared/data, temporary folders).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ArenaModelTests", dependencies: ["ArenaModel", "TestSupport"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "ArenaModel", "TestSupport"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "Catalog", "ArenaModel", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "SearchServiceTests", dependencies: [
+            "SearchService", "Search", "Catalog", "TestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "ArenaModel", "TestSupport"]),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity", "TestSupport"]),
+    ]
+)

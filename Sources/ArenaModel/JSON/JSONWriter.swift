@@ -1,0 +1,154 @@
+/// Serializes ``JSONValue`` byte-for-byte the way Python's `json.dumps` does, so files we write
+/// compare equal to the ones the reference systems write.
+public struct JSONWriter: Sendable {
+    /// Separators between items and between a key and its value.
+    public enum Style: Sendable {
+        /// `,` and `:` (`json.dumps(..., separators=(",", ":"))`, ujson).
+        case compact
+        /// `, ` and `: ` (`json.dumps` defaults).
+        case python
+    }
+
+    public var style: Style
+    /// Escape every non-ASCII character as `\uXXXX` (Python's default `ensure_ascii=True`).
+    public var ensureASCII: Bool
+    /// Sort object keys (Flask's `jsonify`, `sort_keys=True`).
+    public var sortKeys: Bool
+
+    public init(style: Style = .compact, ensureASCII: Bool = false, sortKeys: Bool = false) {
+        self.style = style
+        self.ensureASCII = ensureASCII
+        self.sortKeys = sortKeys
+    }
+
+    public func string(_ value: JSONValue) -> String {
+        var out = ""
+        out.reserveCapacity(256)
+        write(value, into: &out)
+        return out
+    }
+
+    public func write(_ value: JSONValue, into out: inout String) {
+        switch value {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .int(let i): out += String(i)
+        case .double(let d): out += JSONWriter.pythonFloat(d)
+        case .string(let s): writeString(s, into: &out)
+        case .array(let items):
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += style == .compact ? "," : ", " }
+                write(item, into: &out)
+            }
+            out += "]"
+        case .object(let pairs):
+            out += "{"
+            let ordered = sortKeys ? pairs.sorted { $0.0.unicodeScalars.lexicographicallyPrecedes($1.0.unicodeScalars) } : pairs
+            for (i, (key, item)) in ordered.enumerated() {
+                if i > 0 { out += style == .compact ? "," : ", " }
+                writeString(key, into: &out)
+                out += style == .compact ? ":" : ": "
+                write(item, into: &out)
+            }
+            out += "}"
+        }
+    }
+
+    func writeString(_ s: String, into out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            default:
+                if scalar.value < 0x20 {
+                    out += JSONWriter.unicodeEscape(UInt16(scalar.value))
+                } else if ensureASCII && scalar.value > 0x7E {
+                    if scalar.value > 0xFFFF {
+                        let v = scalar.value - 0x10000
+                        out += JSONWriter.unicodeEscape(UInt16(0xD800 + (v >> 10)))
+                        out += JSONWriter.unicodeEscape(UInt16(0xDC00 + (v & 0x3FF)))
+                    } else {
+                        out += JSONWriter.unicodeEscape(UInt16(scalar.value))
+                    }
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+
+    static func unicodeEscape(_ v: UInt16) -> String {
+        let hex = String(v, radix: 16)
+        return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+    }
+
+    /// Python's `repr(float)`: the shortest digits that round-trip, in positional notation when the
+    /// decimal exponent is in -4..<16, else `d.ddde+XX`; always with a `.0` or exponent; `NaN`,
+    /// `Infinity` and `-Infinity` for non-finite values (as `json.dumps` writes them).
+    public static func pythonFloat(_ d: Double) -> String {
+        if d.isNaN { return "NaN" }
+        if d.isInfinite { return d < 0 ? "-Infinity" : "Infinity" }
+        if d == 0 { return d.sign == .minus ? "-0.0" : "0.0" }
+        // Swift's description also gives the shortest round-tripping digits; re-layout them.
+        let (negative, digits, exponent) = shortestDigits(d)
+        var out = negative ? "-" : ""
+        // `exponent` is the power of ten of the first digit.
+        if exponent < -4 || exponent >= 16 {
+            out += String(digits.first!)
+            if digits.count > 1 {
+                out += "." + digits.dropFirst()
+            }
+            out += exponent < 0 ? "e-" : "e+"
+            let e = abs(exponent)
+            out += e < 10 ? "0\(e)" : "\(e)"
+        } else if exponent < 0 {
+            out += "0." + String(repeating: "0", count: -exponent - 1) + digits
+        } else if digits.count <= exponent + 1 {
+            out += digits + String(repeating: "0", count: exponent + 1 - digits.count) + ".0"
+        } else {
+            let cut = digits.index(digits.startIndex, offsetBy: exponent + 1)
+            out += digits[..<cut] + "." + digits[cut...]
+        }
+        return out
+    }
+
+    /// Splits Swift's shortest representation into sign, significant digits (no leading or trailing
+    /// zeros) and the decimal exponent of the first digit.
+    static func shortestDigits(_ d: Double) -> (Bool, String, Int) {
+        var text = d.magnitude.description
+        var exp = 0
+        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            exp = Int(text[text.index(after: e)...])!
+            text = String(text[..<e])
+        }
+        var intPart = text
+        var fracPart = ""
+        if let dot = text.firstIndex(of: ".") {
+            intPart = String(text[..<dot])
+            fracPart = String(text[text.index(after: dot)...])
+        }
+        var all = intPart + fracPart
+        var pointPos = intPart.count  // digits before the decimal point
+        // Strip leading zeros.
+        while all.first == "0" {
+            all.removeFirst()
+            pointPos -= 1
+        }
+        while all.last == "0" { all.removeLast() }
+        if all.isEmpty { return (d.sign == .minus, "0", 0) }
+        return (d.sign == .minus, all, pointPos - 1 + exp)
+    }
+}
+
+extension JSONValue: CustomStringConvertible {
+    /// Compact JSON text.
+    public var description: String { JSONWriter().string(self) }
+}

@@ -1,0 +1,2 @@
+/// Namespace for the outcome scorer.
+public enum ScoringModule {}

@@ -1,0 +1,2 @@
+/// Namespace for the search HTTP service.
+public enum SearchServiceModule {}

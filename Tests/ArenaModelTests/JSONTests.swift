@@ -1,0 +1,43 @@
+import Testing
+@testable import ArenaModel
+
+@Suite("JSON parsing and Python-compatible writing")
+struct JSONTests {
+    @Test("floats print like Python's repr", arguments: [
+        (99.0, "99.0"), (0.1, "0.1"), (1e-05, "1e-05"), (0.0001, "0.0001"), (1e16, "1e+16"),
+        (1234567890123456.0, "1234567890123456.0"), (256.5, "256.5"), (-3.25, "-3.25"), (0.0, "0.0"),
+        (1.5e-10, "1.5e-10"), (123456789.125, "123456789.125"), (2.5e300, "2.5e+300"),
+    ])
+    func pythonFloat(value: Double, expected: String) {
+        #expect(JSONWriter.pythonFloat(value) == expected)
+    }
+
+    @Test func keepsKeyOrderAndNumberKinds() throws {
+        let text = #"{"b":1,"a":[1.0,2,null,true],"c":{"z":"\u00e9\n","y":-0.5}}"#
+        let value = try JSONParser.parse(text)
+        #expect(value["b"] == .int(1))
+        #expect(value["a"]?.arrayValue?[0] == .double(1.0))
+        #expect(JSONWriter().string(value) == #"{"b":1,"a":[1.0,2,null,true],"c":{"z":"é\n","y":-0.5}}"#)
+        #expect(JSONWriter(style: .python, ensureASCII: true).string(value)
+            == #"{"b": 1, "a": [1.0, 2, null, true], "c": {"z": "\u00e9\n", "y": -0.5}}"#)
+        #expect(JSONWriter(sortKeys: true).string(value) == #"{"a":[1.0,2,null,true],"b":1,"c":{"y":-0.5,"z":"é\n"}}"#)
+    }
+
+    @Test func surrogatePairsAndAstralCharacters() throws {
+        let value = try JSONParser.parse(#""\ud83d\ude00 ok""#)
+        #expect(value == .string("😀 ok"))
+        #expect(JSONWriter(ensureASCII: true).string(value) == #""\ud83d\ude00 ok""#)
+    }
+
+    @Test("malformed input is an error with an offset", arguments: [
+        "", "{", "[1,]", "{\"a\" 1}", "01", "1.", "\"abc", "tru", "[1] x", "{\"a\":\"\u{01}\"}", "\"\\x\"",
+    ])
+    func malformed(text: String) {
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }
+    }
+
+    @Test func deepNestingIsRefusedNotACrash() {
+        let text = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }
+    }
+}
