@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", .upToNextMinor(from: "1.8.2")),
         .package(url: "https://github.com/hummingbird-project/hummingbird", .upToNextMinor(from: "2.28.1")),
+        .package(url: "https://github.com/apple/swift-log", .upToNextMinor(from: "1.16.2")),
     ],
     targets: [
         // Value types and wire formats shared by every module. No I/O beyond parsing bytes.
@@ -25,6 +26,7 @@ let package = Package(
         .target(name: "SearchService", dependencies: [
             "Search", "ArenaModel",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // Outcome scorer and aggregates (ORO and ShoppingBench rules).
         .target(name: "Scoring", dependencies: ["ArenaModel"]),
