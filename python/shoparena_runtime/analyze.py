@@ -153,9 +153,10 @@ def _check_constant(node: ast.Constant, out: List[Dict[str, Any]], in_table: Set
             return
         compact = value.strip()
         if len(compact) >= 256 and " " not in compact and _BASE64ISH.fullmatch(compact):
-            has_alpha = any(c.isalpha() for c in compact[:4096])
-            has_digit = any(c.isdigit() for c in compact[:4096])
-            if has_alpha and has_digit:
+            head = compact[:4096]
+            mixed_case = any(c.isupper() for c in head) and any(c.islower() for c in head)
+            letters_and_digits = any(c.isalpha() for c in head) and any(c.isdigit() for c in head)
+            if mixed_case or letters_and_digits:
                 out.append(_violation("encoded_payload", "integrity", f"base64-like string literal ({len(compact)} chars)", node))
                 return
         if len(compact) >= 128 and _HEXISH.fullmatch(compact):

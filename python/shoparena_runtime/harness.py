@@ -181,11 +181,14 @@ def write_result(path: str, result: Dict[str, Any]) -> None:
 
 
 def _read_problem(path: str) -> Dict[str, Any]:
+    """The problem of ``path`` already stripped: the hidden keys never outlive this call, so agent code
+    cannot find them by walking frames or the garbage collector's object list."""
     with open(path, "rb") as fh:
-        raw = fh.read()
-    data = json.loads(raw.decode("utf-8"))
+        data = json.loads(fh.read().decode("utf-8"))
     if not isinstance(data, dict):
         raise ValueError(f"problem file must hold one JSON object, got {type(data).__name__}")
+    for key in HIDDEN_KEYS:
+        data.pop(key, None)
     return data
 
 
