@@ -360,3 +360,28 @@ def test_proxy_socket_is_exposed_as_sandbox_proxy_url(run_harness, unix_stub):
     assert seen["url"].startswith("http://127.0.0.1:")
     assert seen["hits"] == [{"product_id": "9", "q": "red umbrella"}]
     assert [r.path for r in unix_stub.routes.requests] == ["/search/find_product"]
+
+
+def test_agent_using_urllib_directly_reaches_the_proxy_through_the_bridge(run_harness, unix_stub):
+    from conftest import json_reply
+
+    unix_stub.routes.route("/inference/chat/completions", lambda req: json_reply({"echo": req.json()}))
+    agent = textwrap.dedent(
+        """
+        import json
+        import os
+        import urllib.request
+
+        def agent_main(problem_data):
+            req = urllib.request.Request(os.environ["SANDBOX_PROXY_URL"] + "/inference/chat/completions",
+                                         data=json.dumps({"model": "m", "messages": []}).encode(),
+                                         headers={"Content-Type": "application/json"}, method="POST")
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                body = json.loads(resp.read())
+            return [{"completion": {"message": {"response": json.dumps(body)}}}]
+        """
+    )
+    run = run_harness(agent, PROBLEM, proxy_socket=unix_stub.path)
+    assert run.result["status"] == "SUCCESS", run.result
+    body = json.loads(run.result["dialogue"][0]["completion"]["message"]["response"])
+    assert body == {"echo": {"model": "m", "messages": []}}
