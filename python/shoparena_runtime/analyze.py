@@ -29,10 +29,11 @@ integrity
   ``hardcoded_product_id``  a string literal that is a product id (8-12 digits, or a comma list of them)
   ``answer_table``          a literal collection holding 3+ product ids, or a dict keyed by 5+ query-like texts
 
-Bounded time: input over 1 MB is refused unread-past-the-limit; the tree walk is iterative (no Python
-recursion); the regular expressions are linear; and a 20 s ``SIGALRM`` budget (where available) turns a
-pathological case into ``ANALYSIS_FAILED`` instead of a hang. ``RecursionError`` / ``MemoryError`` while
-parsing become ``INVALID_FILE``.
+Bounded time and memory: input over 1 MB is refused without reading past the limit; the tree walk is
+iterative (no Python recursion); the regular expressions are linear. The CLI runs the analysis in a child
+interpreter (``analyze_isolated``) with a 20 s timeout and a 2 GiB address-space limit: a timeout becomes
+``ANALYSIS_FAILED``, and a parser crash (CPython 3.10 segfaults on e.g. a 200,000-term ``1 + 1 + …``)
+becomes ``INVALID_FILE``. ``RecursionError`` / ``MemoryError`` while parsing are ``INVALID_FILE`` too.
 """
 
 from __future__ import annotations
@@ -41,15 +42,17 @@ import ast
 import hashlib
 import json
 import re
-import signal
+import os
+import subprocess
 import sys
 from typing import Any, Dict, List, Optional, Set
 
-__all__ = ["analyze_source", "analyze_path", "MAX_FILE_BYTES", "main"]
+__all__ = ["analyze_source", "analyze_path", "analyze_isolated", "classify_child", "MAX_FILE_BYTES", "main"]
 
 SCHEMA = "shoparena.analysis/1"
 MAX_FILE_BYTES = 1_000_000
 TIME_BUDGET_SECONDS = 20
+CHILD_MEMORY_BYTES = 2 * 1024 ** 3
 
 SECURITY_MODULES = {
     "os", "subprocess", "commands", "socket", "http", "urllib", "requests", "ctypes", "cffi", "pickle", "shutil",
@@ -65,10 +68,6 @@ _PRODUCT_ID_LIST = re.compile(r"\d{8,12}(?:\s*,\s*\d{8,12})+")
 _BASE64ISH = re.compile(r"[A-Za-z0-9+/=_\-\r\n]+")
 _HEXISH = re.compile(r"[0-9a-fA-F\s]+")
 _WRITE_MODE = re.compile(r"[wax+]")
-
-
-class _Budget(Exception):
-    pass
 
 
 def _violation(rule: str, severity: str, message: str, node: Optional[ast.AST]) -> Dict[str, Any]:
@@ -290,24 +289,85 @@ def analyze_source(data: bytes) -> Dict[str, Any]:
     return result
 
 
+def _read_bounded(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    with open(path, "rb") as fh:
+        return fh.read(MAX_FILE_BYTES + 1)
+
+
 def analyze_path(path: str) -> Dict[str, Any]:
-    """Read at most ``MAX_FILE_BYTES + 1`` bytes of ``path`` (``-`` = stdin) and analyse them."""
+    """Read at most ``MAX_FILE_BYTES + 1`` bytes of ``path`` (``-`` = stdin) and analyse them in-process."""
     try:
-        if path == "-":
-            data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
-        else:
-            with open(path, "rb") as fh:
-                data = fh.read(MAX_FILE_BYTES + 1)
+        data = _read_bounded(path)
     except OSError as exc:
         return _file_error(_result(b""), "INVALID_FILE", f"cannot read {path}: {exc.strerror or exc}")
-    if len(data) > MAX_FILE_BYTES:
-        result = _result(data)
-        return _file_error(result, "FILE_TOO_LARGE", f"file is larger than {MAX_FILE_BYTES} bytes")
     return analyze_source(data)
 
 
-def _on_alarm(signum, frame):  # pragma: no cover - only on pathological input
-    raise _Budget()
+def _limit_child() -> None:  # pragma: no cover - runs in the child between fork and exec
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY_BYTES, CHILD_MEMORY_BYTES))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+def classify_child(data: bytes, returncode: int, stdout: bytes, stderr: bytes) -> Dict[str, Any]:
+    """The result of an analysis child process: its JSON, or a file error saying why there is none."""
+    if returncode == 0:
+        try:
+            result = json.loads(stdout.decode("utf-8"))
+            if isinstance(result, dict) and result.get("schema") == SCHEMA:
+                return result
+        except ValueError:
+            pass
+        return _file_error(_result(data), "ANALYSIS_FAILED", "the analysis process printed no result")
+    if returncode < 0:
+        return _file_error(
+            _result(data),
+            "INVALID_FILE",
+            f"the Python parser crashed on this file (signal {-returncode}); it is too deeply nested or too complex",
+        )
+    tail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+    return _file_error(_result(data), "ANALYSIS_FAILED", f"analysis process failed (exit {returncode}): {tail[0][:300]}")
+
+
+def analyze_isolated(data: bytes, timeout: float = TIME_BUDGET_SECONDS) -> Dict[str, Any]:
+    """``analyze_source`` in a child interpreter with a time and memory limit.
+
+    Some Python versions (3.10) crash with SIGSEGV while building the tree of pathological but small input
+    (e.g. a 200,000-term ``1 + 1 + …``); a child turns that, a timeout or an out-of-memory into data.
+    """
+    if len(data) > MAX_FILE_BYTES:
+        return analyze_source(data)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); "
+        "from shoparena_runtime.analyze import _worker; sys.exit(_worker())"
+    )
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-I", "-B", "-c", code, root],
+            input=data,
+            capture_output=True,
+            timeout=timeout,
+            preexec_fn=_limit_child if os.name == "posix" else None,
+        )
+    except subprocess.TimeoutExpired:
+        return _file_error(_result(data), "ANALYSIS_FAILED", f"analysis exceeded {timeout:g} s")
+    except OSError as exc:
+        return _file_error(_result(data), "ANALYSIS_FAILED", f"cannot start the analysis process: {exc}")
+    return classify_child(data, proc.returncode, proc.stdout, proc.stderr)
+
+
+def _worker() -> int:
+    """Child side of ``analyze_isolated``: bytes on stdin, JSON on stdout."""
+    result = analyze_source(sys.stdin.buffer.read(MAX_FILE_BYTES + 1))
+    sys.stdout.write(json.dumps(result))
+    sys.stdout.flush()
+    return 0
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -315,20 +375,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     if len(args) != 1:
         result = _file_error(_result(b""), "ANALYSIS_FAILED", "usage: python -m shoparena_runtime.analyze FILE|-")
     else:
-        use_alarm = hasattr(signal, "SIGALRM")
-        if use_alarm:
-            previous = signal.signal(signal.SIGALRM, _on_alarm)
-            signal.alarm(TIME_BUDGET_SECONDS)
         try:
-            result = analyze_path(args[0])
-        except _Budget:
-            result = _file_error(_result(b""), "ANALYSIS_FAILED", f"analysis exceeded {TIME_BUDGET_SECONDS} s")
-        except Exception as exc:  # defensive: errors are data
-            result = _file_error(_result(b""), "ANALYSIS_FAILED", f"{type(exc).__name__}: {exc}")
-        finally:
-            if use_alarm:
-                signal.alarm(0)
-                signal.signal(signal.SIGALRM, previous)
+            data = _read_bounded(args[0])
+        except OSError as exc:
+            result = _file_error(_result(b""), "INVALID_FILE", f"cannot read {args[0]}: {exc.strerror or exc}")
+        else:
+            try:
+                result = analyze_isolated(data)
+            except Exception as exc:  # defensive: errors are data
+                result = _file_error(_result(data), "ANALYSIS_FAILED", f"{type(exc).__name__}: {exc}")
     sys.stdout.write(json.dumps(result) + "\n")
     sys.stdout.flush()
     return 0
