@@ -206,3 +206,15 @@ def run_harness(tmp_path):
         return HarnessRun(proc, result)
 
     return _run
+
+
+def shared_data(name: str) -> Path:
+    """A file of the shared data directory (``../shared/data`` beside the clone, or ``/work/shared/data``).
+
+    Fails, never skips, when it is missing: the test needs it.
+    """
+    candidates = [REPO_ROOT.parent / "shared" / "data" / name, Path("/work/shared/data") / name]
+    for path in candidates:
+        if path.is_file():
+            return path
+    pytest.fail(f"shared data file {name!r} not found (looked in {', '.join(str(c) for c in candidates)})")
