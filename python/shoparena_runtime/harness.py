@@ -208,6 +208,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = _parser().parse_args(argv)
+    # Absolute before any agent code runs: an agent may chdir.
+    args.output = os.path.abspath(args.output)
+    args.agent = os.path.abspath(args.agent)
     warnings: List[str] = []
     socket_path = args.proxy_socket or os.environ.get("SHOPARENA_PROXY_SOCKET")
     bridge: Optional[UnixSocketBridge] = None

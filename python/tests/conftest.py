@@ -182,7 +182,7 @@ def run_harness(tmp_path):
 
     def _run(agent_source: str, problem: Dict[str, Any], *, proxy_socket: Optional[str] = None,
              env: Optional[Dict[str, str]] = None, isolated: bool = False, timeout: float = 60.0,
-             agent_path: Optional[Path] = None) -> HarnessRun:
+             agent_path: Optional[Path] = None, relative_paths: bool = False) -> HarnessRun:
         if agent_path is None:
             agent_path = tmp_path / "agent.py"
             agent_path.write_text(agent_source, encoding="utf-8")
@@ -194,7 +194,10 @@ def run_harness(tmp_path):
         child_env = {k: v for k, v in os.environ.items() if not k.startswith(("SANDBOX_", "SHOPARENA_"))}
         child_env.update({"PYTHONPATH": str(PYTHON_DIR), "PYTHONDONTWRITEBYTECODE": "1"})
         child_env.update(env or {})
-        args = ["--agent", str(agent_path), "--problem", str(problem_path), "--output", str(output_path)]
+        paths = [agent_path, problem_path, output_path]
+        if relative_paths:  # relative to the child's working directory, tmp_path
+            paths = [os.path.relpath(p, tmp_path) for p in paths]
+        args = ["--agent", str(paths[0]), "--problem", str(paths[1]), "--output", str(paths[2])]
         if proxy_socket:
             args += ["--proxy-socket", proxy_socket]
         if isolated:

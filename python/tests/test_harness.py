@@ -385,3 +385,12 @@ def test_agent_using_urllib_directly_reaches_the_proxy_through_the_bridge(run_ha
     assert run.result["status"] == "SUCCESS", run.result
     body = json.loads(run.result["dialogue"][0]["completion"]["message"]["response"])
     assert body == {"echo": {"model": "m", "messages": []}}
+
+
+def test_agent_changing_directory_does_not_misplace_the_result(run_harness, tmp_path):
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    agent = f"import os\ndef agent_main(p):\n    os.chdir({str(other)!r})\n    return []\n"
+    run = run_harness(agent, PROBLEM, relative_paths=True)
+    assert run.result is not None and run.result["status"] == "SUCCESS"
+    assert not (other / "result.json").exists()
