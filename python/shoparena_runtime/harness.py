@@ -1,0 +1,260 @@
+"""Run one agent file on one problem and write one result JSON. The sandbox's entry point.
+
+Usage (see ``python/README.md`` for the whole contract)::
+
+    python3 -B -m shoparena_runtime.harness --agent AGENT.py --problem PROBLEM.json --output RESULT.json \\
+        [--proxy-socket /run/proxy.sock] [--problem-id ID]
+
+Steps:
+
+1. Read the problem (one JSON object) and strip ``reward``, ``voucher`` and ``reward_title_embeddings``.
+2. If a proxy socket is given (``--proxy-socket`` or ``SHOPARENA_PROXY_SOCKET``), start a forwarder on
+   ``127.0.0.1:<free port>`` and set ``SANDBOX_PROXY_URL`` to it. Set ``PROBLEM_DATA`` (stripped problem JSON).
+   ``CHUTES_ACCESS_TOKEN`` and ``SANDBOX_MODEL`` pass through from the harness's own environment.
+3. Load the agent file by path as module ``user_agent_<sha1(path)[:12]>``, registered in ``sys.modules``
+   before it executes (PEP 563 + dataclass agents need that), and call ``agent_main(problem)``.
+4. Validate and post-process the steps (``dialogue.prepare_dialogue``) and write the result atomically
+   (temporary file + rename). Then ``os._exit(0)`` so threads the agent left behind cannot keep the
+   process alive. Exit code 1 only when the result file itself could not be written; 2 for bad arguments.
+
+The result (schema ``shoparena.harness-result/1``)::
+
+    {"schema", "status": "SUCCESS"|"FAILED", "problem_id": str|null, "execution_time": float s,
+     "dialogue": [step]|null, "error": null|{"type", "message"}, "traceback": str|null,
+     "warnings": [str], "python": "3.11.7"}
+
+The agent runs in this interpreter, so it could tamper with the harness; the result is therefore only the
+agent's own claim (its dialogue). Timing, timeouts and the trusted call log come from outside the sandbox.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import importlib.util
+import json
+import os
+import sys
+import time
+import traceback
+from typing import Any, Dict, List, Optional
+
+# Make ``src.agent.*`` (the ORO import path) resolvable whatever way this module was started.
+_RUNTIME_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if _RUNTIME_ROOT not in sys.path:
+    sys.path.insert(0, _RUNTIME_ROOT)
+
+from shoparena_runtime import RESULT_SCHEMA  # noqa: E402
+from shoparena_runtime.bridge import UnixSocketBridge  # noqa: E402
+from shoparena_runtime.dialogue import InvalidDialogue, prepare_dialogue, truncate_text  # noqa: E402
+
+__all__ = ["HIDDEN_KEYS", "strip_problem", "run", "main"]
+
+#: Problem keys the agent must never see.
+HIDDEN_KEYS = ("reward", "voucher", "reward_title_embeddings")
+MAX_MESSAGE_CHARS = 4000
+MAX_TRACEBACK_CHARS = 12000
+MAX_TRACEBACK_FRAMES = 40
+
+# Bound before agent code runs.
+_dumps = json.dumps
+_replace = os.replace
+_exit = os._exit
+_perf = time.perf_counter
+
+
+def strip_problem(problem: Dict[str, Any]) -> Dict[str, Any]:
+    """A deep copy of ``problem`` without the hidden keys."""
+    return {k: copy.deepcopy(v) for k, v in problem.items() if k not in HIDDEN_KEYS}
+
+
+def _error(type_name: str, message: str) -> Dict[str, str]:
+    return {"type": type_name, "message": truncate_text(str(message), MAX_MESSAGE_CHARS)}
+
+
+def _exception_error(exc: BaseException) -> Dict[str, str]:
+    try:
+        message = str(exc)
+    except Exception:
+        message = "<unprintable exception>"
+    return _error(type(exc).__name__, message)
+
+
+def _bounded_traceback(exc: BaseException) -> Optional[str]:
+    try:
+        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-MAX_TRACEBACK_FRAMES))
+    except Exception:
+        return None
+    if len(text) > MAX_TRACEBACK_CHARS:
+        text = f"...[truncated {len(text) - MAX_TRACEBACK_CHARS} chars]\n" + text[-MAX_TRACEBACK_CHARS:]
+    return text
+
+
+def _module_name(path: str) -> str:
+    return "user_agent_" + hashlib.sha1(os.path.abspath(path).encode("utf-8", "replace")).hexdigest()[:12]
+
+
+def load_agent(path: str):
+    """Import the agent file by path; returns the module. Exceptions of the agent's top level propagate."""
+    name = _module_name(path)
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load agent file {path!r} (not a Python source file?)")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    return module
+
+
+def run(
+    agent_path: str,
+    problem: Dict[str, Any],
+    problem_id: Optional[str] = None,
+) -> Dict[str, Any]:
+    """Load the agent, call ``agent_main`` on the stripped problem, return the result dict (never raises)."""
+    visible = strip_problem(problem)
+    if problem_id is None and visible.get("problem_id") is not None:
+        problem_id = str(visible["problem_id"])
+    query = visible.get("query")
+    query = query if isinstance(query, str) else ""
+    os.environ["PROBLEM_DATA"] = _dumps(visible, default=str)
+
+    result: Dict[str, Any] = {
+        "schema": RESULT_SCHEMA,
+        "status": "FAILED",
+        "problem_id": problem_id,
+        "execution_time": 0.0,
+        "dialogue": None,
+        "error": None,
+        "traceback": None,
+        "warnings": [],
+        "python": ".".join(str(p) for p in sys.version_info[:3]),
+    }
+    started = _perf()
+    returned: Any = None
+    try:
+        module = load_agent(agent_path)
+        entry = getattr(module, "agent_main", None)
+        if entry is None:
+            raise ImportError("agent file does not define agent_main(problem_data)")
+        if not callable(entry):
+            raise ImportError(f"agent_main is not callable (it is a {type(entry).__name__})")
+        returned = entry(copy.deepcopy(visible))
+        if hasattr(returned, "__await__") and hasattr(returned, "close"):
+            returned.close()
+            raise TypeError("agent_main returned a coroutine; it must be a regular function returning a list")
+    except BaseException as exc:  # SystemExit and KeyboardInterrupt from agent code are failures too
+        result["execution_time"] = round(_perf() - started, 6)
+        result["error"] = _exception_error(exc)
+        result["traceback"] = _bounded_traceback(exc)
+        return result
+    elapsed = round(_perf() - started, 6)
+    result["execution_time"] = elapsed
+    try:
+        steps, warnings = prepare_dialogue(returned, query=query, problem_id=problem_id, execution_time=elapsed)
+    except InvalidDialogue as exc:
+        result["error"] = _error(exc.type_name, exc.message)
+        return result
+    except BaseException as exc:  # e.g. an agent object whose __eq__/__iter__ raises while being inspected
+        result["error"] = _error("TypeError", f"agent_main returned a value that cannot be inspected: {exc!r}")
+        return result
+    result["status"] = "SUCCESS"
+    result["dialogue"] = steps
+    result["warnings"] = warnings
+    return result
+
+
+def write_result(path: str, result: Dict[str, Any]) -> None:
+    """Write ``result`` as UTF-8 JSON via a temporary file in the same directory and a rename."""
+    data = _dumps(result, ensure_ascii=False, default=str).encode("utf-8")
+    tmp = f"{path}.tmp.{os.getpid()}"
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    _replace(tmp, path)
+
+
+def _read_problem(path: str) -> Dict[str, Any]:
+    """The problem of ``path`` already stripped: the hidden keys never outlive this call, so agent code
+    cannot find them by walking frames or the garbage collector's object list."""
+    with open(path, "rb") as fh:
+        data = json.loads(fh.read().decode("utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"problem file must hold one JSON object, got {type(data).__name__}")
+    for key in HIDDEN_KEYS:
+        data.pop(key, None)
+    return data
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m shoparena_runtime.harness", description=__doc__.split("\n")[0])
+    p.add_argument("--agent", required=True, help="agent .py file defining agent_main(problem_data)")
+    p.add_argument("--problem", required=True, help="one problem as a JSON object (hidden keys are stripped)")
+    p.add_argument("--output", required=True, help="where to write the result JSON")
+    p.add_argument(
+        "--proxy-socket",
+        default=None,
+        help="Unix socket of the proxy; default $SHOPARENA_PROXY_SOCKET. Exposed to the agent as SANDBOX_PROXY_URL.",
+    )
+    p.add_argument("--problem-id", default=None, help="problem id to record (default: problem_id of the problem)")
+    return p
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = _parser().parse_args(argv)
+    # Absolute before any agent code runs: an agent may chdir.
+    args.output = os.path.abspath(args.output)
+    args.agent = os.path.abspath(args.agent)
+    warnings: List[str] = []
+    socket_path = args.proxy_socket or os.environ.get("SHOPARENA_PROXY_SOCKET")
+    bridge: Optional[UnixSocketBridge] = None
+    if socket_path:
+        if not os.path.exists(socket_path):
+            warnings.append(f"proxy socket {socket_path} does not exist; proxy calls will fail")
+        try:
+            bridge = UnixSocketBridge(socket_path).start()
+            os.environ["SANDBOX_PROXY_URL"] = bridge.url
+        except OSError as exc:
+            warnings.append(f"could not start the proxy bridge: {exc}")
+
+    try:
+        problem = _read_problem(args.problem)
+    except Exception as exc:
+        result = {
+            "schema": RESULT_SCHEMA,
+            "status": "FAILED",
+            "problem_id": args.problem_id,
+            "execution_time": 0.0,
+            "dialogue": None,
+            "error": _error("HarnessError", f"cannot read problem file {args.problem}: {exc}"),
+            "traceback": None,
+            "warnings": warnings,
+            "python": ".".join(str(p) for p in sys.version_info[:3]),
+        }
+    else:
+        sys.argv = [args.agent]
+        result = run(args.agent, problem, problem_id=args.problem_id)
+        result["warnings"] = warnings + list(result.get("warnings") or [])
+
+    try:
+        write_result(args.output, result)
+        code = 0
+    except Exception as exc:
+        print(f"shoparena harness: cannot write result to {args.output}: {exc}", file=sys.__stderr__)
+        code = 1
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+    return code
+
+
+if __name__ == "__main__":
+    _exit(main())
