@@ -9,9 +9,10 @@
 //   search   CATALOG QUERIES N OUT  CATALOG: JSONL {id, contents, …}. QUERIES: one JSON string per line.
 //                                   OUT: JSONL {"q":…, "hits":[[id, scoreBits, "score"], …]} (top N by
 //                                   score desc, then id string asc; scoreBits = Float.floatToIntBits).
-//   bench    CATALOG QUERIES K REPEAT OUT
-//                                   Times search(q, K) sorted by score then id, in process, after a warm-up;
-//                                   writes JSON {latencies_ms:[…], top10:{q: [ids]}} for the peer report.
+//   bench    CATALOG QUERIES K[,K…] REPEAT OUT
+//                                   Times search(q, K) sorted by score then id, in process, after a warm-up,
+//                                   for each K (100000 is ShoppingBench's find_product call); writes JSON
+//                                   {build_seconds, latencies_ms:{K:[…]}, top10:{q:[ids]}} for the peer report.
 //
 // The engine configuration is what Pyserini/Anserini uses for ShoppingBench: EnglishAnalyzer
 // (StandardTokenizer, possessive, lower case, 33 stop words, Porter), BM25Similarity(0.9, 0.4),
@@ -39,7 +40,7 @@ public class LuceneOracle {
         switch (args[0]) {
             case "analyze" -> analyze(args[1], args[2]);
             case "search" -> search(args[1], args[2], Integer.parseInt(args[3]), args[4]);
-            case "bench" -> bench(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]), args[5]);
+            case "bench" -> bench(args[1], args[2], args[3], Integer.parseInt(args[4]), args[5]);
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
@@ -140,34 +141,42 @@ public class LuceneOracle {
         }
     }
 
-    static void bench(String catalog, String queries, int k, int repeat, String out) throws IOException {
+    static void bench(String catalog, String queries, String ks, int repeat, String out) throws IOException {
         long t0 = System.nanoTime();
         IndexSearcher searcher = buildIndex(catalog);
         double buildSeconds = (System.nanoTime() - t0) / 1e9;
         Analyzer analyzer = new EnglishAnalyzer();
         List<String> qs = readQueries(queries);
-        for (String q : qs) run(searcher, query(analyzer, q), k); // warm-up (JIT)
-        List<Double> lat = new ArrayList<>();
-        StringBuilder top10 = new StringBuilder();
-        for (int rep = 0; rep < repeat; rep++) {
-            for (String q : qs) {
-                long s = System.nanoTime();
-                TopDocs top = run(searcher, query(analyzer, q), k);
-                // Walk the hits as find_product does (at most 50 survivors without filters).
-                int kept = Math.min(50, top.scoreDocs.length);
-                lat.add((System.nanoTime() - s) / 1e6);
-                if (rep == 0) {
-                    top10.append(top10.length() == 0 ? "" : ",").append(Json.quote(q)).append(":[");
-                    for (int i = 0; i < Math.min(10, kept); i++)
-                        top10.append(i == 0 ? "" : ",").append(Json.quote(searcher.doc(top.scoreDocs[i].doc).get("id")));
-                    top10.append("]");
+        StringBuilder sb = new StringBuilder("{\"engine\":\"lucene-8.7\",\"documents\":").append(searcher.getIndexReader().numDocs())
+            .append(",\"build_seconds\":").append(buildSeconds).append(",\"latencies_ms\":{");
+        String[] kList = ks.split(",");
+        for (int ki = 0; ki < kList.length; ki++) {
+            int k = Integer.parseInt(kList[ki]);
+            for (String q : qs) run(searcher, query(analyzer, q), k); // warm-up (JIT)
+            List<Double> lat = new ArrayList<>();
+            for (int rep = 0; rep < repeat; rep++) {
+                for (String q : qs) {
+                    long s = System.nanoTime();
+                    TopDocs top = run(searcher, query(analyzer, q), k);
+                    if (top.scoreDocs.length < 0) throw new IllegalStateException();
+                    lat.add((System.nanoTime() - s) / 1e6);
                 }
             }
+            sb.append(ki == 0 ? "" : ",").append("\"").append(k).append("\":[");
+            for (int i = 0; i < lat.size(); i++) sb.append(i == 0 ? "" : ",").append(lat.get(i));
+            sb.append("]");
         }
-        StringBuilder sb = new StringBuilder("{\"engine\":\"lucene-8.7\",\"k\":").append(k)
-            .append(",\"build_seconds\":").append(buildSeconds).append(",\"latencies_ms\":[");
-        for (int i = 0; i < lat.size(); i++) sb.append(i == 0 ? "" : ",").append(lat.get(i));
-        sb.append("],\"top10\":{").append(top10).append("}}\n");
+        sb.append("},\"top10\":{");
+        boolean first = true;
+        for (String q : qs) {
+            TopDocs top = run(searcher, query(analyzer, q), 10);
+            sb.append(first ? "" : ",").append(Json.quote(q)).append(":[");
+            first = false;
+            for (int i = 0; i < top.scoreDocs.length; i++)
+                sb.append(i == 0 ? "" : ",").append(Json.quote(searcher.doc(top.scoreDocs[i].doc).get("id")));
+            sb.append("]");
+        }
+        sb.append("}}\n");
         Files.writeString(Path.of(out), sb.toString(), StandardCharsets.UTF_8);
     }
 

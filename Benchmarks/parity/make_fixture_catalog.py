@@ -10,6 +10,7 @@ tokens (so Lucene's lossy one-byte length norm matters), and some titles repeat 
 broken by the id string). `contents` = title, distinct SKU values, distinct attribute values (one per line).
 """
 import argparse
+import itertools
 import json
 import random
 
@@ -43,9 +44,16 @@ FILLER = ["durable", "premium", "comfortable", "portable", "stylish", "classic",
 SERVICES = ["official", "freeShipping", "COD", "flashsale"]
 
 
+_CUM_WEIGHTS = {}
+
+
 def zipf_choice(rng, items, s=1.1):
-    weights = [1.0 / (i + 1) ** s for i in range(len(items))]
-    return rng.choices(items, weights=weights, k=1)[0]
+    key = (id(items), len(items), s)
+    cum = _CUM_WEIGHTS.get(key)
+    if cum is None:
+        cum = list(itertools.accumulate(1.0 / (i + 1) ** s for i in range(len(items))))
+        _CUM_WEIGHTS[key] = cum
+    return rng.choices(items, cum_weights=cum, k=1)[0]
 
 
 def make_product(rng, index, cats, shops):
