@@ -3,12 +3,12 @@ import ArgumentParser
 import Foundation
 import Search
 
-/// `shoparena search …`: query an index (the lead adds `serve`).
+/// `shoparena search …`: query an index, or serve it over HTTP.
 struct SearchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
-        abstract: "Query the product search index.",
-        subcommands: [SearchQueryCommand.self])
+        abstract: "Query or serve the product search index.",
+        subcommands: [SearchQueryCommand.self, SearchServeCommand.self])
 }
 
 /// `shoparena search query "…" --index FILE [--page --price --sort --service --shop-id] [--json]`
