@@ -17,7 +17,7 @@ struct RequestVerifierTests {
     let signer = RequestSigner(keypair: Sr25519.Keypair(miniSecret: .random()))
 
     func verifier(_ clock: ManualClock, cache: ReplayCache = ReplayCache()) -> RequestVerifier {
-        RequestVerifier(replayCache: cache, now: { clock.now })
+        RequestVerifier(nonceStore: cache, now: { clock.now })
     }
 
     func code(_ body: () async throws -> Void) async -> String? {
@@ -174,7 +174,7 @@ struct RequestVerifierTests {
             (.timestampSkew(skew: 90, allowed: 60), "TIMESTAMP_SKEW", 401),
             (.invalidSignature, "INVALID_SIGNATURE", 401),
             (.nonceReused, "NONCE_REUSED", 401),
-            (.replayCacheFull(capacity: 1), "REPLAY_CACHE_FULL", 503),
+            (.replayCacheFull, "REPLAY_CACHE_FULL", 503),
         ]
         for (error, code, status) in cases {
             #expect(error.errorCode == code)
@@ -190,9 +190,9 @@ struct ReplayCacheTests {
     @Test("entries expire, then the pair may be used again")
     func expiry() async {
         let cache = ReplayCache(capacity: 10)
-        #expect(await cache.insert(hotkey: "a", nonce: "1", expiresAt: 100, now: 50) == .inserted)
-        #expect(await cache.insert(hotkey: "a", nonce: "1", expiresAt: 100, now: 99) == .duplicate)
-        #expect(await cache.insert(hotkey: "a", nonce: "1", expiresAt: 200, now: 100) == .inserted)
+        #expect(await cache.record(hotkey: "a", nonce: "1", expiresAt: 100, now: 50) == .recorded)
+        #expect(await cache.record(hotkey: "a", nonce: "1", expiresAt: 100, now: 99) == .duplicate)
+        #expect(await cache.record(hotkey: "a", nonce: "1", expiresAt: 200, now: 100) == .recorded)
         #expect(await cache.count == 1)
     }
 
@@ -200,23 +200,23 @@ struct ReplayCacheTests {
     func capacity() async {
         let cache = ReplayCache(capacity: 3)
         for (i, expiry) in [30, 10, 20].enumerated() {
-            #expect(await cache.insert(hotkey: "h", nonce: "\(i)", expiresAt: Int64(expiry), now: 0) == .inserted)
+            #expect(await cache.record(hotkey: "h", nonce: "\(i)", expiresAt: Int64(expiry), now: 0) == .recorded)
         }
-        #expect(await cache.insert(hotkey: "h", nonce: "x", expiresAt: 40, now: 5) == .full)
-        #expect(await cache.insert(hotkey: "h", nonce: "x", expiresAt: 40, now: 10) == .inserted)  // "1" expired
-        #expect(await cache.insert(hotkey: "h", nonce: "y", expiresAt: 40, now: 20) == .inserted)  // "2" expired
-        #expect(await cache.insert(hotkey: "h", nonce: "0", expiresAt: 40, now: 25) == .duplicate)
+        #expect(await cache.record(hotkey: "h", nonce: "x", expiresAt: 40, now: 5) == .full)
+        #expect(await cache.record(hotkey: "h", nonce: "x", expiresAt: 40, now: 10) == .recorded)  // "1" expired
+        #expect(await cache.record(hotkey: "h", nonce: "y", expiresAt: 40, now: 20) == .recorded)  // "2" expired
+        #expect(await cache.record(hotkey: "h", nonce: "0", expiresAt: 40, now: 25) == .duplicate)
         #expect(await cache.count == 3)
-        #expect(await cache.insert(hotkey: "h", nonce: "z", expiresAt: 90, now: 1000) == .inserted)
+        #expect(await cache.record(hotkey: "h", nonce: "z", expiresAt: 90, now: 1000) == .recorded)
         #expect(await cache.count == 1)
     }
 
     @Test("the verifier reports a full cache as REPLAY_CACHE_FULL")
     func verifierFull() async throws {
         let signer = RequestSigner(keypair: Sr25519.Keypair(miniSecret: .random()))
-        let v = RequestVerifier(replayCache: ReplayCache(capacity: 1), now: { 1_000 })
+        let v = RequestVerifier(nonceStore: ReplayCache(capacity: 1), now: { 1_000 })
         _ = try await v.verify(signer.headers(timestamp: 1_000))
-        await #expect(throws: AuthError.replayCacheFull(capacity: 1)) {
+        await #expect(throws: AuthError.replayCacheFull) {
             try await v.verify(signer.headers(timestamp: 1_000))
         }
     }

@@ -12,8 +12,8 @@ public enum AuthError: Error, Equatable, Sendable, CustomStringConvertible {
     case timestampSkew(skew: Int64, allowed: Int64)
     case invalidSignature
     case nonceReused
-    /// The replay cache is full of live entries; the request is refused rather than risk a replay.
-    case replayCacheFull(capacity: Int)
+    /// The nonce store is full of live entries; the request is refused rather than risk a replay.
+    case replayCacheFull
 
     /// The reference's machine-readable code.
     public var errorCode: String {
@@ -58,8 +58,7 @@ public enum AuthError: Error, Equatable, Sendable, CustomStringConvertible {
             "the signature does not verify for this hotkey and message (sign \"{hotkey}:{timestamp}:{nonce}\" "
                 + "with the hotkey's sr25519 key)"
         case .nonceReused: "this nonce was already used by this hotkey; sign every request with a fresh nonce"
-        case .replayCacheFull(let capacity):
-            "the server's replay cache is full (\(capacity) live nonces); retry in a minute"
+        case .replayCacheFull: "the server's replay cache is full; retry in a minute"
         }
     }
 

@@ -1,16 +1,26 @@
+/// Where ``RequestVerifier`` records `(hotkey, nonce)` pairs. ``ReplayCache`` is the in-memory one;
+/// replicas behind one database can plug in a shared store (insert-if-absent with an expiry).
+public protocol NonceStore: Sendable {
+    /// Records the pair until `expiresAt` unless it is already live at `now`; atomic per pair.
+    func record(hotkey: String, nonce: String, expiresAt: Int64, now: Int64) async -> NonceRecordResult
+}
+
+/// The outcome of ``NonceStore/record(hotkey:nonce:expiresAt:now:)``.
+public enum NonceRecordResult: Sendable, Equatable {
+    case recorded
+    /// The pair is already live: a replay.
+    case duplicate
+    /// The store is full of live pairs and refuses new ones.
+    case full
+}
+
 /// Remembers `(hotkey, nonce)` pairs until they can no longer be replayed, in bounded memory.
 ///
 /// An actor, so concurrent requests check-and-insert atomically. Entries are kept in a dictionary
 /// for lookup and a min-heap by expiry for purging; both are purged lazily on each insert. When
-/// `capacity` live entries exist, new pairs are refused (``InsertResult/full``) rather than evicting
+/// `capacity` live entries exist, new pairs are refused (``NonceRecordResult/full``) rather than evicting
 /// live ones, because eviction would reopen a replay window.
-public actor ReplayCache {
-    public enum InsertResult: Sendable, Equatable {
-        case inserted
-        case duplicate
-        case full
-    }
-
+public actor ReplayCache: NonceStore {
     private struct Key: Hashable {
         var hotkey: String
         var nonce: String
@@ -26,15 +36,14 @@ public actor ReplayCache {
         self.capacity = capacity
     }
 
-    /// Records the pair until `expiresAt` unless it is already live at `now`.
-    public func insert(hotkey: String, nonce: String, expiresAt: Int64, now: Int64) -> InsertResult {
+    public func record(hotkey: String, nonce: String, expiresAt: Int64, now: Int64) -> NonceRecordResult {
         purge(now: now)
         let key = Key(hotkey: hotkey, nonce: nonce)
         if let existing = expiries[key], existing > now { return .duplicate }
         guard expiries.count < capacity else { return .full }
         expiries[key] = expiresAt
         push((expiresAt, key))
-        return .inserted
+        return .recorded
     }
 
     /// Number of pairs held (live or not yet purged).

@@ -8,7 +8,7 @@ import Darwin
 /// signature over `"{hotkey}:{timestamp}:{nonce}"`, then nonce replay.
 ///
 /// The clock is a parameter so tests (and replicas with a shared clock) control time. A verifier is
-/// `Sendable`; share one instance (and so one ``ReplayCache``) across all requests of a server.
+/// `Sendable`; share one instance (and so one ``NonceStore``) across all requests of a server.
 /// Registration, role and ban checks are the Backend's, after this succeeds.
 public struct RequestVerifier: Sendable {
     /// Largest allowed |timestamp − now|, seconds (reference default 60).
@@ -17,18 +17,18 @@ public struct RequestVerifier: Sendable {
     public let maxNonceLength: Int
     /// The SS58 network prefix hotkeys must use (`nil` accepts any).
     public let ss58Prefix: UInt16?
-    public let replayCache: ReplayCache
+    public let nonceStore: any NonceStore
     private let now: @Sendable () -> Int64
 
     /// - Parameters:
     ///   - now: the current Unix time in seconds; defaults to the system clock.
     public init(allowedSkew: Int64 = 60, maxNonceLength: Int = 256, ss58Prefix: UInt16? = SS58.bittensorPrefix,
-                replayCache: ReplayCache = ReplayCache(),
+                nonceStore: any NonceStore = ReplayCache(),
                 now: @escaping @Sendable () -> Int64 = RequestVerifier.systemNow) {
         self.allowedSkew = allowedSkew
         self.maxNonceLength = maxNonceLength
         self.ss58Prefix = ss58Prefix
-        self.replayCache = replayCache
+        self.nonceStore = nonceStore
         self.now = now
     }
 
@@ -79,11 +79,11 @@ public struct RequestVerifier: Sendable {
         let verified = try verifyStateless(headers)
         let current = now()
         let expiresAt = max(verified.timestamp + allowedSkew + 1, current + 1)
-        switch await replayCache.insert(hotkey: verified.hotkey, nonce: verified.nonce,
-                                        expiresAt: expiresAt, now: current) {
-        case .inserted: return verified
+        switch await nonceStore.record(hotkey: verified.hotkey, nonce: verified.nonce,
+                                       expiresAt: expiresAt, now: current) {
+        case .recorded: return verified
         case .duplicate: throw .nonceReused
-        case .full: throw .replayCacheFull(capacity: replayCache.capacity)
+        case .full: throw .replayCacheFull
         }
     }
 
