@@ -3,7 +3,7 @@ import ArenaModel
 /// The marginal distributions of the synthetic catalog (`reference/shoppingbench.md` §2), as
 /// samplers over a ``RandomStream``. Every sampler is deterministic in the stream's state.
 public enum Marginals {
-    /// Log-normal price: median 250 PHP × `scale`, σ ≈ 1.0 (the per-leaf scales widen the mixture to
+    /// Log-normal price: median 250 PHP × `scale`, σ = 1.0 (with the per-leaf scales the mixture has
     /// the reference p10/p90 of about 60/1,050); 25% of prices carry centavos. In centavos, ≥ 1 PHP.
     public static func priceCents(_ rng: inout RandomStream, scale: Double = 1) -> Int {
         let value = 250 * scale * exp(1.0 * rng.normal())

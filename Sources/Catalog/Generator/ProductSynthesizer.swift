@@ -13,7 +13,7 @@ struct ProductSynthesizer: Sendable {
         let brand = drawBrand(&rng, leaf: leaf)
         let variants = siblingVariants(&rng, keys: rng.pick(leaf.skuKeySets.isEmpty ? [[]] : leaf.skuKeySets),
                                        count: leaf.skuKeySets.isEmpty ? 0 : Marginals.variantCount(&rng), fixed: [])
-        let attributes = extraAttributes(&rng, leaf: leaf, brand: brand, avoiding: Set(variants.flatMap { $0.map(\.key) }), count: rng.int(0...6))
+        let attributes = extraAttributes(&rng, leaf: leaf, brand: brand, avoiding: Set(variants.flatMap { $0.map(\.key) }), count: rng.int(1...6))
         let title = fillerTitle(&rng, leaf: leaf, brand: brand, attributes: attributes)
         let price = Double(Marginals.priceCents(&rng, scale: leaf.priceScale)) / 100
         return assemble(&rng, productID: productID, shopID: shopID, brand: brand, leaf: leaf, title: title, price: price,
@@ -101,7 +101,8 @@ struct ProductSynthesizer: Sendable {
             out += neighbours(of: value)
             out.removeAll { $0 == value }
         }
-        if out.count < 3 { out += Taxonomy.genericValues.filter { $0 != value } }
+        // Small pools are padded so that nine distinct variants stay possible.
+        if out.count < 10 { out += Taxonomy.genericValues.filter { $0 != value && !out.contains($0) } }
         return out
     }
 
@@ -135,6 +136,9 @@ struct ProductSynthesizer: Sendable {
                 continue
             }
             out.append(.init(key, [rng.pick(taxonomy.values(for: key))]))
+        }
+        if !avoiding.contains("model"), !out.contains(where: { $0.key == "model" }), rng.chance(0.22) {
+            out.append(.init("model", [rng.pick(taxonomy.values(for: "model"))]))
         }
         if !avoiding.contains("brand"), !out.contains(where: { $0.key == "brand" }), !brand.isEmpty,
            !Taxonomy.junkBrands.contains(brand), rng.chance(0.3) {

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The synthetic Lazada-PH taxonomy of the background filler (`reference/shoppingbench.md`, closing
 /// section, layer C): about 25 L1 categories with 2–6 level paths; each leaf type has noun phrases,
 /// modifiers, a brand pool, an attribute schema and SKU key sets. Value pools are small on purpose,
@@ -54,7 +60,7 @@ public struct Taxonomy: Sendable {
                 skuKeySets: sku.isEmpty ? [] : sku.pieces("|").map { $0.pieces(",") },
                 priceScale: scale)
         }
-        leaves = [
+        let raw = [
             leaf("Mobiles & Tablets > Mobiles > Smartphones", "Smartphone|Android Phone|Mobile Phone|5G Phone", "Dual SIM|Big Battery|Global Version|Unlocked|Fast Charging", "Realme|Infinix|Tecno|Xiaomi|Oppo|Vivo|Samsung", "brand,model,operating_system,ram_memory,battery_capacity,camera_back,screen_type,phone_features", "color_family|color_family,storage_capacity", 12),
             leaf("Mobiles & Tablets > Tablets", "Tablet|Android Tablet|Kids Tablet", "10.1 Inch|WiFi|Dual Camera|Learning", "Lenovo|Samsung|Teclast|Huawei", "brand,ram_memory,operating_system,display_size_mobile", "color_family", 9),
             leaf("Electronics Accessories > Mobile Accessories > Phone Cases", "Phone Case|Casing|Silicone Case|Shockproof Cover", "Cartoon|Clear|Matte|Soft|Magnetic", "Kuromi|Spigen|Nillkin|Baseus", "case_function,material,fa_pattern", "compatibility_by_model|compatibility_by_model,color_family", 0.45),
@@ -97,7 +103,7 @@ public struct Taxonomy: Sendable {
             leaf("Motors > Motorcycle Parts > Body & Frame", "Motorcycle Cover|Side Mirror|Seat Cover|Fairings", "Yamaha Aerox|Honda Click|Sniper|Universal|Carbon Look", "Yamaha|Honda|Suzuki|Kawasaki|RCB", "fitment_type,material,model", "color_family|variation", 2.5),
             leaf("Pet Supplies > Dog Supplies > Grooming", "Dog Shampoo|Pet Brush|Dog Collar|Pet Bed", "Dry|Anti Tick|Gentle|Organic|Adjustable", "Saint Roche|Pedigree|Beaphar|Petsup", "pet_type,size,units_hb", "size|variation", 0.8),
             leaf("Media, Music & Books > Books > Children's Books", "Story Book|Coloring Book|Activity Book|Board Book", "Bilingual|Tagalog|English|Illustrated|Set of 10", "Adarna|Tahanan|Scholastic", "language,recommended_age", "variation", 0.6),
-            leaf("Media, Music & Books > Magazines", "Magazine|Comic Book|Manga Volume", "Issue|Collector's|Limited|Special Edition", "Vogue Philippines|Esquire|Marvel", "language", "", 1),
+            leaf("Media, Music & Books > Magazines", "Magazine|Comic Book|Manga Volume", "Issue|Collector's|Limited|Special Edition", "Vogue Philippines|Esquire|Marvel", "language", "variation", 1),
             leaf("Stationery & Craft > Art Supplies > Crayons", "Crayons|Color Pencils|Oil Pastel|Watercolor Set", "50 Colors|Non Toxic|Junior Artist|Washable|24 Shades", "Sakura|Faber-Castell|Crayola|Deli", "type_of_inks,units_hb,recommended_age", "quantity|variation", 0.7),
             leaf("Stationery & Craft > School & Office Supplies > Writing", "Gel Pen|Ballpen|Calculator|Notebook|Highlighter", "0.5mm|Candy Color|Student|Office|Set", "Pilot|Deli|Casio|Faber-Castell|bnesos", "stationery_line_point,stationery_pen_type,calculator_power_source,calculator_type", "color,quantity|quantity|color", 0.3),
             leaf("Tools & Home Improvement > Hardware > Plumbing", "Faucet|Pipe Tap|Shower Head|Wheel Caster|Pushcart Wheel", "Heavy Duty|Stainless|Brass Chrome|Rubber|Adjustable", "Stanley|Bosch|Truper|Powerhouse", "material,size,pattern", "color_family|size", 1),
@@ -107,6 +113,13 @@ public struct Taxonomy: Sendable {
             leaf("Watches Sunglasses Jewellery > Jewellery > Necklaces", "Necklace|Bracelet|Earrings|Ring", "Stainless Steel|Gold Plated|Korean|Minimalist|Couple", "Pandora|Mikimoto|Saudi Gold", "material,main_stone,fa_general_styles", "color_family|size", 0.9),
             leaf("Watches Sunglasses Jewellery > Sunglasses", "Sunglasses|Eyeglasses|Anti Radiation Glasses", "Polarized|UV400|Retro|Oversized|Blue Light", "Ray-Ban|Oakley|Owndays", "eyewear_shape,material", "color_family", 1.2),
         ]
+        // Price scales enter as square roots normalised to a geometric mean of 1, so the mixture over
+        // leaves keeps the global median near 250 PHP and p10/p90 near 60/1,050.
+        let logMean = raw.reduce(0.0) { $0 + log($1.priceScale.squareRoot()) } / Double(raw.count)
+        leaves = raw.map {
+            Leaf(path: $0.path, nouns: $0.nouns, modifiers: $0.modifiers, brands: $0.brands, attributeKeys: $0.attributeKeys,
+                 skuKeySets: $0.skuKeySets, priceScale: $0.priceScale.squareRoot() / exp(logMean))
+        }
         pools = [
             "color_family": ["black", "white", "blue", "red", "pink", "gray", "green", "yellow", "brown", "beige", "purple", "silver", "gold", "navy blue", "multicolor", "as show", "a", "b", "c", "trio", "orange", "pearl white", "khaki"],
             "color": ["black", "blue", "red", "orange 1pcs", "pink", "green", "purple", "white"],
