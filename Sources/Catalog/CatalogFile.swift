@@ -117,6 +117,14 @@ public final class CatalogWriter {
         try writeLine(document.jsonLine)
     }
 
+    /// Appends one line given as UTF-8 bytes (without the newline).
+    public func writeLine(bytes: [UInt8]) throws(FileAccessError) {
+        buffer.append(contentsOf: bytes)
+        buffer.append(0x0A)
+        documentsWritten += 1
+        if buffer.count >= flushSize { try flush() }
+    }
+
     public func writeLine(_ line: String) throws(FileAccessError) {
         buffer.append(contentsOf: line.utf8)
         buffer.append(0x0A)

@@ -46,3 +46,23 @@ struct ShoppingBenchDocumentTests {
         }
     }
 }
+
+@Suite("Fast document encoder")
+struct DocumentEncoderTests {
+    @Test func bytesEqualTheJSONWriterLine() throws {
+        let generator = try CatalogGenerator(configuration: .init(productCount: 3000, seed: 77), cover: GeneratorFixture.oroSuite())
+        var products = (0..<generator.count).map(generator.product(at:))
+        products.append(Product(
+            productID: "1", shopID: "2", brand: "Q\"uote\\", category: "A > B", title: "Tab\tNew\nline\r\u{08}\u{0C}\u{01}\u{1F} é 😀 \u{7F}",
+            price: 1e-7, soldCount: -3, skuOptions: [[.init("k", "v\"")], []], attributes: [.init("a", []), .init("b", ["x", "y"])],
+            service: ["COD"]))
+        for price in [0.1, 0.01, 123.45, 256.5, 99.0, 1e16, 12345678.9, 0.3 + 0.6, 1500000.07] {
+            products.append(Product(productID: "9", shopID: "9", title: "t", price: price))
+        }
+        let encoder = DocumentEncoder()
+        for p in products {
+            let doc = CatalogDocument(product: p)
+            #expect(String(decoding: encoder.encode(doc), as: UTF8.self) == doc.jsonLine, "\(p.productID) \(p.price)")
+        }
+    }
+}

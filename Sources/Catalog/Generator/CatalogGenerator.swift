@@ -83,7 +83,7 @@ public struct CatalogGenerator: Sendable {
     public let warnings: [String]
 
     /// Filler shops: blocks of 4,096 filler products, each with `shopRanks` Zipf-sized shops (about
-    /// one shop per nine products); the three largest ranks are shared by 32 consecutive blocks.
+    /// one shop per nine products); the three largest ranks are shared by 8 consecutive blocks (shops of a few thousand products).
     static let block = 4096
     static let shopRanks = 560
     static let megaShops: UInt64 = 3
@@ -248,7 +248,7 @@ public struct CatalogGenerator: Sendable {
             if zipf[mid] < u { lo = mid + 1 } else { hi = mid }
         }
         let rank = UInt64(lo)
-        if rank < CatalogGenerator.megaShops { return (block / 32) * CatalogGenerator.megaShops + rank }
+        if rank < CatalogGenerator.megaShops { return (block / 8) * CatalogGenerator.megaShops + rank }
         return CatalogGenerator.regularShopBase + block * UInt64(CatalogGenerator.shopRanks) + rank
     }
 
@@ -260,10 +260,15 @@ public struct CatalogGenerator: Sendable {
         report.warnings = warnings
         var shops = Set<String>()
         let total = count
+        let encoder = DocumentEncoder()
+        var line: [UInt8] = []
+        line.reserveCapacity(4096)
         do {
             for index in 0..<total {
                 let (product, entry) = self.entry(at: index)
-                try writer.write(CatalogDocument(product: product))
+                line.removeAll(keepingCapacity: true)
+                encoder.encode(CatalogDocument(product: product), into: &line)
+                try writer.writeLine(bytes: line)
                 shops.insert(product.shopID)
                 if let entry {
                     try manifest?.writeLine(entry.jsonLine)
