@@ -125,6 +125,13 @@ public final class CatalogWriter {
         if buffer.count >= flushSize { try flush() }
     }
 
+    /// Appends pre-encoded lines (each ending in a newline); `lines` is how many they are.
+    public func writeChunk(bytes: [UInt8], lines: Range<Int>) throws(FileAccessError) {
+        buffer.append(contentsOf: bytes)
+        documentsWritten += lines.count
+        if buffer.count >= flushSize { try flush() }
+    }
+
     public func writeLine(_ line: String) throws(FileAccessError) {
         buffer.append(contentsOf: line.utf8)
         buffer.append(0x0A)

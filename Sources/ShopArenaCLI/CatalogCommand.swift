@@ -37,6 +37,9 @@ struct CatalogGenerateCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Write the manifest of non-filler products here (JSONL).")
     var manifest: String?
 
+    @Option(name: .long, help: "Concurrent encoding tasks (the output does not depend on it).")
+    var jobs: Int = 2
+
     func run() async throws {
         let problems = try loadCoverProblems(cover)
         let started = Date()
@@ -48,7 +51,7 @@ struct CatalogGenerateCommand: AsyncParsableCommand {
         }
         let writer = try CatalogWriter(path: out)
         let manifestWriter = try manifest.map { try CatalogWriter(path: $0) }
-        let report = try generator.generate(into: writer, manifest: manifestWriter) { done, total in
+        let report = try await generator.generate(into: writer, manifest: manifestWriter, parallelism: max(1, jobs)) { done, total in
             guard total >= 200_000 else { return }
             let rate = Double(done) / max(Date().timeIntervalSince(started), 0.001)
             FileHandle.standardError.write(Data("  \(done)/\(total) products (\(Int(rate))/s)\n".utf8))

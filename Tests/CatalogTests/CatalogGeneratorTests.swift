@@ -164,3 +164,18 @@ struct CatalogGeneratorTests {
         #expect(at1M > 30 && at1M < 50)
     }
 }
+
+@Suite("Catalog generator: parallel encoding")
+struct ParallelGenerationTests {
+    @Test func parallelOutputEqualsSequentialOutput() async throws {
+        let generator = try CatalogGenerator(configuration: .init(productCount: 20_000, seed: 31), cover: GeneratorFixture.oroSuite())
+        let paths = (0..<4).map { GeneratorFixture.temporaryPath("p\($0).jsonl") }
+        defer { for p in paths { try? FileManager.default.removeItem(atPath: p) } }
+        let sequential = try generator.generate(into: CatalogWriter(path: paths[0]), manifest: CatalogWriter(path: paths[1]))
+        let parallel = try await generator.generate(into: CatalogWriter(path: paths[2]), manifest: CatalogWriter(path: paths[3]), parallelism: 3)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: paths[0])) == Data(contentsOf: URL(fileURLWithPath: paths[2])))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: paths[1])) == Data(contentsOf: URL(fileURLWithPath: paths[3])))
+        #expect(sequential == parallel)
+        #expect(parallel.products == 20_000 && parallel.anchors == 53 && parallel.negatives > 0 && parallel.filler > 19_000)
+    }
+}

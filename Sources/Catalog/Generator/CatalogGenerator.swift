@@ -272,14 +272,7 @@ public struct CatalogGenerator: Sendable {
                 shops.insert(product.shopID)
                 if let entry {
                     try manifest?.writeLine(entry.jsonLine)
-                    switch entry.layer {
-                    case .anchor: report.anchors += 1
-                    case .decoy: report.decoys += 1
-                    case .alternate: report.alternates += 1
-                    case .negative:
-                        report.negatives += 1
-                        if let v = entry.violates { report.negativesByConstraint[v, default: 0] += 1 }
-                    }
+                    report.count(entry)
                 } else if index < core.count {
                     report.companions += 1
                 } else {
