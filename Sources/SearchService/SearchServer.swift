@@ -5,8 +5,10 @@ import Search
 /// A runnable search HTTP server: ``SearchRoutes`` on a Hummingbird application.
 public enum SearchServer {
     /// Builds the application; run it with `runService()` (graceful shutdown on SIGINT/SIGTERM).
+    /// `onRunning` receives the bound port once the server accepts connections (useful with port 0).
     public static func makeApplication(
-        engine: any ProductSearching, host: String = "127.0.0.1", port: Int = 5631, logger: Logger? = nil
+        engine: any ProductSearching, host: String = "127.0.0.1", port: Int = 5631, logger: Logger? = nil,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router()
         SearchRoutes(engine: engine).register(on: router)
@@ -14,6 +16,7 @@ public enum SearchServer {
         if logger == nil { log.logLevel = .notice }
         return Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "shoparena-search"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: log)
     }
 }
