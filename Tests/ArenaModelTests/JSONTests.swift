@@ -23,6 +23,17 @@ struct JSONTests {
         #expect(JSONWriter(sortKeys: true).string(value) == #"{"a":[1.0,2,null,true],"b":1,"c":{"y":-0.5,"z":"é\n"}}"#)
     }
 
+    @Test("strings escape as Python's json.dumps does", arguments: [
+        ("plain", false, #""plain""#),
+        ("a\"b\\c\nd\u{01}e\u{1F}f\tg", false, #""a\"b\\c\nd\u0001e\u001ff\tg""#),
+        ("café ❤️\u{7F}", false, "\"café ❤️\u{7F}\""),
+        ("café ❤️\u{7F}", true, #""caf\u00e9 \u2764\ufe0f\u007f""#),
+        ("x\"é\"y", true, #""x\"\u00e9\"y""#),
+    ])
+    func stringEscapes(text: String, ensureASCII: Bool, expected: String) {
+        #expect(JSONWriter(ensureASCII: ensureASCII).string(.string(text)) == expected)
+    }
+
     @Test func surrogatePairsAndAstralCharacters() throws {
         let value = try JSONParser.parse(#""\ud83d\ude00 ok""#)
         #expect(value == .string("😀 ok"))

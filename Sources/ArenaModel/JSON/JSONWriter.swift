@@ -57,32 +57,54 @@ public struct JSONWriter: Sendable {
 
     func writeString(_ s: String, into out: inout String) {
         out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    out += JSONWriter.unicodeEscape(UInt16(scalar.value))
-                } else if ensureASCII && scalar.value > 0x7E {
-                    if scalar.value > 0xFFFF {
-                        let v = scalar.value - 0x10000
-                        out += JSONWriter.unicodeEscape(UInt16(0xD800 + (v >> 10)))
-                        out += JSONWriter.unicodeEscape(UInt16(0xDC00 + (v & 0x3FF)))
-                    } else {
-                        out += JSONWriter.unicodeEscape(UInt16(scalar.value))
-                    }
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+        // Fast path: copy runs that need no escaping in one append (catalog writing is hot).
+        let utf8 = s.utf8
+        var runStart = utf8.startIndex
+        var i = utf8.startIndex
+        while i != utf8.endIndex {
+            let b = utf8[i]
+            if b >= 0x7F && ensureASCII { break }
+            if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+                out += s[runStart..<i]
+                writeScalar(Unicode.Scalar(b), into: &out)
+                i = utf8.index(after: i)
+                runStart = i
+            } else {
+                i = utf8.index(after: i)
             }
         }
+        out += s[runStart..<i]
+        if i != utf8.endIndex {
+            for scalar in s[i...].unicodeScalars { writeScalar(scalar, into: &out) }
+        }
         out += "\""
+    }
+
+    func writeScalar(_ scalar: Unicode.Scalar, into out: inout String) {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case "\u{08}": out += "\\b"
+        case "\u{0C}": out += "\\f"
+        default:
+            if scalar.value < 0x20 {
+                out += JSONWriter.unicodeEscape(UInt16(scalar.value))
+            } else if ensureASCII && scalar.value > 0x7E {
+                // Python escapes everything outside ' '...'~', astral characters as surrogate pairs.
+                if scalar.value > 0xFFFF {
+                    let v = scalar.value - 0x10000
+                    out += JSONWriter.unicodeEscape(UInt16(0xD800 + (v >> 10)))
+                    out += JSONWriter.unicodeEscape(UInt16(0xDC00 + (v & 0x3FF)))
+                } else {
+                    out += JSONWriter.unicodeEscape(UInt16(scalar.value))
+                }
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
     }
 
     static func unicodeEscape(_ v: UInt16) -> String {
