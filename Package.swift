@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", .upToNextMinor(from: "1.8.2")),
         .package(url: "https://github.com/hummingbird-project/hummingbird", .upToNextMinor(from: "2.28.1")),
         .package(url: "https://github.com/apple/swift-log", .upToNextMinor(from: "1.16.2")),
+        .package(url: "https://github.com/swift-server/async-http-client", .upToNextMinor(from: "1.37.0")),
     ],
     targets: [
         // Value types and wire formats shared by every module. No I/O beyond parsing bytes.
@@ -30,12 +31,16 @@ let package = Package(
         ]),
         // Outcome scorer and aggregates (ORO and ShoppingBench rules).
         .target(name: "Scoring", dependencies: ["ArenaModel"]),
+        // OpenAI-compatible HTTP clients (embeddings) on async-http-client.
+        .target(name: "LLM", dependencies: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         // libsodium, linked from the system (Debian libsodium-dev).
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         // Hotkeys: sr25519, SS58, signed requests.
         .target(name: "Identity", dependencies: ["CSodium"]),
         .executableTarget(name: "ShopArenaCLI", dependencies: [
-            "ArenaModel", "Catalog", "Search", "SearchService", "Scoring", "Identity",
+            "ArenaModel", "Catalog", "Search", "SearchService", "Scoring", "Identity", "LLM",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -50,6 +55,11 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "ArenaModel", "TestSupport"]),
+        .testTarget(name: "LLMTests", dependencies: [
+            "LLM", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "TestSupport"]),
     ]
 )
