@@ -39,6 +39,8 @@ let package = Package(
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         // Hotkeys: sr25519, SS58, signed requests.
         .target(name: "Identity", dependencies: ["CSodium"]),
+        // Runs one problem of an agent file in a bubblewrap sandbox and returns its Envelope.
+        .target(name: "Sandbox", dependencies: ["ArenaModel"]),
         .executableTarget(name: "ShopArenaCLI", dependencies: [
             "ArenaModel", "Catalog", "Search", "SearchService", "Scoring", "Identity", "LLM",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -60,6 +62,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "ArenaModel", "TestSupport"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "TestSupport"]),
     ]
 )
