@@ -1,0 +1,95 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Buffered sequential writes to a file descriptor, with a running checksum of the current section.
+final class FileSink {
+    let path: String
+    private(set) var fd: Int32
+    private var buffer: [UInt8] = []
+    private let flushSize = 4 << 20
+    /// Bytes written so far (buffered ones included).
+    private(set) var position = 0
+    var checksum = Checksum64()
+
+    init(path: String) throws(IndexError) {
+        self.path = path
+        fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw .io(path: path, reason: "cannot create: \(errnoText())") }
+        buffer.reserveCapacity(flushSize + 65536)
+    }
+
+    deinit {
+        if fd >= 0 { close(fd) }
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws(IndexError) {
+        checksum.update(bytes)
+        position += bytes.count
+        if bytes.count >= flushSize {
+            try flush()
+            try writeAll(bytes)
+            return
+        }
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= flushSize { try flush() }
+    }
+
+    func write(_ bytes: [UInt8]) throws(IndexError) {
+        try bytes.withUnsafeBytes { b in Result { () throws(IndexError) in try write(b) } }.get()
+    }
+
+    func write<T: FixedWidthInteger>(array: [T]) throws(IndexError) {
+        #if _endian(big)
+        let converted = array.map { $0.littleEndian }
+        try converted.withUnsafeBytes { b in Result { () throws(IndexError) in try write(b) } }.get()
+        #else
+        try array.withUnsafeBytes { b in Result { () throws(IndexError) in try write(b) } }.get()
+        #endif
+    }
+
+    /// Pads with zeros to a multiple of 8 (not part of any section checksum).
+    func align() throws(IndexError) {
+        let pad = (8 - position % 8) % 8
+        if pad > 0 {
+            let saved = checksum
+            try write([UInt8](repeating: 0, count: pad))
+            checksum = saved
+        }
+    }
+
+    func flush() throws(IndexError) {
+        try buffer.withUnsafeBytes { b in Result { () throws(IndexError) in try writeAll(b) } }.get()
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws(IndexError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .io(path: path, reason: "write failed: \(errnoText())")
+            }
+            offset += n
+        }
+    }
+
+    /// Writes `bytes` at an absolute offset (after a flush), for the header.
+    func overwrite(at offset: Int, _ bytes: [UInt8]) throws(IndexError) {
+        try flush()
+        let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress!, $0.count, off_t(offset)) }
+        if n != bytes.count { throw .io(path: path, reason: "header write failed: \(errnoText())") }
+    }
+
+    func closeSynced() throws(IndexError) {
+        try flush()
+        if fsync(fd) != 0 { throw .io(path: path, reason: "fsync failed: \(errnoText())") }
+        close(fd)
+        fd = -1
+    }
+}
+
+func errnoText() -> String { String(cString: strerror(errno)) }

@@ -1,0 +1,199 @@
+/// One scored document, in Lucene's order (score descending, then product id ascending).
+public struct SearchHit: Sendable, Hashable {
+    /// The document number in the index.
+    public var document: Int
+    public var productID: String
+    public var score: Float
+}
+
+/// A query term: its text, how often it occurs in the query (Anserini boosts a repeated term by its
+/// count) and its postings.
+struct QueryTerm {
+    var text: String
+    var count: Int
+    var info: SearchIndex.TermInfo?
+}
+
+extension SearchIndex {
+    /// Lucene's bag-of-words query for `text`: distinct analysed terms in first-occurrence order.
+    func queryTerms(_ text: String) -> [QueryTerm] {
+        var out: [QueryTerm] = []
+        var position: [String: Int] = [:]
+        for t in EnglishAnalyzer().terms(text) {
+            if let i = position[t] {
+                out[i].count += 1
+            } else {
+                position[t] = out.count
+                out.append(QueryTerm(text: t, count: 1, info: nil))
+            }
+        }
+        for i in out.indices { out[i].info = term(out[i].text) }
+        return out
+    }
+
+    /// The BM25 weight `boost · idf` of a query term (float, as Lucene).
+    func weight(of term: QueryTerm) -> Float {
+        guard let info = term.info else { return 0 }
+        return Float(term.count) * BM25.idf(docFreq: info.docFreq, docCount: fieldDocumentCount)
+    }
+
+    /// Scores every document matching a term into the accumulator, term at a time.
+    func accumulate(_ terms: [QueryTerm], into scratch: Scratch) {
+        let scores = scratch.scores
+        let n = documentCount
+        normInverse.withUnsafeBufferPointer { cache in
+            for term in terms {
+                guard let info = term.info, let base = info.postings.baseAddress else { continue }
+                let w = weight(of: term)
+                let bytes = base.assumingMemoryBound(to: UInt8.self)
+                let end = info.postings.count
+                var p = 0
+                var doc = -1
+                @inline(__always) func varint() -> UInt64? {
+                    var result: UInt64 = 0
+                    var shift: UInt64 = 0
+                    while p < end {
+                        let byte = bytes[p]
+                        p += 1
+                        result |= UInt64(byte & 0x7F) << shift
+                        if byte < 0x80 { return result }
+                        shift += 7
+                        if shift > 56 { return nil }
+                    }
+                    return nil
+                }
+                while p < end {
+                    guard let v = varint() else { break }
+                    doc += Int(truncatingIfNeeded: v >> 1)
+                    var tf: UInt64 = 1
+                    if v & 1 == 0 {
+                        guard let t = varint() else { break }
+                        tf = t
+                    }
+                    guard doc >= 0 && doc < n else { break }  // damaged postings: stop this term
+                    let s = BM25.termScore(weight: w, termFrequency: Float(tf), normInverse: cache[Int(norms[doc])])
+                    if scores[doc] == 0 { scratch.touched.append(UInt32(doc)) }
+                    scores[doc] += Double(s)
+                }
+            }
+        }
+    }
+
+    /// The sort key of a touched document: ascending key = Lucene's order.
+    @inline(__always)
+    func key(_ doc: UInt32, _ scores: UnsafeMutablePointer<Double>) -> UInt64 {
+        let bits = Float(scores[Int(doc)]).bitPattern
+        return UInt64(UInt32.max - bits) << 32 | UInt64(idRank[Int(doc)])
+    }
+
+    /// Visits the hits of `query` in Lucene's order, at most `cap` of them, until `visit` returns false.
+    /// Hits are selected lazily in growing batches, never by sorting every match.
+    func walkHits(query: String, cap: Int, visit: (_ document: Int, _ score: Float) -> Bool) {
+        let terms = queryTerms(query)
+        guard terms.contains(where: { $0.info != nil }), cap > 0 else { return }
+        scratch.withScratch { scratch in
+            accumulate(terms, into: scratch)
+            let limit = min(cap, scratch.touched.count)
+            var walked = 0
+            var batch = 64
+            var lastKey: UInt64? = nil
+            while walked < limit {
+                let take = min(batch, limit - walked)
+                let keys = selectSmallest(take, after: lastKey, scratch: scratch)
+                for k in keys {
+                    let rank = Int(k & 0xFFFF_FFFF)
+                    guard rank < documentCount else { return }
+                    let doc = Int(docsByID[rank])
+                    guard doc < documentCount else { return }
+                    walked += 1
+                    if !visit(doc, Float(bitPattern: UInt32.max - UInt32(k >> 32))) { return }
+                }
+                guard let last = keys.last else { return }
+                lastKey = last
+                batch *= 4
+            }
+        }
+    }
+
+    /// The `count` smallest keys greater than `after`, sorted.
+    private func selectSmallest(_ count: Int, after: UInt64?, scratch: Scratch) -> [UInt64] {
+        let scores = scratch.scores
+        if after == nil && count <= 256 {
+            // First batch: one pass with a bounded max-heap.
+            var heap: [UInt64] = []
+            heap.reserveCapacity(count)
+            for d in scratch.touched {
+                let k = key(d, scores)
+                if heap.count < count {
+                    heap.append(k)
+                    var i = heap.count - 1
+                    while i > 0 {
+                        let parent = (i - 1) >> 1
+                        if heap[parent] >= heap[i] { break }
+                        heap.swapAt(parent, i)
+                        i = parent
+                    }
+                } else if k < heap[0] {
+                    heap[0] = k
+                    var i = 0
+                    while true {
+                        let l = 2 * i + 1, r = l + 1
+                        var largest = i
+                        if l < heap.count && heap[l] > heap[largest] { largest = l }
+                        if r < heap.count && heap[r] > heap[largest] { largest = r }
+                        if largest == i { break }
+                        heap.swapAt(i, largest)
+                        i = largest
+                    }
+                }
+            }
+            return heap.sorted()
+        }
+        // Later batches: gather the remaining keys once, then quick-select.
+        if scratch.keys.isEmpty {
+            scratch.keys.reserveCapacity(scratch.touched.count)
+            for d in scratch.touched { scratch.keys.append(key(d, scores)) }
+        }
+        if let after {
+            scratch.keys.removeAll { $0 <= after }
+        }
+        var keys = scratch.keys
+        if keys.count > count {
+            quickSelect(&keys, count)
+            keys.removeSubrange(count...)
+        }
+        keys.sort()
+        return keys
+    }
+
+    /// The top `limit` hits with their scores (for parity checks against Lucene).
+    public func rank(query: String, limit: Int) -> [SearchHit] {
+        var hits: [SearchHit] = []
+        walkHits(query: query, cap: limit) { doc, score in
+            hits.append(SearchHit(document: doc, productID: productID(ofDocument: doc), score: score))
+            return true
+        }
+        return hits
+    }
+}
+
+/// Rearranges `a` so that its first `k` elements are its `k` smallest (in any order).
+func quickSelect(_ a: inout [UInt64], _ k: Int) {
+    var lo = 0, hi = a.count - 1
+    var seed: UInt64 = 0x2545_F491_4F6C_DD1D
+    while lo < hi {
+        seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17
+        let pivot = a[lo + Int(seed % UInt64(hi - lo + 1))]
+        var i = lo, j = hi
+        while i <= j {
+            while a[i] < pivot { i += 1 }
+            while a[j] > pivot { j -= 1 }
+            if i <= j {
+                a.swapAt(i, j)
+                i += 1
+                j -= 1
+            }
+        }
+        if k - 1 <= j { hi = j } else if k - 1 >= i { lo = i } else { return }
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// Per-query working memory: a dense score accumulator (double, as Lucene sums clause scores) and the
+/// list of documents it touched, so only those are reset afterwards.
+final class Scratch {
+    let scores: UnsafeMutablePointer<Double>
+    var touched: [UInt32] = []
+    var keys: [UInt64] = []
+    let count: Int
+
+    init(documentCount: Int) {
+        count = documentCount
+        scores = .allocate(capacity: max(documentCount, 1))
+        scores.initialize(repeating: 0, count: max(documentCount, 1))
+    }
+
+    deinit { scores.deallocate() }
+
+    func reset() {
+        for d in touched { scores[Int(d)] = 0 }
+        touched.removeAll(keepingCapacity: true)
+        keys.removeAll(keepingCapacity: true)
+    }
+}
+
+/// A small thread-safe pool of ``Scratch`` buffers, so concurrent queries never share one and a query
+/// never pays for allocating and zeroing a full accumulator.
+final class ScratchPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var free: [Scratch] = []
+    private let documentCount: Int
+
+    init(documentCount: Int) { self.documentCount = documentCount }
+
+    func withScratch<R>(_ body: (Scratch) -> R) -> R {
+        lock.lock()
+        let s = free.popLast() ?? Scratch(documentCount: documentCount)
+        lock.unlock()
+        let result = body(s)
+        s.reset()
+        lock.lock()
+        if free.count < 16 { free.append(s) }
+        lock.unlock()
+        return result
+    }
+}

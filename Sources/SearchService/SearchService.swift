@@ -1,2 +1,0 @@
-/// Namespace for the search HTTP service.
-public enum SearchServiceModule {}

@@ -1,0 +1,179 @@
+import ArenaModel
+import ArgumentParser
+import Catalog
+import Foundation
+import Search
+
+/// `shoparena bench search`: index build time and size, resident memory, in-process find_product
+/// latency over a deterministic query set derived from titles, and top-10 overlap with Lucene.
+struct BenchSearchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Benchmark the search engine on a catalog and print JSON.")
+
+    @Option(help: "The catalog JSONL file.") var catalog: String
+    @Option(help: "Index file to build (default: a temporary file, removed afterwards).") var index: String?
+    @Flag(help: "Reuse --index if it exists instead of rebuilding.") var reuseIndex = false
+    @Option(help: "How many queries to derive from titles.") var queries = 300
+    @Option(help: "Read the queries from this file (one JSON string per line) instead.") var queryFile: String?
+    @Option(help: "Write the derived queries to this file (one JSON string per line) for peer engines.") var writeQueries: String?
+    @Option(help: "Timed passes over the query set.") var repeats = 3
+    @Option(help: "Concurrent query tasks for the throughput run.") var concurrency = 1
+    @Option(help: "Oracle output of `LuceneOracle.java bench` (its top10) to compute top-10 overlap.") var golden: String?
+    @Option(help: "find_product candidate cap.") var candidateCap = FindProductLimits.defaultCandidateCap
+
+    func run() async throws {
+        let indexPath = index ?? NSTemporaryDirectory() + "shoparena-bench-\(getpid()).idx"
+        var buildSeconds: Double? = nil
+        var summary: IndexBuildSummary? = nil
+        if !(reuseIndex && FileManager.default.fileExists(atPath: indexPath)) {
+            let start = Date()
+            summary = try buildIndex(catalog: catalog, out: indexPath, quiet: false)
+            buildSeconds = Date().timeIntervalSince(start)
+        }
+        defer { if index == nil { unlink(indexPath) } }
+        let rssBefore = Self.status("VmRSS")
+        let openStart = Date()
+        let idx = try SearchIndex.open(path: indexPath)
+        let openSeconds = Date().timeIntervalSince(openStart)
+        let rssAfterOpen = Self.status("VmRSS")
+
+        let qs: [String]
+        if let queryFile {
+            qs = try String(contentsOfFile: queryFile, encoding: .utf8).split(separator: "\n")
+                .compactMap { try? JSONParser.parse(String($0)).stringValue }
+        } else {
+            qs = try Self.deriveQueries(catalog: catalog, documentCount: idx.documentCount, count: queries)
+        }
+        if let writeQueries {
+            let text = qs.map { JSONWriter().string(.string($0)) + "\n" }.joined()
+            try text.write(toFile: writeQueries, atomically: true, encoding: .utf8)
+        }
+        let cap = candidateCap
+        func run(_ q: String) -> [Product] { idx.findProduct(FindProductRequest(q: q), candidateCap: cap) }
+        func runFiltered(_ q: String) -> [Product] {
+            idx.findProduct(FindProductRequest(q: q, price: "100-1000", sort: "priceasc", service: "COD"), candidateCap: cap)
+        }
+
+        for q in qs { _ = run(q) }  // warm-up: fault in the pages the queries touch
+        var latencies: [Double] = []
+        var filteredLatencies: [Double] = []
+        let clock = ContinuousClock()
+        for _ in 0..<max(1, repeats) {
+            for q in qs {
+                let t = clock.measure { _ = run(q) }
+                latencies.append(Self.ms(t))
+                let f = clock.measure { _ = runFiltered(q) }
+                filteredLatencies.append(Self.ms(f))
+            }
+        }
+
+        var throughput: Double? = nil
+        if concurrency > 1 {
+            let start = clock.now
+            let total = qs.count * max(1, repeats)
+            await withTaskGroup(of: Void.self) { group in
+                for worker in 0..<concurrency {
+                    group.addTask {
+                        var i = worker
+                        while i < total {
+                            _ = run(qs[i % qs.count])
+                            i += concurrency
+                        }
+                    }
+                }
+            }
+            throughput = Double(total) / Self.seconds(clock.now - start)
+        }
+
+        var overlap: JSONValue = .null
+        if let golden {
+            let g = try JSONParser.parse(String(contentsOfFile: golden, encoding: .utf8))
+            if let top10 = g["top10"]?.objectValue {
+                var sum = 0.0
+                var n = 0
+                var exact = 0
+                for (q, ids) in top10 {
+                    let theirs = (ids.arrayValue ?? []).compactMap(\.stringValue)
+                    let ours = run(q).map(\.productID)
+                    let common = Set(theirs).intersection(ours).count
+                    sum += theirs.isEmpty && ours.isEmpty ? 1 : Double(common) / Double(max(theirs.count, ours.count))
+                    if theirs == ours { exact += 1 }
+                    n += 1
+                }
+                overlap = .object([("queries", .int(Int64(n))), ("mean_top10_overlap", .double(n == 0 ? 0 : sum / Double(n))),
+                                   ("identical_top10_lists", .int(Int64(exact)))])
+            }
+        }
+
+        let report: JSONValue = .object([
+            ("engine", .string("shoparena-swift")),
+            ("catalog", .string(catalog)),
+            ("documents", .int(Int64(idx.documentCount))),
+            ("terms", .int(Int64(idx.termCount))),
+            ("postings", summary.map { .int(Int64($0.postings)) } ?? .null),
+            ("build_seconds", buildSeconds.map(JSONValue.double) ?? .null),
+            ("index_bytes", .int(Int64(idx.fileSize))),
+            ("open_seconds", .double(openSeconds)),
+            ("rss_mb_before_open", .double(rssBefore)),
+            ("rss_mb_after_open", .double(rssAfterOpen)),
+            ("rss_mb_after_queries", .double(Self.status("VmRSS"))),
+            ("peak_rss_mb", .double(Self.status("VmHWM"))),
+            ("queries", .int(Int64(qs.count))),
+            ("repeats", .int(Int64(repeats))),
+            ("candidate_cap", .int(Int64(cap))),
+            ("find_product_ms", Self.summary(latencies)),
+            ("find_product_filtered_ms", Self.summary(filteredLatencies)),
+            ("concurrency", .int(Int64(concurrency))),
+            ("throughput_qps", throughput.map(JSONValue.double) ?? .null),
+            ("lucene_overlap", overlap),
+        ])
+        print(JSONWriter(style: .python).string(report))
+    }
+
+    static func ms(_ d: Duration) -> Double { seconds(d) * 1000 }
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    static func summary(_ values: [Double]) -> JSONValue {
+        let s = values.sorted()
+        func pct(_ p: Double) -> Double { s.isEmpty ? 0 : s[min(s.count - 1, Int((Double(s.count) * p).rounded(.up)) - 1)] }
+        return .object([("p50", .double(pct(0.5))), ("p90", .double(pct(0.9))), ("p99", .double(pct(0.99))),
+                        ("max", .double(s.last ?? 0)), ("mean", .double(s.isEmpty ? 0 : s.reduce(0, +) / Double(s.count)))])
+    }
+
+    /// A value in MB from /proc/self/status (e.g. VmRSS), or -1 where unavailable.
+    static func status(_ key: String) -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return -1 }
+        for line in text.split(separator: "\n") where line.hasPrefix(key + ":") {
+            let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? -1
+            return kb / 1024
+        }
+        return -1
+    }
+
+    /// Deterministic queries from titles: `count` evenly spaced documents, a window of 1–4 title words
+    /// chosen by a fixed LCG.
+    static func deriveQueries(catalog: String, documentCount: Int, count: Int) throws -> [String] {
+        let stride = max(1, documentCount / max(1, count))
+        var reader = try CatalogReader(path: catalog)
+        var out: [String] = []
+        var i = 0
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(truncatingIfNeeded: state >> 33)
+        }
+        while out.count < count, let doc = try reader.next() {
+            defer { i += 1 }
+            guard i % stride == 0 else { continue }
+            let words = doc.product.title.split(separator: " ")
+            guard !words.isEmpty else { continue }
+            let length = 1 + next() % min(4, words.count)
+            let start = next() % (words.count - length + 1)
+            out.append(words[start..<(start + length)].joined(separator: " "))
+        }
+        return out
+    }
+}

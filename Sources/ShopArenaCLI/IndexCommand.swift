@@ -1,0 +1,56 @@
+import ArgumentParser
+import Catalog
+import Foundation
+import Search
+
+/// `shoparena index …`: build and inspect search index files.
+struct IndexCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Build and inspect search index files.",
+        subcommands: [IndexBuildCommand.self, IndexInfoCommand.self])
+}
+
+/// `shoparena index build --catalog FILE --out FILE`
+struct IndexBuildCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Index a JSONL catalog ({id, contents, product} lines) into a memory-mappable index file.")
+
+    @Option(help: "The catalog JSONL file.") var catalog: String
+    @Option(help: "The index file to write (written to FILE.partial, renamed at the end).") var out: String
+
+    func run() async throws {
+        let summary = try buildIndex(catalog: catalog, out: out, quiet: false)
+        FileHandle.standardError.write(Data("indexed \(summary.documents) documents, \(summary.terms) terms, \(summary.postings) postings, \(summary.bytes) bytes -> \(out)\n".utf8))
+    }
+}
+
+/// Streams a catalog into an index, reporting progress on stderr.
+func buildIndex(catalog: String, out: String, quiet: Bool) throws -> IndexBuildSummary {
+    let start = Date()
+    var reader = try CatalogReader(path: catalog)
+    var builder = try IndexBuilder(path: out, progressEvery: 100_000) { p in
+        guard !quiet else { return }
+        let seconds = Date().timeIntervalSince(start)
+        let line = String(format: "index %@: %d documents, %d terms, %.1f s\n", p.phase.rawValue, p.documents, p.terms, seconds)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+    while let doc = try reader.next() { try builder.add(doc) }
+    return try builder.finish()
+}
+
+/// `shoparena index info --index FILE`
+struct IndexInfoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "info", abstract: "Check an index file and print its statistics.")
+
+    @Option(help: "The index file.") var index: String
+
+    func run() async throws {
+        let idx = try SearchIndex.open(path: index)
+        print("""
+        {"path": "\(index)", "documents": \(idx.documentCount), "documents_with_terms": \(idx.fieldDocumentCount), \
+        "terms": \(idx.termCount), "total_term_frequency": \(idx.sumTotalTermFreq), "bytes": \(idx.fileSize)}
+        """)
+    }
+}

@@ -1,0 +1,54 @@
+import ArenaModel
+import ArgumentParser
+import Foundation
+import Search
+
+/// `shoparena search …`: query an index, or serve it over HTTP.
+struct SearchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Query or serve the product search index.",
+        subcommands: [SearchQueryCommand.self, SearchServeCommand.self])
+}
+
+/// `shoparena search query "…" --index FILE [--page --price --sort --service --shop-id] [--json]`
+struct SearchQueryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "query",
+        abstract: "Run find_product against an index and print the page.")
+
+    @Argument(help: "The query text (q).") var q: String
+    @Option(help: "The index file.") var index: String
+    @Option(help: "Page 1-5.") var page: String = "1"
+    @Option(help: "Price range \"low-high\" (either side may be empty).") var price: String?
+    @Option(help: "priceasc, pricedesc, order or default.") var sort: String?
+    @Option(help: "Comma-separated services: official, freeShipping, COD, flashsale.") var service: String?
+    @Option(name: .customLong("shop-id"), help: "Restrict to one shop.") var shopID: String?
+    @Option(help: "How many BM25 hits are walked before filtering.") var candidateCap = FindProductLimits.defaultCandidateCap
+    @Flag(help: "Print the find_product JSON array instead of a table.") var json = false
+
+    func run() async throws {
+        let idx = try SearchIndex.open(path: index, verify: false)
+        let request = FindProductRequest(q: q, page: page, shopID: shopID, price: price, sort: sort, service: service)
+        let products = idx.findProduct(request, candidateCap: candidateCap)
+        if json {
+            print(JSONWriter().string(.array(products.map(\.searchResultJSON))))
+            return
+        }
+        if products.isEmpty {
+            print("no results")
+            return
+        }
+        print(pad("#", 3) + pad("product_id", 12) + pad("price", 11) + pad("sold", 7) + pad("shop_id", 10) + pad("service", 28) + "title")
+        let first = ((Int(page) ?? 1) - 1) * FindProductLimits.pageSize
+        for (i, p) in products.enumerated() {
+            let rank = first + i + 1
+            print(pad("\(rank)", 3) + pad(p.productID, 12) + pad(JSONWriter.pythonFloat(p.price), 11) + pad("\(p.soldCount)", 7)
+                  + pad(p.shopID, 10) + pad(p.service.joined(separator: ","), 28) + String(p.title.prefix(80)))
+        }
+    }
+
+    private func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
+    }
+}
