@@ -41,6 +41,14 @@ let package = Package(
         .target(name: "Identity", dependencies: ["CSodium"]),
         // Runs one problem of an agent file in a bubblewrap sandbox and returns its Envelope.
         .target(name: "Sandbox", dependencies: ["ArenaModel"]),
+        // The per-problem door out of the sandbox: search and allowlisted inference on a Unix socket,
+        // with the trusted call log.
+        .target(name: "Proxy", dependencies: [
+            "ArenaModel", "Search", "SearchService", "Sandbox",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "ShopArenaCLI", dependencies: [
             "ArenaModel", "Catalog", "Search", "SearchService", "Scoring", "Identity", "LLM",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -63,6 +71,11 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "ArenaModel", "TestSupport"]),
+        .testTarget(name: "ProxyTests", dependencies: [
+            "Proxy", "Sandbox", "Search", "ArenaModel", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "TestSupport"]),
     ]
 )

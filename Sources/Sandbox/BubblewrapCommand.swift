@@ -104,7 +104,7 @@ struct BubblewrapCommand: Sendable {
         argv += ["--ro-bind", i.problemFile.path, problemPath]
         argv += ["--bind", i.outputDirectory.path, outputDirectory]
         if let socket = i.proxySocket { argv += ["--bind", socket, socketPath] }
-        argv += ["--proc", "/proc", "--dev", "/dev", "--size", "\(i.limits.tmpSizeBytes)", "--tmpfs", "/tmp"]
+        argv += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev", "--size", "\(i.limits.tmpSizeBytes)", "--tmpfs", "/tmp"]
         argv += ["--remount-ro", "/", "--chdir", "/tmp", "--clearenv"]
         var env = i.environment
         env["PATH"] = "/usr/bin:/bin"
