@@ -50,7 +50,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "ShopArenaCLI", dependencies: [
-            "ArenaModel", "Catalog", "Search", "SearchService", "Scoring", "Identity", "LLM",
+            "ArenaModel", "Catalog", "Search", "SearchService", "Scoring", "Identity", "LLM", "Sandbox", "Proxy",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

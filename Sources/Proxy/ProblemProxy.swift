@@ -7,6 +7,7 @@ import NIOCore
 import Sandbox
 import Search
 import SearchService
+import ServiceLifecycle
 
 /// The only door out of one problem's sandbox: an HTTP server on a Unix socket that serves
 /// `/search/find_product` and `/search/view_product_information` from the search engine,
@@ -18,6 +19,7 @@ public final class ProblemProxy: SandboxProxySession, @unchecked Sendable {
     public let socketPath: String
     public let log: ProxyCallLog
     private var task: Task<Void, any Error>?
+    private var group: ServiceGroup?
 
     private init(socketPath: String, log: ProxyCallLog) {
         self.socketPath = socketPath
@@ -47,9 +49,11 @@ public final class ProblemProxy: SandboxProxySession, @unchecked Sendable {
             router: router,
             configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "shoparena-proxy"),
             onServerRunning: { _ in readyContinuation.yield() }, logger: quiet)
+        let group = ServiceGroup(configuration: .init(services: [app], logger: quiet))
+        proxy.group = group
         proxy.task = Task {
             defer { readyContinuation.finish() }
-            try await app.run()
+            try await group.run()
         }
         for await _ in ready { break }
         guard FileManager.default.fileExists(atPath: socketPath) else {
@@ -62,7 +66,7 @@ public final class ProblemProxy: SandboxProxySession, @unchecked Sendable {
 
     /// Stops the server, removes the socket and returns the log.
     public func close() async -> [ProxyCallRecord] {
-        task?.cancel()
+        await group?.triggerGracefulShutdown()
         _ = try? await task?.value
         try? FileManager.default.removeItem(atPath: socketPath)
         log.close()
