@@ -117,6 +117,21 @@ public final class CatalogWriter {
         try writeLine(document.jsonLine)
     }
 
+    /// Appends one line given as UTF-8 bytes (without the newline).
+    public func writeLine(bytes: [UInt8]) throws(FileAccessError) {
+        buffer.append(contentsOf: bytes)
+        buffer.append(0x0A)
+        documentsWritten += 1
+        if buffer.count >= flushSize { try flush() }
+    }
+
+    /// Appends pre-encoded lines (each ending in a newline); `lines` is how many they are.
+    public func writeChunk(bytes: [UInt8], lines: Range<Int>) throws(FileAccessError) {
+        buffer.append(contentsOf: bytes)
+        documentsWritten += lines.count
+        if buffer.count >= flushSize { try flush() }
+    }
+
     public func writeLine(_ line: String) throws(FileAccessError) {
         buffer.append(contentsOf: line.utf8)
         buffer.append(0x0A)
