@@ -67,6 +67,55 @@ struct SandboxBatchTests {
     }
 }
 
+@Suite("Sandbox cancellation and insecure mode", .timeLimit(.minutes(1)))
+struct SandboxCancellationTests {
+    @Test("cancelling a batch still gives every problem an envelope, and no agent keeps running")
+    func cancelBatch() async throws {
+        let scratch = try SandboxFixture.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let runner = try SandboxFixture.runner(scratch: scratch)
+        let marker = "shoparena-cancel-\(UInt64.random(in: 0...UInt64.max))"
+        let agent = try SandboxFixture.agent(
+            """
+            import os, sys
+            def agent_main(p):
+                os.execv(sys.executable, [sys.executable, "-c", "import time; time.sleep(60)", "\(marker)"])
+            """, in: scratch)
+        let problems = ["c1", "c2", "c3"].map { SandboxFixture.problem(id: $0) }
+        let limits = SandboxLimits(wallClockSeconds: 30, killGraceSeconds: 1, memoryBytes: 1 << 30)
+        let batch = Task { await runner.runBatch(agentFile: agent, problems: problems, limits: limits, workers: 1) }
+        // Wait until the first agent is really running, then cancel.
+        var running = false
+        for _ in 0..<100 where !running {
+            try await Task.sleep(for: .milliseconds(50))
+            running = !SandboxFixture.processes(containing: marker).isEmpty
+        }
+        #expect(running)
+        batch.cancel()
+        let envelopes = await batch.value
+        #expect(envelopes.map(\.problemID).sorted() == ["c1", "c2", "c3"])
+        #expect(envelopes.allSatisfy { $0.status == .failed && $0.error?.type == "Cancelled" })
+        #expect(SandboxFixture.processes(containing: marker).isEmpty)
+    }
+
+    @Test("insecure mode runs the harness without namespaces (development hosts without bubblewrap)")
+    func insecure() async throws {
+        let scratch = try SandboxFixture.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let runner = try SandboxFixture.runner(scratch: scratch, isolation: .insecure)
+        let agent = try SandboxFixture.agent(
+            SandboxFixture.reportingAgent("def report(p):\n    return {'uid': os.getuid(), 'query': p['query']}"),
+            in: scratch)
+        let envelope = await runner.run(
+            agentFile: agent, problem: SandboxFixture.problem(),
+            limits: SandboxLimits(wallClockSeconds: 20, killGraceSeconds: 1, memoryBytes: 1 << 30))
+        #expect(envelope.status == .success, "\(envelope.error?.message ?? "")")
+        let report = try #require(SandboxFixture.report(envelope))
+        #expect(report["query"]?.stringValue == "find red shoes")
+        #expect(report["uid"]?.intValue == Int64(getuid()))
+    }
+}
+
 actor SeenIDs {
     var ids: [String] = []
     func add(_ id: String) { ids.append(id) }
