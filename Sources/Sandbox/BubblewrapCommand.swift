@@ -9,7 +9,7 @@ import Foundation
 ///         --ro-bind /usr /usr (+ /lib, /lib64, /bin as binds or symlinks) --ro-bind <python prefix> … \
 ///         --ro-bind <venv> … --ro-bind <runtime> /sandbox/runtime --ro-bind <agent> /sandbox/agent.py \
 ///         --ro-bind <problem.json> /sandbox/problem.json --bind <out> /sandbox/out \
-///         [--bind <proxy.sock> /sandbox/proxy.sock] --proc /proc --dev /dev --size N --tmpfs /tmp \
+///         [--bind <proxy.sock> /sandbox/proxy.sock] --proc /proc --dev /dev --remount-ro /dev --size N --tmpfs /tmp \
 ///         --remount-ro / --chdir /tmp --clearenv --setenv … \
 ///   <venv python> -I -B /sandbox/runtime/run_harness.py --agent … --problem … --output … [--proxy-socket …] --problem-id …
 /// ```

@@ -14,7 +14,8 @@ public struct SandboxLimits: Sendable, Hashable {
     public var maxProcesses: Int
     /// `RLIMIT_NOFILE`.
     public var maxOpenFiles: Int
-    /// `RLIMIT_FSIZE`: the largest file the agent can write (result, logs, `/tmp`).
+    /// `RLIMIT_FSIZE`: the largest file the agent can write (result, its stdout/stderr log, `/tmp`); the
+    /// harness keeps the result under 16 MiB.
     public var maxFileSizeBytes: UInt64
     /// Size of the private tmpfs mounted on `/tmp`.
     public var tmpSizeBytes: UInt64
@@ -24,7 +25,7 @@ public struct SandboxLimits: Sendable, Hashable {
     public init(
         wallClockSeconds: Double = 300, killGraceSeconds: Double = 5, memoryBytes: UInt64 = 4 << 30,
         addressSpaceBytes: UInt64 = 8 << 30, maxProcesses: Int = 256, maxOpenFiles: Int = 1024,
-        maxFileSizeBytes: UInt64 = 256 << 20, tmpSizeBytes: UInt64 = 256 << 20, outputTailBytes: Int = 8 << 10
+        maxFileSizeBytes: UInt64 = 64 << 20, tmpSizeBytes: UInt64 = 256 << 20, outputTailBytes: Int = 8 << 10
     ) {
         self.wallClockSeconds = wallClockSeconds
         self.killGraceSeconds = killGraceSeconds
