@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", .upToNextMinor(from: "2.28.1")),
         .package(url: "https://github.com/apple/swift-log", .upToNextMinor(from: "1.16.2")),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", .upToNextMinor(from: "2.13.0")),
+        .package(url: "https://github.com/swift-server/async-http-client", .upToNextMinor(from: "1.37.0")),
     ],
     targets: [
         // Value types and wire formats shared by every module. No I/O beyond parsing bytes.
@@ -31,12 +32,27 @@ let package = Package(
         ]),
         // Outcome scorer and aggregates (ORO and ShoppingBench rules).
         .target(name: "Scoring", dependencies: ["ArenaModel"]),
+        // OpenAI-compatible HTTP clients (embeddings) on async-http-client.
+        .target(name: "LLM", dependencies: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         // libsodium, linked from the system (Debian libsodium-dev).
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         // Hotkeys: sr25519, SS58, signed requests.
         .target(name: "Identity", dependencies: ["CSodium"]),
+        // Runs one problem of an agent file in a bubblewrap sandbox and returns its Envelope.
+        .target(name: "Sandbox", dependencies: ["ArenaModel"]),
+        // The per-problem door out of the sandbox: search and allowlisted inference on a Unix socket,
+        // with the trusted call log.
+        .target(name: "Proxy", dependencies: [
+            "ArenaModel", "Search", "SearchService", "Sandbox",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .executableTarget(name: "ShopArenaCLI", dependencies: [
-            "ArenaModel", "Catalog", "Search", "SearchService", "Scoring", "Identity",
+            "ArenaModel", "Catalog", "Search", "SearchService", "Scoring", "Identity", "LLM", "Sandbox", "Proxy",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
@@ -52,6 +68,17 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "ArenaModel", "TestSupport"]),
+        .testTarget(name: "LLMTests", dependencies: [
+            "LLM", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "ArenaModel", "TestSupport"]),
+        .testTarget(name: "ProxyTests", dependencies: [
+            "Proxy", "Sandbox", "Search", "ArenaModel", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "TestSupport"],
                     exclude: ["sr25519_peer.py"]),
     ]

@@ -1,0 +1,36 @@
+/// How a per-problem proxy behaves (`reference/oro-validator.md` §8).
+public struct ProxyConfiguration: Sendable {
+    /// Models the agent may call; nil means the allowlist is unavailable (every inference call gets 503,
+    /// failing closed like the reference).
+    public var allowedModels: [String]?
+    /// OpenAI-compatible base URL, e.g. `https://llm.chutes.ai/v1`; `/chat/completions` is appended.
+    /// nil: inference answers 503.
+    public var upstreamBaseURL: String?
+    /// The run's inference key, sent upstream as `Authorization: Bearer …` (never logged). nil: the agent's
+    /// own `Authorization` header is forwarded, as the reference does.
+    public var apiKey: String?
+    /// Sustained requests per second per problem, and the burst above it (reference: 30 r/s, burst 50).
+    public var ratePerSecond: Double
+    public var burst: Int
+    /// Largest accepted request body (reference: 10 MB).
+    public var maxRequestBytes: Int
+    /// Largest upstream reply relayed.
+    public var maxUpstreamReplyBytes: Int
+    /// Upstream timeout in seconds (reference: 300).
+    public var upstreamTimeoutSeconds: Int64
+
+    public init(
+        allowedModels: [String]? = nil, upstreamBaseURL: String? = nil, apiKey: String? = nil,
+        ratePerSecond: Double = 30, burst: Int = 50, maxRequestBytes: Int = 10 << 20,
+        maxUpstreamReplyBytes: Int = 32 << 20, upstreamTimeoutSeconds: Int64 = 300
+    ) {
+        self.allowedModels = allowedModels
+        self.upstreamBaseURL = upstreamBaseURL
+        self.apiKey = apiKey
+        self.ratePerSecond = ratePerSecond
+        self.burst = burst
+        self.maxRequestBytes = maxRequestBytes
+        self.maxUpstreamReplyBytes = maxUpstreamReplyBytes
+        self.upstreamTimeoutSeconds = upstreamTimeoutSeconds
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+
+/// Builds the launcher command line of one run:
+///
+/// ```
+/// /bin/sh -c '<join cgroups>; exec "$@"' sh <cgroup.procs…> -- \
+///   prlimit --as=… --nofile=… --fsize=… [--nproc=…] -- \
+///   bwrap --unshare-all --die-with-parent --new-session --uid 65534 --gid 65534 --hostname sandbox \
+///         --ro-bind /usr /usr (+ /lib, /lib64, /bin as binds or symlinks) --ro-bind <python prefix> … \
+///         --ro-bind <venv> … --ro-bind <runtime> /sandbox/runtime --ro-bind <agent> /sandbox/agent.py \
+///         --ro-bind <problem.json> /sandbox/problem.json --bind <out> /sandbox/out \
+///         [--bind <proxy.sock> /sandbox/proxy.sock] --proc /proc --dev /dev --remount-ro /dev --size N --tmpfs /tmp \
+///         --remount-ro / --chdir /tmp --clearenv --setenv … \
+///   <venv python> -I -B /sandbox/runtime/run_harness.py --agent … --problem … --output … [--proxy-socket …] --problem-id …
+/// ```
+///
+/// Nothing else of the host is visible: no /etc, /home, /root (except the interpreter's own prefix
+/// when it lives there), /work, /sys, catalog, index, rewards or logs.
+struct BubblewrapCommand: Sendable {
+    static let sandboxRoot = "/sandbox"
+    static let agentPath = "/sandbox/agent.py"
+    static let problemPath = "/sandbox/problem.json"
+    static let outputDirectory = "/sandbox/out"
+    static let socketPath = "/sandbox/proxy.sock"
+    static let runtimePath = "/sandbox/runtime"
+
+    /// `sh -c` script: write its own pid into each `cgroup.procs` given before `--`, then exec the rest
+    /// (so the whole tree starts inside the cgroups; exit 125 when a join fails).
+    static let joinScript =
+        #"for f in "$@"; do shift; [ "$f" = -- ] && break; echo $$ > "$f" || exit 125; done; exec "$@""#
+
+    /// ro-binds of the system directories; a top-level symlink (merged /usr: `/bin -> usr/bin`) is
+    /// recreated as a symlink, a missing one is skipped.
+    static func systemBinds() -> [String] {
+        var args = ["--ro-bind", "/usr", "/usr"]
+        for dir in ["/lib", "/lib64", "/lib32", "/bin", "/sbin"] {
+            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: dir) {
+                args += ["--symlink", target, dir]
+            } else {
+                var isDir: ObjCBool = false
+                if FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue {
+                    args += ["--ro-bind", dir, dir]
+                }
+            }
+        }
+        return args
+    }
+
+    /// The real installation prefix behind a venv interpreter (`…/versions/3.11.7` for a pyenv python):
+    /// the venv's `bin/python` is a symlink chain into it.
+    static func pythonPrefix(of python: URL) -> String {
+        let real = python.resolvingSymlinksInPath().path
+        return URL(fileURLWithPath: real).deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
+    /// The venv root (parent of `bin/`) as given, not resolved.
+    static func venvRoot(of python: URL) -> String {
+        python.deletingLastPathComponent().deletingLastPathComponent().standardizedFileURL.path
+    }
+
+    struct Inputs {
+        var bwrap: String
+        var prlimit: String
+        var python: URL
+        var runtimeDirectory: URL
+        var agentFile: URL
+        var problemFile: URL
+        var outputDirectory: URL
+        var proxySocket: String?
+        var problemID: String
+        var environment: [String: String]
+        var limits: SandboxLimits
+        var cgroups: RunCgroups
+    }
+
+    /// argv (executable first) of the whole launcher.
+    static func arguments(_ i: Inputs) -> [String] {
+        var argv: [String] = []
+        let procs = i.cgroups.procsFiles
+        if !procs.isEmpty {
+            argv += [
+"/bin/sh", "-c", joinScript, "shoparena-launch",
+            ]
+            argv += procs + ["--"]
+        }
+        argv += [
+            i.prlimit, "--as=\(i.limits.addressSpaceBytes)", "--nofile=\(i.limits.maxOpenFiles)",
+            "--fsize=\(i.limits.maxFileSizeBytes)", "--core=0",
+        ]
+        if i.cgroups.pids == nil { argv.append("--nproc=\(i.limits.maxProcesses)") }
+        argv.append("--")
+
+        argv += [
+            i.bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--uid", "65534", "--gid", "65534",
+            "--hostname", "sandbox",
+        ]
+        argv += systemBinds()
+        let prefix = pythonPrefix(of: i.python)
+        let venv = venvRoot(of: i.python)
+        argv += ["--ro-bind", prefix, prefix]
+        if venv != prefix && !venv.hasPrefix(prefix + "/") { argv += ["--ro-bind", venv, venv] }
+        argv += ["--ro-bind", i.runtimeDirectory.standardizedFileURL.path, runtimePath]
+        argv += ["--ro-bind", i.agentFile.standardizedFileURL.path, agentPath]
+        argv += ["--ro-bind", i.problemFile.path, problemPath]
+        argv += ["--bind", i.outputDirectory.path, outputDirectory]
+        if let socket = i.proxySocket { argv += ["--bind", socket, socketPath] }
+        argv += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev", "--size", "\(i.limits.tmpSizeBytes)", "--tmpfs", "/tmp"]
+        argv += ["--remount-ro", "/", "--chdir", "/tmp", "--clearenv"]
+        var env = i.environment
+        env["PATH"] = "/usr/bin:/bin"
+        env["HOME"] = "/tmp"
+        env["LANG"] = env["LANG"] ?? "C.UTF-8"
+        env["TMPDIR"] = "/tmp"
+        for key in env.keys.sorted() { argv += ["--setenv", key, env[key]!] }
+        argv += ["--", i.python.standardizedFileURL.path]
+        argv += harnessArguments(
+            runtime: runtimePath, agent: agentPath, problem: problemPath, output: "\(outputDirectory)/result.json",
+            socket: i.proxySocket == nil ? nil : socketPath, problemID: i.problemID)
+        return argv
+    }
+
+    /// The harness invocation (`python/README.md`).
+    static func harnessArguments(
+        runtime: String, agent: String, problem: String, output: String, socket: String?, problemID: String
+    ) -> [String] {
+        var args = ["-I", "-B", "\(runtime)/run_harness.py", "--agent", agent, "--problem", problem, "--output", output]
+        if let socket { args += ["--proxy-socket", socket] }
+        args += ["--problem-id", problemID]
+        return args
+    }
+}

@@ -1,0 +1,78 @@
+import ArenaModel
+import Foundation
+
+/// Opens the per-problem door out of the sandbox: the Proxy module implements this with a Unix-socket
+/// HTTP server; tests use stubs.
+public protocol SandboxProxyProvider: Sendable {
+    /// Starts a proxy for `problem` listening on a Unix socket inside `directory` (a fresh host-side
+    /// folder the sandbox never sees except through the socket).
+    func open(problem: Problem, directory: URL) async throws -> any SandboxProxySession
+}
+
+/// A running per-problem proxy.
+public protocol SandboxProxySession: Sendable {
+    /// Host path of the Unix socket bound into the sandbox.
+    var socketPath: String { get }
+    /// Stops the proxy and returns its trusted call log.
+    func close() async -> [ProxyCallRecord]
+}
+
+extension SandboxRunner {
+    /// Runs `problems` with at most `workers` sandboxes at once (default: the number of cores) and
+    /// returns one envelope per problem, in completion order; `onEnvelope` sees each as soon as it is
+    /// ready (e.g. to append it to a JSONL file or report progress). Nothing is dropped: a proxy that
+    /// cannot start gives a FAILED envelope with the reason, and cancellation gives FAILED envelopes
+    /// (type `Cancelled`) for the problems still running or not yet started.
+    public func runBatch(
+        agentFile: URL, problems: [Problem], limits: SandboxLimits = .standard, workers: Int? = nil,
+        proxy: (any SandboxProxyProvider)? = nil, onEnvelope: @escaping @Sendable (Envelope) async -> Void = { _ in }
+    ) async -> [Envelope] {
+        let width = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)
+        return await withTaskGroup(of: Envelope.self) { group in
+            var results: [Envelope] = []
+            results.reserveCapacity(problems.count)
+            var next = 0
+            func startNext() {
+                guard next < problems.count else { return }
+                let problem = problems[next]
+                next += 1
+                group.addTask { await self.runOne(agentFile: agentFile, problem: problem, limits: limits, proxy: proxy) }
+            }
+            for _ in 0..<min(width, problems.count) { startNext() }
+            while let envelope = await group.next() {
+                results.append(envelope)
+                await onEnvelope(envelope)
+                startNext()
+            }
+            return results
+        }
+    }
+
+    /// One problem with its own proxy session; never throws.
+    public func runOne(
+        agentFile: URL, problem: Problem, limits: SandboxLimits = .standard, proxy: (any SandboxProxyProvider)? = nil
+    ) async -> Envelope {
+        if Task.isCancelled {
+            return Envelope(
+                problemID: problem.id, status: .failed, executionTime: 0, inferenceFailureCount: 0, inferenceTotal: 0,
+                error: EnvelopeError(type: "Cancelled", message: "the evaluation was cancelled before this problem ran"))
+        }
+        guard let proxy else { return await run(agentFile: agentFile, problem: problem, limits: limits) }
+        let dir = configuration.workDirectory.appendingPathComponent(
+            "proxy-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let session: any SandboxProxySession
+        do {
+            try FileManager.default.createDirectory(
+                at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            session = try await proxy.open(problem: problem, directory: dir)
+        } catch {
+            return Envelope(
+                problemID: problem.id, status: .failed, executionTime: 0, inferenceFailureCount: 0, inferenceTotal: 0,
+                error: EnvelopeError(type: "ProxyError", message: "the proxy for this problem could not start: \(error)"))
+        }
+        let envelope = await run(agentFile: agentFile, problem: problem, proxySocket: session.socketPath, limits: limits)
+        let calls = await session.close()
+        return envelope.attachingProxyCalls(calls)
+    }
+}

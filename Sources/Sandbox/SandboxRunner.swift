@@ -1,0 +1,243 @@
+import ArenaModel
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Runs one problem of an agent file in a fresh bubblewrap sandbox and turns whatever happens into an
+/// ``Envelope`` — it never throws and never loses a problem: a timeout is TIMED_OUT, every other
+/// failure (agent exception, crash, OOM kill, setup error, cancellation) is FAILED with a typed reason.
+///
+/// Isolation (see ``BubblewrapCommand``): new user, pid, network, ipc, uts and cgroup namespaces; only
+/// loopback; read-only system; uid/gid 65534; private size-capped `/tmp`; the agent, the problem (its
+/// ``Problem/agentView``, never the reward), the runtime and the interpreter read-only; one writable output
+/// directory; the proxy's Unix socket. Limits: cgroup v1 memory and pids when available, `RLIMIT_AS`,
+/// `RLIMIT_NOFILE`, `RLIMIT_FSIZE`, and a wall clock after which the whole tree is killed (SIGTERM to the
+/// agent's processes, grace, then SIGKILL to everything left in the group and cgroups; bwrap's pid
+/// namespace takes the rest down with its PID 1).
+public struct SandboxRunner: Sendable {
+    public let configuration: SandboxConfiguration
+    public let capabilities: HostCapabilities
+
+    /// Detects the host's capabilities and refuses to build a runner when isolation is unavailable,
+    /// unless the configuration asks for ``SandboxConfiguration/Isolation/insecure``.
+    public init(configuration: SandboxConfiguration, capabilities: HostCapabilities? = nil) throws(SandboxError) {
+        let caps = capabilities ?? HostCapabilities.detect(bwrapPath: configuration.bwrapPath)
+        if configuration.isolation == .bubblewrap, let problem = caps.problem {
+            throw .isolationUnavailable(problem)
+        }
+        guard caps.prlimit != nil else { throw .isolationUnavailable("prlimit (util-linux) is not installed") }
+        let fm = FileManager.default
+        guard fm.isExecutableFile(atPath: configuration.python.path) else {
+            throw .missingFile(what: "sandbox python (run scripts/setup-sandbox-venv)", path: configuration.python.path)
+        }
+        let harness = configuration.runtimeDirectory.appendingPathComponent("run_harness.py").path
+        guard fm.fileExists(atPath: harness) else { throw .missingFile(what: "runtime harness", path: harness) }
+        do {
+            try fm.createDirectory(at: configuration.workDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw .setupFailed("cannot create \(configuration.workDirectory.path): \(error)")
+        }
+        self.configuration = configuration
+        self.capabilities = caps
+    }
+
+    /// Runs `problem` with `agentFile`. `proxySocket` is the host path of this problem's proxy socket
+    /// (nil: the agent has no way out at all).
+    public func run(
+        agentFile: URL, problem: Problem, proxySocket: String? = nil, limits: SandboxLimits = .standard
+    ) async -> Envelope {
+        let started = ContinuousClock.now
+        func elapsed() -> Double {
+            let d = ContinuousClock.now - started
+            return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        }
+        func failed(_ type: String, _ message: String) -> Envelope {
+            Envelope(
+                problemID: problem.id, status: .failed, executionTime: elapsed(), inferenceFailureCount: 0,
+                inferenceTotal: 0, error: EnvelopeError(type: type, message: message))
+        }
+        guard FileManager.default.isReadableFile(atPath: agentFile.path) else {
+            return failed("FileNotFoundError", "agent file not found: \(agentFile.path)")
+        }
+        if let proxySocket, !FileManager.default.fileExists(atPath: proxySocket) {
+            return failed("SandboxError", "proxy socket \(proxySocket) does not exist")
+        }
+        let workspace: Workspace
+        do {
+            workspace = try Workspace.create(in: configuration.workDirectory, problem: problem)
+        } catch {
+            return failed("SandboxError", "\(error)")
+        }
+        defer { if !configuration.keepArtifacts { workspace.remove() } }
+
+        var cgroups = RunCgroups()
+        do {
+            cgroups = try RunCgroups.create(
+                hosts: capabilities.cgroupHosts, name: workspace.name, limits: limits)
+        } catch {
+            return failed("SandboxError", "\(error)")
+        }
+        defer { cgroups.destroy() }
+
+        let argv = launcherArguments(
+            agentFile: agentFile, problem: problem, workspace: workspace, proxySocket: proxySocket, limits: limits,
+            cgroups: cgroups)
+        let environment =
+            configuration.isolation == .bubblewrap
+            ? ["PATH=/usr/bin:/bin"]
+            : insecureEnvironment(workspace: workspace).map { "\($0.key)=\($0.value)" }
+        let child: ChildProcess
+        do {
+            child = try ChildProcess.spawn(
+                executable: argv[0], arguments: Array(argv.dropFirst()), environment: environment,
+                logPath: workspace.logFile.path)
+        } catch {
+            return failed("SandboxError", "\(error)")
+        }
+
+        let deadline = started + .milliseconds(Int64(limits.wallClockSeconds * 1000))
+        var exit = await child.wait(until: deadline)
+        var timedOut = false
+        var cancelled = false
+        if exit == nil {
+            cancelled = Task.isCancelled
+            timedOut = !cancelled
+            exit = terminate(child, cgroups: cgroups, grace: cancelled ? 0 : limits.killGraceSeconds)
+        }
+        let oomKills = cgroups.oomKills()
+        cgroups.destroy()
+        let executionTime = elapsed()
+
+        if timedOut {
+            return Envelope(
+                problemID: problem.id, status: .timedOut, executionTime: executionTime, inferenceFailureCount: 0,
+                inferenceTotal: 0,
+                error: EnvelopeError(
+                    type: "TimeoutError", message: "Execution exceeded timeout of \(limits.wallClockSeconds)s"))
+        }
+        if cancelled {
+            return failed("Cancelled", "the evaluation was cancelled while the agent was running")
+        }
+        let tail = workspace.logTail(limits.outputTailBytes)
+        if oomKills > 0 {
+            return failed(
+                "MemoryError",
+                "memory limit of \(limits.memoryBytes >> 20) MiB exceeded: the agent was killed by the OOM killer"
+                    + Self.withOutput(tail))
+        }
+        switch workspace.readResult() {
+        case .missing:
+            let reason: String
+            if case .code(125)? = exit, !cgroups.procsFiles.isEmpty {
+                reason = "the sandbox launcher could not join its cgroups"
+            } else {
+                reason = "Process \(exit.map(\.description) ?? "ended") but produced no result"
+            }
+            return failed("RuntimeError", reason + Self.withOutput(tail))
+        case .unreadable(let why):
+            return failed("SandboxError", "the harness result could not be read: \(why)" + Self.withOutput(tail))
+        case .result(let result):
+            return envelope(from: result, problem: problem, executionTime: executionTime)
+        }
+    }
+
+    /// SIGTERM to the agent's processes (never to bwrap itself, whose death would SIGKILL the tree at
+    /// once), `grace` seconds for them to exit, then SIGKILL to the process group and every cgroup member.
+    private func terminate(_ child: ChildProcess, cgroups: RunCgroups, grace: Double) -> ChildProcess.Exit {
+        if grace > 0 {
+            let members = cgroups.members()
+            if members.isEmpty {
+                child.signalGroup(SIGTERM)
+            } else {
+                for pid in members where Self.command(of: pid) != "bwrap" { kill(pid, SIGTERM) }
+            }
+            let end = ContinuousClock.now + .milliseconds(Int64(grace * 1000))
+            while ContinuousClock.now < end {
+                if let exit = child.poll() {
+                    cgroups.signalAll(SIGKILL)
+                    return exit
+                }
+                usleep(20_000)
+            }
+        }
+        child.signalGroup(SIGKILL)
+        cgroups.signalAll(SIGKILL)
+        return child.reap()
+    }
+
+    static func command(of pid: pid_t) -> String {
+        ((try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? "")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func withOutput(_ tail: String) -> String {
+        tail.isEmpty ? "" : "\n--- agent output (end) ---\n" + tail
+    }
+
+    private func envelope(from result: JSONValue, problem: Problem, executionTime: Double) -> Envelope {
+        let status = result["status"]?.stringValue
+        var envelope = Envelope(
+            problemID: problem.id, status: .failed, executionTime: executionTime, inferenceFailureCount: 0,
+            inferenceTotal: 0)
+        switch status {
+        case "SUCCESS":
+            guard let dialogue = result["dialogue"], case .array = dialogue else {
+                envelope.error = EnvelopeError(type: "TypeError", message: "the harness reported SUCCESS without a list")
+                return envelope
+            }
+            envelope.status = .success
+            envelope.dialogue = dialogue
+        case "FAILED":
+            let e = result["error"]
+            envelope.error = EnvelopeError(
+                type: e?["type"]?.stringValue ?? "UnknownError", message: e?["message"]?.stringValue ?? "")
+        default:
+            envelope.error = EnvelopeError(
+                type: "SandboxError", message: "the harness result has an unknown status \(status ?? "null")")
+        }
+        return envelope
+    }
+
+    private func launcherArguments(
+        agentFile: URL, problem: Problem, workspace: Workspace, proxySocket: String?, limits: SandboxLimits,
+        cgroups: RunCgroups
+    ) -> [String] {
+        let prlimit = capabilities.prlimit ?? "/usr/bin/prlimit"
+        switch configuration.isolation {
+        case .bubblewrap:
+            return BubblewrapCommand.arguments(
+                .init(
+                    bwrap: capabilities.bwrap ?? "/usr/bin/bwrap", prlimit: prlimit, python: configuration.python,
+                    runtimeDirectory: configuration.runtimeDirectory, agentFile: agentFile,
+                    problemFile: workspace.problemFile, outputDirectory: workspace.outputDirectory,
+                    proxySocket: proxySocket, problemID: problem.id, environment: configuration.agentEnvironment,
+                    limits: limits, cgroups: cgroups))
+        case .insecure:
+            var argv: [String] = []
+            if !cgroups.procsFiles.isEmpty {
+                argv += ["/bin/sh", "-c", BubblewrapCommand.joinScript, "shoparena-launch"] + cgroups.procsFiles + ["--"]
+            }
+            argv += [
+                prlimit, "--as=\(limits.addressSpaceBytes)", "--nofile=\(limits.maxOpenFiles)",
+                "--fsize=\(limits.maxFileSizeBytes)", "--core=0", "--",
+                configuration.python.standardizedFileURL.path,
+            ]
+            argv += BubblewrapCommand.harnessArguments(
+                runtime: configuration.runtimeDirectory.standardizedFileURL.path,
+                agent: agentFile.standardizedFileURL.path, problem: workspace.problemFile.path,
+                output: workspace.outputDirectory.appendingPathComponent("result.json").path, socket: proxySocket,
+                problemID: problem.id)
+            return argv
+        }
+    }
+
+    private func insecureEnvironment(workspace: Workspace) -> [String: String] {
+        var env = configuration.agentEnvironment
+        env["PATH"] = "/usr/bin:/bin"
+        env["HOME"] = workspace.directory.path
+        env["LANG"] = env["LANG"] ?? "C.UTF-8"
+        return env
+    }
+}

@@ -1,2 +1,0 @@
-/// Namespace for the outcome scorer.
-public enum ScoringModule {}

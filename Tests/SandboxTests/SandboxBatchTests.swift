@@ -1,0 +1,122 @@
+import ArenaModel
+import Foundation
+import Sandbox
+import Testing
+
+/// A proxy provider backed by ``UnixHTTPStub`` that reports one fake call per request it served;
+/// problems whose id starts with "noproxy" make `open` fail.
+struct StubProxyProvider: SandboxProxyProvider {
+    struct Refused: Error {}
+
+    func open(problem: Problem, directory: URL) async throws -> any SandboxProxySession {
+        if problem.id.hasPrefix("noproxy") { throw Refused() }
+        let server = try UnixHTTPStub(path: directory.appendingPathComponent("proxy.sock").path, body: "[]")
+        return Session(server: server)
+    }
+
+    struct Session: SandboxProxySession {
+        let server: UnixHTTPStub
+        var socketPath: String { server.path }
+        func close() async -> [ProxyCallRecord] {
+            server.stop()
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            return server.requests.map { _ in
+                ProxyCallRecord(timestamp: now, method: "GET", path: "/search/find_product", status: 200, durationMs: 1)
+            }
+        }
+    }
+}
+
+@Suite("Sandbox batches", .timeLimit(.minutes(1)))
+struct SandboxBatchTests {
+    @Test("every problem gets exactly one envelope, failures included, with its proxy calls attached")
+    func batch() async throws {
+        let scratch = try SandboxFixture.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let runner = try SandboxFixture.runner(scratch: scratch)
+        let agent = try SandboxFixture.agent(
+            """
+            import os, urllib.request
+            def agent_main(p):
+                if p["problem_id"].startswith("raise"):
+                    raise KeyError("nope")
+                urllib.request.urlopen(os.environ["SANDBOX_PROXY_URL"] + "/search/find_product?q=x", timeout=5).read()
+                return [{"completion": {"message": {"response": p["problem_id"]}}, "extra_info": {}}]
+            """, in: scratch)
+        let ids = ["ok-a", "raise-b", "noproxy-c", "ok-d", "ok-e"]
+        let problems = ids.map { SandboxFixture.problem(id: $0) }
+        let seen = SeenIDs()
+        let limits = SandboxLimits(wallClockSeconds: 20, killGraceSeconds: 1, memoryBytes: 1 << 30)
+        let envelopes = await runner.runBatch(
+            agentFile: agent, problems: problems, limits: limits, workers: 2, proxy: StubProxyProvider(),
+            onEnvelope: { await seen.add($0.problemID) })
+        #expect(envelopes.count == ids.count)
+        #expect(Set(envelopes.map(\.problemID)) == Set(ids))
+        #expect(await seen.ids == envelopes.map(\.problemID))
+        let byID = Dictionary(uniqueKeysWithValues: envelopes.map { ($0.problemID, $0) })
+        for id in ["ok-a", "ok-d", "ok-e"] {
+            let e = try #require(byID[id])
+            #expect(e.status == .success, "\(id): \(e.error?.message ?? "")")
+            #expect(e.steps?.first?.proxyCalls?.count == 1)
+            #expect(e.inferenceTotal == 0)
+        }
+        #expect(byID["raise-b"]?.status == .failed)
+        #expect(byID["raise-b"]?.error?.type == "KeyError")
+        #expect(byID["noproxy-c"]?.status == .failed)
+        #expect(byID["noproxy-c"]?.error?.type == "ProxyError")
+    }
+}
+
+@Suite("Sandbox cancellation and insecure mode", .timeLimit(.minutes(1)))
+struct SandboxCancellationTests {
+    @Test("cancelling a batch still gives every problem an envelope, and no agent keeps running")
+    func cancelBatch() async throws {
+        let scratch = try SandboxFixture.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let runner = try SandboxFixture.runner(scratch: scratch)
+        let marker = "shoparena-cancel-\(UInt64.random(in: 0...UInt64.max))"
+        let agent = try SandboxFixture.agent(
+            """
+            import os, sys
+            def agent_main(p):
+                os.execv(sys.executable, [sys.executable, "-c", "import time; time.sleep(60)", "\(marker)"])
+            """, in: scratch)
+        let problems = ["c1", "c2", "c3"].map { SandboxFixture.problem(id: $0) }
+        let limits = SandboxLimits(wallClockSeconds: 30, killGraceSeconds: 1, memoryBytes: 1 << 30)
+        let batch = Task { await runner.runBatch(agentFile: agent, problems: problems, limits: limits, workers: 1) }
+        // Wait until the first agent is really running, then cancel.
+        var running = false
+        for _ in 0..<100 where !running {
+            try await Task.sleep(for: .milliseconds(50))
+            running = !SandboxFixture.processes(containing: marker).isEmpty
+        }
+        #expect(running)
+        batch.cancel()
+        let envelopes = await batch.value
+        #expect(envelopes.map(\.problemID).sorted() == ["c1", "c2", "c3"])
+        #expect(envelopes.allSatisfy { $0.status == .failed && $0.error?.type == "Cancelled" })
+        #expect(SandboxFixture.processes(containing: marker).isEmpty)
+    }
+
+    @Test("insecure mode runs the harness without namespaces (development hosts without bubblewrap)")
+    func insecure() async throws {
+        let scratch = try SandboxFixture.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let runner = try SandboxFixture.runner(scratch: scratch, isolation: .insecure)
+        let agent = try SandboxFixture.agent(
+            SandboxFixture.reportingAgent("def report(p):\n    return {'uid': os.getuid(), 'query': p['query']}"),
+            in: scratch)
+        let envelope = await runner.run(
+            agentFile: agent, problem: SandboxFixture.problem(),
+            limits: SandboxLimits(wallClockSeconds: 20, killGraceSeconds: 1, memoryBytes: 1 << 30))
+        #expect(envelope.status == .success, "\(envelope.error?.message ?? "")")
+        let report = try #require(SandboxFixture.report(envelope))
+        #expect(report["query"]?.stringValue == "find red shoes")
+        #expect(report["uid"]?.intValue == Int64(getuid()))
+    }
+}
+
+actor SeenIDs {
+    var ids: [String] = []
+    func add(_ id: String) { ids.append(id) }
+}
