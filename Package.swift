@@ -57,6 +57,7 @@ let package = Package(
             "LLM", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "TestSupport"]),
     ]
