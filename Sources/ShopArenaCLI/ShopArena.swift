@@ -6,5 +6,5 @@ struct ShopArena: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shoparena",
         abstract: "An open arena for LLM shopping agents.",
-        subcommands: [])
+        subcommands: [ScoreCommand.self])
 }
