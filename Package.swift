@@ -69,9 +69,10 @@ let package = Package(
         ]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "ArenaModel", "TestSupport"]),
         .testTarget(name: "LLMTests", dependencies: [
-            "LLM", "TestSupport",
+            "LLM", "Scoring", "ArenaModel", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "ArenaModel", "TestSupport"]),
         .testTarget(name: "ProxyTests", dependencies: [

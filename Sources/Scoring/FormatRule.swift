@@ -60,7 +60,8 @@ public enum FormatRule {
     /// Scores one raw step.
     public static func check(step raw: JSONValue, missingTimestampFactor: Double) -> StepFormat {
         let step = DialogueStep(raw: raw)
-        let timestampMissing = step.timestamp == nil
+        // Python's `isinstance(True, int)` holds, so a literal `true` counts as a positive timestamp there.
+        let timestampMissing = step.timestamp == nil && step.rawTimestamp != .bool(true)
         let failure = failure(of: raw)
         var score: Double = failure == nil ? 1 : 0
         if timestampMissing { score *= missingTimestampFactor }

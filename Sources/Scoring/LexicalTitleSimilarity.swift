@@ -215,11 +215,16 @@ struct Features {
     }
 
     static func stem(_ t: inout [Unicode.Scalar]) {
-        guard t.count >= 4, t.allSatisfy({ kind($0) == .letter }) else { return }
         let n = t.count
-        func ends(_ suffix: String) -> Bool {
-            let s = Array(suffix.unicodeScalars)
-            return n >= s.count && Array(t[(n - s.count)...]) == s
+        guard n >= 4, t.allSatisfy({ kind($0) == .letter }) else { return }
+        // Compares the word's tail with an ASCII suffix without allocating.
+        func ends(_ suffix: StaticString) -> Bool {
+            let count = suffix.utf8CodeUnitCount
+            guard n >= count else { return false }
+            return suffix.withUTF8Buffer { bytes in
+                for k in 0..<count where t[n - count + k].value != UInt32(bytes[k]) { return false }
+                return true
+            }
         }
         if ends("ies") {
             t.removeLast(3)

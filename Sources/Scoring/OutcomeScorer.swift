@@ -87,7 +87,7 @@ public struct OutcomeScorer: Sendable {
         s.issues = analysis.issues
         let ids = analysis.recommendation?.ids ?? []
         s.recommended = ids
-        if analysis.recommendation == nil && !analysis.issues.contains(where: { $0.code == "product_ids_not_string" }) {
+        if ids.isEmpty && !analysis.issues.contains(where: { $0.code == "product_ids_not_string" }) {
             s.issues.append(.nothingRecommended())
         }
         var plan = Plan(score: s, problem: problem)

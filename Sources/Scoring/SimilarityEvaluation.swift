@@ -179,13 +179,13 @@ extension SimilarityEvaluation {
     /// The labelled set built from a generated catalog:
     /// - positives: each anchor's and alternate's (and non-violating decoy's) title against its reward's
     ///   ground-truth titles;
-    /// - negatives: for each positive, the title of a catalog product outside the manifest (background
-    ///   filler), drawn deterministically from `seed`, against the same reward title;
+    /// - negatives: for each positive, `negativesPerPositive` titles of catalog products outside the
+    ///   manifest (background filler), drawn deterministically from `seed`, against the same reward title;
     /// - hard negatives (returned apart, labelled not-same): products that violate a constraint. Their
     ///   titles are near copies of the ground truth by design, so they are reported as "share judged
     ///   similar", not folded into precision.
     public static func labelledPairs(
-        products: [Product], manifest: [ManifestEntry], suite: [Problem], seed: UInt64 = 1
+        products: [Product], manifest: [ManifestEntry], suite: [Problem], seed: UInt64 = 1, negativesPerPositive: Int = 1
     ) -> (pairs: [LabelledTitlePair], hardNegatives: [LabelledTitlePair]) {
         var rewardTitles: [String: [String]] = [:]
         for p in suite {
@@ -208,7 +208,8 @@ extension SimilarityEvaluation {
             for title in titles {
                 if entry.satisfiesReward {
                     pairs.append(LabelledTitlePair(reference: title, candidate: product.title, isSameProduct: true, group: entry.layer))
-                    if let other = nextFiller() {
+                    for _ in 0..<negativesPerPositive {
+                        guard let other = nextFiller() else { break }
                         pairs.append(LabelledTitlePair(reference: title, candidate: other, isSameProduct: false, group: "unrelated"))
                     }
                 } else {

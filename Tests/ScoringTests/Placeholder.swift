@@ -1,3 +1,0 @@
-import Testing
-
-// Replaced by the module's real suites.
