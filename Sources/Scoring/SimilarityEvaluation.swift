@@ -133,48 +133,6 @@ public enum SimilarityEvaluation {
     }
 }
 
-/// One line of the catalog generator's manifest: which problem a non-filler product was made for.
-/// `{"product_id", "layer": "anchor"|"negative"|"alternate"|"decoy", "problem_ids": [...],
-///   "reward_product_id": "...", "violates": "price"|"service"|"sku"|"attribute"|"shop"|null}`.
-public struct ManifestEntry: Sendable, Hashable {
-    public var productID: String
-    public var layer: String
-    public var problemIDs: [String]
-    public var rewardProductID: String
-    public var violates: String?
-
-    public init(productID: String, layer: String, problemIDs: [String], rewardProductID: String, violates: String?) {
-        self.productID = productID
-        self.layer = layer
-        self.problemIDs = problemIDs
-        self.rewardProductID = rewardProductID
-        self.violates = violates
-    }
-
-    public init(json: JSONValue) throws(EnvelopeDecodingError) {
-        guard let id = json["product_id"].flatMap(ManifestEntry.scalar), let layer = json["layer"]?.stringValue,
-            let reward = json["reward_product_id"].flatMap(ManifestEntry.scalar)
-        else {
-            throw EnvelopeDecodingError("a manifest line needs 'product_id', 'layer' and 'reward_product_id'")
-        }
-        let problems = json["problem_ids"]?.arrayValue?.compactMap(ManifestEntry.scalar) ?? []
-        self.init(productID: id, layer: layer, problemIDs: problems, rewardProductID: reward, violates: json["violates"]?.stringValue)
-    }
-
-    /// A string, or an integer written as a string.
-    static func scalar(_ v: JSONValue) -> String? {
-        switch v {
-        case .string(let s): return s
-        case .int(let i): return String(i)
-        default: return nil
-        }
-    }
-
-    /// Whether the product satisfies every constraint of its reward item (anchors, alternates and
-    /// decoys that violate nothing).
-    public var satisfiesReward: Bool { violates == nil && layer != "negative" }
-}
-
 extension SimilarityEvaluation {
     /// The labelled set built from a generated catalog:
     /// - positives: each anchor's and alternate's (and non-violating decoy's) title against its reward's
@@ -207,7 +165,7 @@ extension SimilarityEvaluation {
             guard let product = byID[entry.productID], let titles = rewardTitles[entry.rewardProductID] else { continue }
             for title in titles {
                 if entry.satisfiesReward {
-                    pairs.append(LabelledTitlePair(reference: title, candidate: product.title, isSameProduct: true, group: entry.layer))
+                    pairs.append(LabelledTitlePair(reference: title, candidate: product.title, isSameProduct: true, group: entry.layer.rawValue))
                     for _ in 0..<negativesPerPositive {
                         guard let other = nextFiller() else { break }
                         pairs.append(LabelledTitlePair(reference: title, candidate: other, isSameProduct: false, group: "unrelated"))
@@ -216,7 +174,7 @@ extension SimilarityEvaluation {
                     hard.append(
                         LabelledTitlePair(
                             reference: title, candidate: product.title, isSameProduct: false,
-                            group: "hard_negative/\(entry.violates ?? entry.layer)"))
+                            group: "hard_negative/\(entry.violates?.rawValue ?? entry.layer.rawValue)"))
                 }
             }
         }

@@ -4,6 +4,7 @@ import Catalog
 import Foundation
 import LLM
 import Scoring
+import Search
 
 /// `shoparena score …`: offline outcome scoring of envelope files, and the title-similarity evaluation.
 struct ScoreCommand: AsyncParsableCommand {
@@ -119,7 +120,7 @@ struct ScoreDialoguesCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Product catalog JSONL ({id, contents, product} lines or bare products).")
     var catalog: String?
 
-    @Option(name: .long, help: "Search index file (not available in this build; use --catalog).")
+    @Option(name: .long, help: "Search index file (built by `shoparena index build`); instead of --catalog.")
     var index: String?
 
     @Option(name: .long, help: "Scoring profile: oro or shoppingbench.")
@@ -145,14 +146,21 @@ struct ScoreDialoguesCommand: AsyncParsableCommand {
             }
             denominator = parsed
         }
-        if index != nil {
-            throw ValidationError("--index is not available in this build yet; pass the catalog JSONL with --catalog")
+        let products: any ProductLookup
+        switch (catalog, index) {
+        case (let catalog?, nil): products = ProductDictionary(try ScoreIO.catalog(catalog))
+        case (nil, let index?):
+            do {
+                products = try SearchIndex.open(path: index)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        case (.some, .some): throw ValidationError("give either --catalog or --index, not both")
+        case (nil, nil): throw ValidationError("give the products to judge with --catalog FILE or --index FILE")
         }
-        guard let catalog else { throw ValidationError("give the products to judge with --catalog FILE") }
         let suite = try ScoreIO.suite(self.suite)
         let file = EnvelopeFile(text: try ScoreIO.readText(dialogues, what: "dialogues"))
         for issue in file.issues { ScoreIO.warn("warning: \(dialogues): \(issue)") }
-        let products = ProductDictionary(try ScoreIO.catalog(catalog))
         let scorer = OutcomeScorer(profile: profile, products: products, similarity: try similarity.backend())
         let result = await SuiteScorer(scorer: scorer, parallelism: parallelism)
             .score(suite: suite.problems, envelopes: file.envelopes, denominator: denominator)
@@ -238,7 +246,7 @@ struct SimilarityEvalCommand: AsyncParsableCommand {
             lineNumber += 1
             if line.allSatisfy(\.isWhitespace) { continue }
             do {
-                entries.append(try ManifestEntry(json: try JSONParser.parse(String(line))))
+                entries.append(try ManifestEntry(jsonLine: String(line)))
             } catch {
                 throw ValidationError("\(manifest):\(lineNumber): \(error)")
             }
@@ -259,3 +267,6 @@ struct SimilarityEvalCommand: AsyncParsableCommand {
         try ScoreIO.write(out, to: output)
     }
 }
+
+/// The index answers the scorer's lookups as the reference's `get_product_raw` does.
+extension SearchIndex: ProductLookup {}

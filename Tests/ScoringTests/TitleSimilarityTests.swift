@@ -161,11 +161,10 @@ struct SimilarityEvaluationTests {
             Fixture.product("f2", title: "Lamp", price: 5),
         ]
         let manifest = [
-            ManifestEntry(productID: "5035687794", layer: "anchor", problemIDs: [problem.id], rewardProductID: "5035687794", violates: nil),
+            ManifestEntry(productID: "5035687794", layer: .anchor, problemIDs: [problem.id], rewardProductID: "5035687794", violates: nil),
             try ManifestEntry(
-                json: JSONParser.parse(
-                    #"{"product_id":"alt","layer":"alternate","problem_ids":["x"],"reward_product_id":"5035687794","violates":null}"#)),
-            ManifestEntry(productID: "neg", layer: "negative", problemIDs: [], rewardProductID: "5035687794", violates: "price"),
+                jsonLine: #"{"product_id":"alt","layer":"alternate","problem_ids":["x"],"reward_product_id":"5035687794","violates":null}"#),
+            ManifestEntry(productID: "neg", layer: .negative, problemIDs: [], rewardProductID: "5035687794", violates: .price),
         ]
         let (pairs, hard) = SimilarityEvaluation.labelledPairs(products: products, manifest: manifest, suite: [problem], seed: 9)
         #expect(pairs.filter(\.isSameProduct).map(\.candidate) == [title, "Hosport waist leg bag"])

@@ -1,5 +1,3 @@
-import ArenaModel
-
 /// The layer a non-filler product belongs to (manifest `layer`).
 public enum CoverLayer: String, Sendable, Hashable, CaseIterable {
     /// The ground-truth product of a reward, satisfying every constraint.
@@ -29,7 +27,9 @@ public enum ViolatedConstraint: String, Sendable, Hashable, CaseIterable {
     case shop
 }
 
-/// One manifest line: `{"product_id", "layer", "problem_ids", "reward_product_id", "violates"}`.
+/// One line of the catalog generator's manifest: which problem a non-filler product was made for,
+/// `{"product_id", "layer", "problem_ids", "reward_product_id", "violates"}`. Written by Catalog,
+/// read by Scoring to build labelled title sets.
 public struct ManifestEntry: Sendable, Hashable {
     public var productID: String
     public var layer: CoverLayer
@@ -56,6 +56,10 @@ public struct ManifestEntry: Sendable, Hashable {
     }
 
     public var jsonLine: String { JSONWriter().string(json) }
+
+    /// Whether the product satisfies every constraint of its reward item (anchors, alternates and
+    /// decoys that violate nothing).
+    public var satisfiesReward: Bool { violates == nil && layer != .negative }
 
     /// Reads a manifest line.
     public init(jsonLine: String) throws(ProblemDecodingError) {
