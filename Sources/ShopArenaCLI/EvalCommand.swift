@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Proxy
 import Sandbox
+import Scoring
 import Search
 
 /// `shoparena eval AGENT.py`: runs one agent over a suite locally — each problem in its own sandbox with
@@ -67,6 +68,11 @@ struct EvalCommand: AsyncParsableCommand {
     @Flag(help: "Run agents without bubblewrap isolation (development only; agents then see the host).")
     var insecure = false
 
+    @Option(help: "Scoring profile: oro (title threshold 0.7) or shoppingbench.")
+    var profile: String = "oro"
+
+    @OptionGroup var similarity: SimilarityOptions
+
     func run() async throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let suiteText: String
@@ -127,6 +133,19 @@ struct EvalCommand: AsyncParsableCommand {
             proxy: provider, onEnvelope: { await sink.write($0) })
         await sink.close()
         print(EvalReport(envelopes: envelopes, wallClock: ContinuousClock.now - started, output: output).text)
+        try await scoreOutcomes(problems: problems, envelopes: envelopes, products: engine)
+    }
+
+    /// Step 5 of an evaluation: the outcome score of every problem (timeouts and crashes count as
+    /// failures over the whole suite), printed as a table and written next to the envelopes.
+    func scoreOutcomes(problems: [Problem], envelopes: [Envelope], products: SearchIndex) async throws {
+        let scorer = OutcomeScorer(profile: try ScoreIO.profile(profile), products: products, similarity: try similarity.backend())
+        let result = await SuiteScorer(scorer: scorer).score(suite: problems, envelopes: envelopes, denominator: nil)
+        print("")
+        print(ScoreDialoguesCommand.table(result))
+        let reportPath = output + ".score.json"
+        try ScoreIO.write(result.json.setting("suite", to: .string(suite)).setting("dialogues", to: .string(output)), to: reportPath)
+        printError("eval: wrote \(reportPath)")
     }
 }
 
@@ -180,7 +199,7 @@ struct EvalReport {
             time per problem: mean \(String(format: "%.2f", mean)) s, max \(String(format: "%.2f", times.max() ?? 0)) s
             proxy calls:     \(calls) (inference \(inference), failed \(failedInference))
             wall clock:      \(String(format: "%.1f", seconds)) s
-            envelopes:       \(output)  (score them with `shoparena score`)
+            envelopes:       \(output)
             """
     }
 }
