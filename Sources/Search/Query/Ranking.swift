@@ -119,35 +119,44 @@ extension SearchIndex {
     private func selectSmallest(_ count: Int, after: UInt64?, scratch: Scratch) -> [UInt64] {
         let scores = scratch.scores
         if after == nil && count <= 256 {
-            // First batch: one pass with a bounded max-heap.
-            var heap: [UInt64] = []
+            // First batch: find the count-th best score with a small min-heap of floats, then build
+            // sort keys (which need the id rank) only for the documents at or above it.
+            var heap: [Float] = []
             heap.reserveCapacity(count)
             for d in scratch.touched {
-                let k = key(d, scores)
+                let f = Float(scores[Int(d)])
                 if heap.count < count {
-                    heap.append(k)
+                    heap.append(f)
                     var i = heap.count - 1
                     while i > 0 {
                         let parent = (i - 1) >> 1
-                        if heap[parent] >= heap[i] { break }
+                        if heap[parent] <= heap[i] { break }
                         heap.swapAt(parent, i)
                         i = parent
                     }
-                } else if k < heap[0] {
-                    heap[0] = k
+                } else if f > heap[0] {
+                    heap[0] = f
                     var i = 0
                     while true {
                         let l = 2 * i + 1, r = l + 1
-                        var largest = i
-                        if l < heap.count && heap[l] > heap[largest] { largest = l }
-                        if r < heap.count && heap[r] > heap[largest] { largest = r }
-                        if largest == i { break }
-                        heap.swapAt(i, largest)
-                        i = largest
+                        var smallest = i
+                        if l < heap.count && heap[l] < heap[smallest] { smallest = l }
+                        if r < heap.count && heap[r] < heap[smallest] { smallest = r }
+                        if smallest == i { break }
+                        heap.swapAt(i, smallest)
+                        i = smallest
                     }
                 }
             }
-            return heap.sorted()
+            let threshold = heap.count < count ? -Float.infinity : heap[0]
+            var keys: [UInt64] = []
+            keys.reserveCapacity(count + 16)
+            for d in scratch.touched where Float(scores[Int(d)]) >= threshold {
+                keys.append(key(d, scores))
+            }
+            keys.sort()
+            if keys.count > count { keys.removeSubrange(count...) }
+            return keys
         }
         // Later batches: gather the remaining keys once, then quick-select.
         if scratch.keys.isEmpty {
