@@ -45,6 +45,13 @@ extension SearchIndex {
             for term in terms {
                 guard let info = term.info, let base = info.postings.baseAddress else { continue }
                 let w = weight(of: term)
+                guard w > 0 && w.isFinite else { continue }  // only a damaged document frequency does this
+                // Scores for tf = 1 by norm, computed with the same float operations as termScore.
+                var single = [Float](repeating: 0, count: 256)
+                for i in 0..<256 { single[i] = BM25.termScore(weight: w, termFrequency: 1, normInverse: cache[i]) }
+                let touched = scratch.touchedBuffer
+                var touchedCount = scratch.touchedCount
+                defer { scratch.touchedCount = touchedCount }
                 let bytes = base.assumingMemoryBound(to: UInt8.self)
                 let end = info.postings.count
                 var p = 0
@@ -70,9 +77,15 @@ extension SearchIndex {
                         guard let t = varint() else { break }
                         tf = t
                     }
-                    guard doc >= 0 && doc < n else { break }  // damaged postings: stop this term
-                    let s = BM25.termScore(weight: w, termFrequency: Float(tf), normInverse: cache[Int(norms[doc])])
-                    if scores[doc] == 0 { scratch.touched.append(UInt32(doc)) }
+                    guard doc >= 0 && doc < n && tf > 0 else { break }  // damaged postings: stop this term
+                    let norm = Int(norms[doc])
+                    let s = tf == 1 ? single[norm]
+                        : BM25.termScore(weight: w, termFrequency: Float(tf), normInverse: cache[norm])
+                    if scores[doc] == 0 {
+                        guard touchedCount < n else { break }
+                        touched[touchedCount] = UInt32(doc)
+                        touchedCount += 1
+                    }
                     scores[doc] += Double(s)
                 }
             }

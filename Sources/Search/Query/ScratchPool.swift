@@ -4,7 +4,9 @@ import Foundation
 /// list of documents it touched, so only those are reset afterwards.
 final class Scratch {
     let scores: UnsafeMutablePointer<Double>
-    var touched: [UInt32] = []
+    /// Documents with a non-zero score, in the order they were first scored (`touchedCount` of them).
+    let touchedBuffer: UnsafeMutablePointer<UInt32>
+    var touchedCount = 0
     var keys: [UInt64] = []
     let count: Int
 
@@ -12,13 +14,19 @@ final class Scratch {
         count = documentCount
         scores = .allocate(capacity: max(documentCount, 1))
         scores.initialize(repeating: 0, count: max(documentCount, 1))
+        touchedBuffer = .allocate(capacity: max(documentCount, 1))
     }
 
-    deinit { scores.deallocate() }
+    deinit {
+        scores.deallocate()
+        touchedBuffer.deallocate()
+    }
+
+    var touched: UnsafeBufferPointer<UInt32> { UnsafeBufferPointer(start: touchedBuffer, count: touchedCount) }
 
     func reset() {
         for d in touched { scores[Int(d)] = 0 }
-        touched.removeAll(keepingCapacity: true)
+        touchedCount = 0
         keys.removeAll(keepingCapacity: true)
     }
 }
