@@ -128,63 +128,56 @@ extension SearchIndex {
         }
     }
 
-    /// The `count` smallest keys greater than `after`, sorted.
+    /// The `count` smallest keys greater than `after`, sorted. Every document whose score is above the
+    /// last walked one was already walked, so a batch first finds the `count`-th best remaining float
+    /// score with a small min-heap, then builds sort keys (which need the id rank) only at or above it.
     private func selectSmallest(_ count: Int, after: UInt64?, scratch: Scratch) -> [UInt64] {
         let scores = scratch.scores
-        if after == nil && count <= 256 {
-            // First batch: find the count-th best score with a small min-heap of floats, then build
-            // sort keys (which need the id rank) only for the documents at or above it.
-            var heap: [Float] = []
-            heap.reserveCapacity(count)
-            for d in scratch.touched {
-                let f = Float(scores[Int(d)])
-                if heap.count < count {
-                    heap.append(f)
-                    var i = heap.count - 1
-                    while i > 0 {
-                        let parent = (i - 1) >> 1
-                        if heap[parent] <= heap[i] { break }
-                        heap.swapAt(parent, i)
-                        i = parent
-                    }
-                } else if f > heap[0] {
-                    heap[0] = f
-                    var i = 0
-                    while true {
-                        let l = 2 * i + 1, r = l + 1
-                        var smallest = i
-                        if l < heap.count && heap[l] < heap[smallest] { smallest = l }
-                        if r < heap.count && heap[r] < heap[smallest] { smallest = r }
-                        if smallest == i { break }
-                        heap.swapAt(i, smallest)
-                        i = smallest
-                    }
+        let lastScore: Float = after.map { Float(bitPattern: UInt32.max - UInt32($0 >> 32)) } ?? .infinity
+        @inline(__always) func eligible(_ d: UInt32, _ f: Float) -> Bool {
+            if f < lastScore { return true }
+            if f > lastScore { return false }
+            guard let after else { return true }
+            return key(d, scores) > after
+        }
+        var heap: [Float] = []
+        heap.reserveCapacity(count)
+        for d in scratch.touched {
+            let f = Float(scores[Int(d)])
+            if heap.count == count && f <= heap[0] { continue }
+            guard eligible(d, f) else { continue }
+            if heap.count < count {
+                heap.append(f)
+                var i = heap.count - 1
+                while i > 0 {
+                    let parent = (i - 1) >> 1
+                    if heap[parent] <= heap[i] { break }
+                    heap.swapAt(parent, i)
+                    i = parent
+                }
+            } else {
+                heap[0] = f
+                var i = 0
+                while true {
+                    let l = 2 * i + 1, r = l + 1
+                    var smallest = i
+                    if l < heap.count && heap[l] < heap[smallest] { smallest = l }
+                    if r < heap.count && heap[r] < heap[smallest] { smallest = r }
+                    if smallest == i { break }
+                    heap.swapAt(i, smallest)
+                    i = smallest
                 }
             }
-            let threshold = heap.count < count ? -Float.infinity : heap[0]
-            var keys: [UInt64] = []
-            keys.reserveCapacity(count + 16)
-            for d in scratch.touched where Float(scores[Int(d)]) >= threshold {
-                keys.append(key(d, scores))
-            }
-            keys.sort()
-            if keys.count > count { keys.removeSubrange(count...) }
-            return keys
         }
-        // Later batches: gather the remaining keys once, then quick-select.
-        if scratch.keys.isEmpty {
-            scratch.keys.reserveCapacity(scratch.touched.count)
-            for d in scratch.touched { scratch.keys.append(key(d, scores)) }
-        }
-        if let after {
-            scratch.keys.removeAll { $0 <= after }
-        }
-        var keys = scratch.keys
-        if keys.count > count {
-            quickSelect(&keys, count)
-            keys.removeSubrange(count...)
+        let threshold = heap.count < count ? -Float.infinity : heap[0]
+        var keys: [UInt64] = []
+        keys.reserveCapacity(count + 16)
+        for d in scratch.touched {
+            let f = Float(scores[Int(d)])
+            if f >= threshold && eligible(d, f) { keys.append(key(d, scores)) }
         }
         keys.sort()
+        if keys.count > count { keys.removeSubrange(count...) }
         return keys
     }
 
@@ -196,26 +189,5 @@ extension SearchIndex {
             return true
         }
         return hits
-    }
-}
-
-/// Rearranges `a` so that its first `k` elements are its `k` smallest (in any order).
-func quickSelect(_ a: inout [UInt64], _ k: Int) {
-    var lo = 0, hi = a.count - 1
-    var seed: UInt64 = 0x2545_F491_4F6C_DD1D
-    while lo < hi {
-        seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17
-        let pivot = a[lo + Int(seed % UInt64(hi - lo + 1))]
-        var i = lo, j = hi
-        while i <= j {
-            while a[i] < pivot { i += 1 }
-            while a[j] > pivot { j -= 1 }
-            if i <= j {
-                a.swapAt(i, j)
-                i += 1
-                j -= 1
-            }
-        }
-        if k - 1 <= j { hi = j } else if k - 1 >= i { lo = i } else { return }
     }
 }

@@ -7,7 +7,6 @@ final class Scratch {
     /// Documents with a non-zero score, in the order they were first scored (`touchedCount` of them).
     let touchedBuffer: UnsafeMutablePointer<UInt32>
     var touchedCount = 0
-    var keys: [UInt64] = []
     let count: Int
 
     init(documentCount: Int) {
@@ -27,7 +26,6 @@ final class Scratch {
     func reset() {
         for d in touched { scores[Int(d)] = 0 }
         touchedCount = 0
-        keys.removeAll(keepingCapacity: true)
     }
 }
 
