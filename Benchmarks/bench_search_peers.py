@@ -124,6 +124,28 @@ def bench_bm25s(ids, texts, queries, repeats):
     return build, lat, {q: run(q, 10) for q in queries}
 
 
+def make_queries(catalog, n, out_path):
+    import random
+    with open(catalog, encoding="utf-8") as f:
+        total = sum(1 for line in f if line.strip())
+    step = max(1, total // n)
+    rng = random.Random(5)
+    out = []
+    with open(catalog, encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            if i % step or len(out) >= n:
+                continue
+            words = json.loads(line)["product"]["title"].split()
+            if not words:
+                continue
+            k = rng.randint(1, min(4, len(words)))
+            start = rng.randint(0, len(words) - k)
+            out.append(" ".join(words[start:start + k]))
+    with open(out_path, "w", encoding="utf-8") as f:
+        for q in out:
+            f.write(json.dumps(q, ensure_ascii=False) + "\n")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--catalog", required=True)
@@ -134,7 +156,11 @@ def main():
     ap.add_argument("--skip-lucene", action="store_true")
     ap.add_argument("--skip-python", action="store_true")
     ap.add_argument("--java-heap", default="6g")
+    ap.add_argument("--make-queries", type=int, default=0,
+                    help="first write N queries (1-4 consecutive title words of evenly spaced products) to --queries")
     args = ap.parse_args()
+    if args.make_queries:
+        make_queries(args.catalog, args.make_queries, args.queries)
 
     queries = [json.loads(l) for l in open(args.queries, encoding="utf-8") if l.strip()]
     if not args.skip_lucene:

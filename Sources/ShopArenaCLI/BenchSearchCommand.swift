@@ -118,6 +118,8 @@ struct BenchSearchCommand: AsyncParsableCommand {
             ("rss_mb_before_open", .double(rssBefore)),
             ("rss_mb_after_open", .double(rssAfterOpen)),
             ("rss_mb_after_queries", .double(Self.status("VmRSS"))),
+            ("rss_anon_mb_after_queries", .double(Self.status("RssAnon"))),
+            ("rss_file_mb_after_queries", .double(Self.status("RssFile"))),
             ("peak_rss_mb", .double(Self.status("VmHWM"))),
             ("queries", .int(Int64(qs.count))),
             ("repeats", .int(Int64(repeats))),

@@ -24,7 +24,8 @@ struct PorterStemmer {
         return String(decoding: b[0...k], as: UTF16.self)
     }
 
-    private static func u(_ c: Character) -> UInt16 { UInt16(c.asciiValue!) }
+    @inline(__always)
+    private static func u(_ c: Unicode.Scalar) -> UInt16 { UInt16(c.value) }
 
     private func cons(_ i: Int) -> Bool {
         switch b[i] {
@@ -81,25 +82,26 @@ struct PorterStemmer {
         return !(ch == 0x77 || ch == 0x78 || ch == 0x79)
     }
 
-    private mutating func ends(_ s: String) -> Bool {
-        let units = Array(s.utf16)
-        let l = units.count
+    /// Whether the word (up to k) ends with the ASCII suffix `s`; sets j to the stem's end.
+    private mutating func ends(_ s: StaticString) -> Bool {
+        let l = s.utf8CodeUnitCount
         let o = k - l + 1
         if o < 0 { return false }
-        for i in 0..<l where b[o + i] != units[i] { return false }
+        let p = s.utf8Start
+        for i in 0..<l where b[o + i] != UInt16(p[i]) { return false }
         j = k - l
         return true
     }
 
-    private mutating func setTo(_ s: String) {
-        let units = Array(s.utf16)
+    private mutating func setTo(_ s: StaticString) {
         let o = j + 1
         b.removeSubrange(o...)
-        b.append(contentsOf: units)
-        k = j + units.count
+        let p = s.utf8Start
+        for i in 0..<s.utf8CodeUnitCount { b.append(UInt16(p[i])) }
+        k = j + s.utf8CodeUnitCount
     }
 
-    private mutating func r(_ s: String) {
+    private mutating func r(_ s: StaticString) {
         if m() > 0 { setTo(s) }
     }
 

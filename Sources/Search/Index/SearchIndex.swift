@@ -41,6 +41,9 @@ public final class SearchIndex: @unchecked Sendable {
     let storedBytes: UnsafeRawBufferPointer
     let shopCount: Int
     let scratch: ScratchPool
+    /// Kept open to read stored products with `pread` (so they never inflate resident memory).
+    private let fd: Int32
+    private let storedBase: Int
 
     /// Opens and checks an index file. With `verify` (the default) every section's checksum is checked
     /// with buffered reads (the mapping is not touched, so resident memory stays low).
@@ -56,7 +59,8 @@ public final class SearchIndex: @unchecked Sendable {
             if errno == ENOENT { throw .notFound(path: path) }
             throw .io(path: path, reason: "cannot open: \(errnoText())")
         }
-        defer { close(fd) }
+        var keepOpen = false
+        defer { if !keepOpen { close(fd) } }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw .io(path: path, reason: "cannot stat: \(errnoText())") }
         let size = Int(st.st_size)
@@ -117,10 +121,16 @@ public final class SearchIndex: @unchecked Sendable {
         let avgdl = BM25.averageLength(sumTotalTermFreq: sumTotalTermFreq, docCount: fieldDocumentCount)
         normInverse = similarity.normCache(averageLength: avgdl)
         scratch = ScratchPool(documentCount: n)
+        self.fd = fd
+        storedBase = header.sections[IndexFormat.Section.storedBytes.rawValue].offset
+        keepOpen = true
+        // Postings and columns are read at random; no read-ahead beyond the page asked for.
+        madvise(map, size, MADV_RANDOM)
     }
 
     deinit {
         munmap(UnsafeMutableRawPointer(mutating: base), fileSize)
+        close(fd)
     }
 
     private static func verifySections(fd: Int32, header: IndexHeader) throws(IndexError) {
@@ -235,8 +245,12 @@ public final class SearchIndex: @unchecked Sendable {
         guard doc >= 0 && doc < documentCount else { return nil }
         let start = Int(clamping: storedOffsets[doc]), end = Int(clamping: storedOffsets[doc + 1])
         guard start <= end, end <= storedBytes.count else { return nil }
-        let bytes = UnsafeRawBufferPointer(rebasing: storedBytes[start..<end]).bindMemory(to: UInt8.self)
-        guard let json = try? JSONParser.parse(bytes: bytes) else { return nil }
+        var buffer = [UInt8](repeating: 0, count: end - start)
+        let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, off_t(storedBase + start)) }
+        guard n == end - start else { return nil }
+        guard let json = try? buffer.withUnsafeBufferPointer({ b throws(JSONParseError) in try JSONParser.parse(bytes: b) }) else {
+            return nil
+        }
         return try? Product(json: json)
     }
 

@@ -45,6 +45,13 @@ extension SearchIndex {
             for term in terms {
                 guard let info = term.info, let base = info.postings.baseAddress else { continue }
                 let w = weight(of: term)
+                guard w > 0 && w.isFinite else { continue }  // only a damaged document frequency does this
+                // Scores for tf = 1 by norm, computed with the same float operations as termScore.
+                var single = [Float](repeating: 0, count: 256)
+                for i in 0..<256 { single[i] = BM25.termScore(weight: w, termFrequency: 1, normInverse: cache[i]) }
+                let touched = scratch.touchedBuffer
+                var touchedCount = scratch.touchedCount
+                defer { scratch.touchedCount = touchedCount }
                 let bytes = base.assumingMemoryBound(to: UInt8.self)
                 let end = info.postings.count
                 var p = 0
@@ -70,9 +77,15 @@ extension SearchIndex {
                         guard let t = varint() else { break }
                         tf = t
                     }
-                    guard doc >= 0 && doc < n else { break }  // damaged postings: stop this term
-                    let s = BM25.termScore(weight: w, termFrequency: Float(tf), normInverse: cache[Int(norms[doc])])
-                    if scores[doc] == 0 { scratch.touched.append(UInt32(doc)) }
+                    guard doc >= 0 && doc < n && tf > 0 else { break }  // damaged postings: stop this term
+                    let norm = Int(norms[doc])
+                    let s = tf == 1 ? single[norm]
+                        : BM25.termScore(weight: w, termFrequency: Float(tf), normInverse: cache[norm])
+                    if scores[doc] == 0 {
+                        guard touchedCount < n else { break }
+                        touched[touchedCount] = UInt32(doc)
+                        touchedCount += 1
+                    }
                     scores[doc] += Double(s)
                 }
             }
@@ -115,54 +128,56 @@ extension SearchIndex {
         }
     }
 
-    /// The `count` smallest keys greater than `after`, sorted.
+    /// The `count` smallest keys greater than `after`, sorted. Every document whose score is above the
+    /// last walked one was already walked, so a batch first finds the `count`-th best remaining float
+    /// score with a small min-heap, then builds sort keys (which need the id rank) only at or above it.
     private func selectSmallest(_ count: Int, after: UInt64?, scratch: Scratch) -> [UInt64] {
         let scores = scratch.scores
-        if after == nil && count <= 256 {
-            // First batch: one pass with a bounded max-heap.
-            var heap: [UInt64] = []
-            heap.reserveCapacity(count)
-            for d in scratch.touched {
-                let k = key(d, scores)
-                if heap.count < count {
-                    heap.append(k)
-                    var i = heap.count - 1
-                    while i > 0 {
-                        let parent = (i - 1) >> 1
-                        if heap[parent] >= heap[i] { break }
-                        heap.swapAt(parent, i)
-                        i = parent
-                    }
-                } else if k < heap[0] {
-                    heap[0] = k
-                    var i = 0
-                    while true {
-                        let l = 2 * i + 1, r = l + 1
-                        var largest = i
-                        if l < heap.count && heap[l] > heap[largest] { largest = l }
-                        if r < heap.count && heap[r] > heap[largest] { largest = r }
-                        if largest == i { break }
-                        heap.swapAt(i, largest)
-                        i = largest
-                    }
+        let lastScore: Float = after.map { Float(bitPattern: UInt32.max - UInt32($0 >> 32)) } ?? .infinity
+        @inline(__always) func eligible(_ d: UInt32, _ f: Float) -> Bool {
+            if f < lastScore { return true }
+            if f > lastScore { return false }
+            guard let after else { return true }
+            return key(d, scores) > after
+        }
+        var heap: [Float] = []
+        heap.reserveCapacity(count)
+        for d in scratch.touched {
+            let f = Float(scores[Int(d)])
+            if heap.count == count && f <= heap[0] { continue }
+            guard eligible(d, f) else { continue }
+            if heap.count < count {
+                heap.append(f)
+                var i = heap.count - 1
+                while i > 0 {
+                    let parent = (i - 1) >> 1
+                    if heap[parent] <= heap[i] { break }
+                    heap.swapAt(parent, i)
+                    i = parent
+                }
+            } else {
+                heap[0] = f
+                var i = 0
+                while true {
+                    let l = 2 * i + 1, r = l + 1
+                    var smallest = i
+                    if l < heap.count && heap[l] < heap[smallest] { smallest = l }
+                    if r < heap.count && heap[r] < heap[smallest] { smallest = r }
+                    if smallest == i { break }
+                    heap.swapAt(i, smallest)
+                    i = smallest
                 }
             }
-            return heap.sorted()
         }
-        // Later batches: gather the remaining keys once, then quick-select.
-        if scratch.keys.isEmpty {
-            scratch.keys.reserveCapacity(scratch.touched.count)
-            for d in scratch.touched { scratch.keys.append(key(d, scores)) }
-        }
-        if let after {
-            scratch.keys.removeAll { $0 <= after }
-        }
-        var keys = scratch.keys
-        if keys.count > count {
-            quickSelect(&keys, count)
-            keys.removeSubrange(count...)
+        let threshold = heap.count < count ? -Float.infinity : heap[0]
+        var keys: [UInt64] = []
+        keys.reserveCapacity(count + 16)
+        for d in scratch.touched {
+            let f = Float(scores[Int(d)])
+            if f >= threshold && eligible(d, f) { keys.append(key(d, scores)) }
         }
         keys.sort()
+        if keys.count > count { keys.removeSubrange(count...) }
         return keys
     }
 
@@ -174,26 +189,5 @@ extension SearchIndex {
             return true
         }
         return hits
-    }
-}
-
-/// Rearranges `a` so that its first `k` elements are its `k` smallest (in any order).
-func quickSelect(_ a: inout [UInt64], _ k: Int) {
-    var lo = 0, hi = a.count - 1
-    var seed: UInt64 = 0x2545_F491_4F6C_DD1D
-    while lo < hi {
-        seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17
-        let pivot = a[lo + Int(seed % UInt64(hi - lo + 1))]
-        var i = lo, j = hi
-        while i <= j {
-            while a[i] < pivot { i += 1 }
-            while a[j] > pivot { j -= 1 }
-            if i <= j {
-                a.swapAt(i, j)
-                i += 1
-                j -= 1
-            }
-        }
-        if k - 1 <= j { hi = j } else if k - 1 >= i { lo = i } else { return }
     }
 }

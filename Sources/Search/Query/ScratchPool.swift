@@ -4,22 +4,28 @@ import Foundation
 /// list of documents it touched, so only those are reset afterwards.
 final class Scratch {
     let scores: UnsafeMutablePointer<Double>
-    var touched: [UInt32] = []
-    var keys: [UInt64] = []
+    /// Documents with a non-zero score, in the order they were first scored (`touchedCount` of them).
+    let touchedBuffer: UnsafeMutablePointer<UInt32>
+    var touchedCount = 0
     let count: Int
 
     init(documentCount: Int) {
         count = documentCount
         scores = .allocate(capacity: max(documentCount, 1))
         scores.initialize(repeating: 0, count: max(documentCount, 1))
+        touchedBuffer = .allocate(capacity: max(documentCount, 1))
     }
 
-    deinit { scores.deallocate() }
+    deinit {
+        scores.deallocate()
+        touchedBuffer.deallocate()
+    }
+
+    var touched: UnsafeBufferPointer<UInt32> { UnsafeBufferPointer(start: touchedBuffer, count: touchedCount) }
 
     func reset() {
         for d in touched { scores[Int(d)] = 0 }
-        touched.removeAll(keepingCapacity: true)
-        keys.removeAll(keepingCapacity: true)
+        touchedCount = 0
     }
 }
 
