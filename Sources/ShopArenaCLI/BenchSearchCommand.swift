@@ -11,7 +11,13 @@ struct BenchSearchCommand: AsyncParsableCommand {
         commandName: "search",
         abstract: "Benchmark the search engine on a catalog and print JSON.")
 
-    @Option(help: "The catalog JSONL file.") var catalog: String
+    @Option(help: "The catalog JSONL file (or give --products to generate one).") var catalog: String?
+    @Option(help: "Generate a catalog of this many products with `catalog generate` (kept in a temporary file).")
+    var products: Int?
+    @Option(help: "Seed for --products.") var seed: UInt64 = 42
+    @Option(help: "Concurrent HTTP clients against the real server on 127.0.0.1 (0 skips the HTTP run).")
+    var httpClients = 8
+    @Option(help: "find_product requests sent over HTTP in total.") var httpRequests = 3000
     @Option(help: "Index file to build (default: a temporary file, removed afterwards).") var index: String?
     @Flag(help: "Reuse --index if it exists instead of rebuilding.") var reuseIndex = false
     @Option(help: "How many queries to derive from titles.") var queries = 300
@@ -23,6 +29,22 @@ struct BenchSearchCommand: AsyncParsableCommand {
     @Option(help: "find_product candidate cap.") var candidateCap = FindProductLimits.defaultCandidateCap
 
     func run() async throws {
+        var generatedSeconds: Double?
+        let catalog: String
+        switch (self.catalog, products) {
+        case (let path?, nil): catalog = path
+        case (nil, let count?):
+            catalog = NSTemporaryDirectory() + "shoparena-bench-\(getpid())-\(count).jsonl"
+            let start = Date()
+            let generator = try CatalogGenerator(configuration: CatalogGeneratorConfiguration(productCount: count, seed: seed), cover: [])
+            let writer = try CatalogWriter(path: catalog)
+            _ = try await generator.generate(into: writer, manifest: nil, parallelism: 2) { done, total in
+                if done % 250_000 == 0 || done == total { printError("bench: generated \(done)/\(total) products") }
+            }
+            generatedSeconds = Date().timeIntervalSince(start)
+        default: throw ValidationError("give either --catalog FILE or --products N")
+        }
+        defer { if products != nil { unlink(catalog) } }
         let indexPath = index ?? NSTemporaryDirectory() + "shoparena-bench-\(getpid()).idx"
         var buildSeconds: Double? = nil
         var summary: IndexBuildSummary? = nil
@@ -86,6 +108,16 @@ struct BenchSearchCommand: AsyncParsableCommand {
             throughput = Double(total) / Self.seconds(clock.now - start)
         }
 
+        var http: JSONValue = .null
+        if httpClients > 0 {
+            let r = try await BenchSearchHTTP.run(index: idx, queries: qs, clients: httpClients, requests: httpRequests)
+            http = .object([
+                ("clients", .int(Int64(httpClients))), ("requests", .int(Int64(r.requests))),
+                ("failures", .int(Int64(r.failures))), ("requests_per_second", .double(Double(r.requests) / r.seconds)),
+                ("latency_ms", Self.summary(r.latenciesMS)),
+            ])
+        }
+
         var overlap: JSONValue = .null
         if let golden {
             let g = try JSONParser.parse(String(contentsOfFile: golden, encoding: .utf8))
@@ -108,7 +140,8 @@ struct BenchSearchCommand: AsyncParsableCommand {
 
         let report: JSONValue = .object([
             ("engine", .string("shoparena-swift")),
-            ("catalog", .string(catalog)),
+            ("catalog", .string(self.catalog ?? "generated: --products \(products ?? 0) --seed \(seed)")),
+            ("generate_seconds", generatedSeconds.map(JSONValue.double) ?? .null),
             ("documents", .int(Int64(idx.documentCount))),
             ("terms", .int(Int64(idx.termCount))),
             ("postings", summary.map { .int(Int64($0.postings)) } ?? .null),
@@ -128,6 +161,7 @@ struct BenchSearchCommand: AsyncParsableCommand {
             ("find_product_filtered_ms", Self.summary(filteredLatencies)),
             ("concurrency", .int(Int64(concurrency))),
             ("throughput_qps", throughput.map(JSONValue.double) ?? .null),
+            ("http", http),
             ("lucene_overlap", overlap),
         ])
         print(JSONWriter(style: .python).string(report))

@@ -1,0 +1,73 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Hummingbird
+import Search
+import SearchService
+import ServiceLifecycle
+
+/// The HTTP part of `bench search`: the real search server on 127.0.0.1:0 and `clients` concurrent
+/// clients sending `requests` find_product calls in total (bounded in count; loopback only).
+enum BenchSearchHTTP {
+    struct Result {
+        var requests: Int
+        var failures: Int
+        var seconds: Double
+        var latenciesMS: [Double]
+    }
+
+    static func run(index: SearchIndex, queries: [String], clients: Int, requests: Int) async throws -> Result {
+        let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = SearchServer.makeApplication(engine: index, port: 0) { port in
+            portContinuation.yield(port)
+            portContinuation.finish()
+        }
+        let services = ServiceGroup(configuration: .init(services: [app], logger: app.logger))
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask {
+                try await services.run()
+                return nil
+            }
+            var ports = portStream.makeAsyncIterator()
+            guard let port = await ports.next() else { throw CancellationError() }
+            let configuration = URLSessionConfiguration.ephemeral
+            configuration.httpMaximumConnectionsPerHost = max(1, clients)
+            let session = URLSession(configuration: configuration)
+            let urls = queries.map { q in
+                URL(string: "http://127.0.0.1:\(port)/find_product?page=1&q="
+                    + (q.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))!
+            }
+            let clock = ContinuousClock()
+            let start = clock.now
+            let result = try await withThrowingTaskGroup(of: ([Double], Int).self) { clientsGroup in
+                for client in 0..<max(1, clients) {
+                    clientsGroup.addTask {
+                        var latencies: [Double] = []
+                        var failures = 0
+                        var i = client
+                        while i < requests {
+                            let t0 = clock.now
+                            let (_, response) = try await session.data(from: urls[i % urls.count])
+                            if (response as? HTTPURLResponse)?.statusCode != 200 { failures += 1 }
+                            latencies.append(BenchSearchCommand.ms(clock.now - t0))
+                            i += clients
+                        }
+                        return (latencies, failures)
+                    }
+                }
+                var all: [Double] = []
+                var failures = 0
+                for try await (l, f) in clientsGroup {
+                    all += l
+                    failures += f
+                }
+                return Result(requests: all.count, failures: failures, seconds: BenchSearchCommand.seconds(clock.now - start),
+                              latenciesMS: all)
+            }
+            session.invalidateAndCancel()
+            await services.triggerGracefulShutdown()
+            return result
+        }
+    }
+}
