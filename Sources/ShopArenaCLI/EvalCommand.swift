@@ -53,6 +53,12 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "OpenAI-compatible upstream base URL, e.g. https://llm.chutes.ai/v1.")
     var upstream: String?
 
+    @Option(help: "Store every upstream reply in this directory (one file per distinct request).")
+    var record: String?
+
+    @Option(help: "Answer inference from a --record directory, with no upstream (unknown requests get 502).")
+    var replay: String?
+
     @Option(help: "Environment variable holding the upstream API key.")
     var apiKeyEnv: String = "CHUTES_API_KEY"
 
@@ -73,8 +79,36 @@ struct EvalCommand: AsyncParsableCommand {
 
     @OptionGroup var similarity: SimilarityOptions
 
+    func validate() throws {
+        if record != nil && replay != nil { throw ValidationError("--record and --replay cannot be used together") }
+        if record != nil && upstream == nil { throw ValidationError("--record needs --upstream URL to record from") }
+    }
+
+    /// The record/replay mode asked for, with the record directory created.
+    func recording(cwd: URL) throws -> InferenceRecording? {
+        if let record {
+            let dir = URL(fileURLWithPath: record, relativeTo: cwd).standardizedFileURL
+            do {
+                _ = try InferenceRecordStore.forRecording(directory: dir)
+            } catch {
+                throw ValidationError("cannot create the record directory \(dir.path): \(error.localizedDescription)")
+            }
+            return .record(directory: dir)
+        }
+        if let replay {
+            let dir = URL(fileURLWithPath: replay, relativeTo: cwd).standardizedFileURL
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("the replay directory \(dir.path) does not exist (make it with --record)")
+            }
+            return .replay(directory: dir)
+        }
+        return nil
+    }
+
     func run() async throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let recording = try recording(cwd: cwd)
         let suiteText: String
         do {
             suiteText = try String(contentsOfFile: suite, encoding: .utf8)
@@ -110,12 +144,13 @@ struct EvalCommand: AsyncParsableCommand {
         }
         let allowed = allowModel.isEmpty ? (model.map { [$0] } ?? []) : allowModel
         let apiKey = ProcessInfo.processInfo.environment[apiKeyEnv].flatMap { $0.isEmpty ? nil : $0 }
-        if upstream != nil && apiKey == nil {
+        if upstream != nil && apiKey == nil && replay == nil {
             printError("eval: warning: $\(apiKeyEnv) is empty; inference calls go upstream without a key")
         }
         let provider = ProxyProvider(
             engine: engine,
-            configuration: ProxyConfiguration(allowedModels: allowed, upstreamBaseURL: upstream, apiKey: apiKey),
+            configuration: ProxyConfiguration(
+                allowedModels: allowed, upstreamBaseURL: upstream, apiKey: apiKey, recording: recording),
             logDirectory: proxyLogDir.map { URL(fileURLWithPath: $0, relativeTo: cwd) })
 
         guard FileManager.default.createFile(atPath: output, contents: nil) else {
