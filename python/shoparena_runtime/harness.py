@@ -29,15 +29,12 @@ agent's own claim (its dialogue). Timing, timeouts and the trusted call log come
 
 from __future__ import annotations
 
-import argparse
-import copy
 import hashlib
 import importlib.util
 import json
 import os
 import sys
 import time
-import traceback
 from typing import Any, Dict, List, Optional
 
 # Make ``src.agent.*`` (the ORO import path) resolvable whatever way this module was started.
@@ -66,7 +63,7 @@ _perf = time.perf_counter
 
 def strip_problem(problem: Dict[str, Any]) -> Dict[str, Any]:
     """A deep copy of ``problem`` without the hidden keys."""
-    return {k: copy.deepcopy(v) for k, v in problem.items() if k not in HIDDEN_KEYS}
+    return {k: _clone(v) for k, v in problem.items() if k not in HIDDEN_KEYS}
 
 
 def _error(type_name: str, message: str) -> Dict[str, str]:
@@ -83,6 +80,8 @@ def _exception_error(exc: BaseException) -> Dict[str, str]:
 
 def _bounded_traceback(exc: BaseException) -> Optional[str]:
     try:
+        import traceback  # only on failures: keeps it out of every run's startup
+
         text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-MAX_TRACEBACK_FRAMES))
     except Exception:
         return None
@@ -144,7 +143,7 @@ def run(
             raise ImportError("agent file does not define agent_main(problem_data)")
         if not callable(entry):
             raise ImportError(f"agent_main is not callable (it is a {type(entry).__name__})")
-        returned = entry(copy.deepcopy(visible))
+        returned = entry(_clone(visible))
         if hasattr(returned, "__await__") and hasattr(returned, "close"):
             returned.close()
             raise TypeError("agent_main returned a coroutine; it must be a regular function returning a list")
@@ -192,22 +191,79 @@ def _read_problem(path: str) -> Dict[str, Any]:
     return data
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m shoparena_runtime.harness", description=__doc__.split("\n")[0])
-    p.add_argument("--agent", required=True, help="agent .py file defining agent_main(problem_data)")
-    p.add_argument("--problem", required=True, help="one problem as a JSON object (hidden keys are stripped)")
-    p.add_argument("--output", required=True, help="where to write the result JSON")
-    p.add_argument(
-        "--proxy-socket",
-        default=None,
-        help="Unix socket of the proxy; default $SHOPARENA_PROXY_SOCKET. Exposed to the agent as SANDBOX_PROXY_URL.",
-    )
-    p.add_argument("--problem-id", default=None, help="problem id to record (default: problem_id of the problem)")
-    return p
+_OPTIONS = {
+    "--agent": "agent .py file defining agent_main(problem_data)",
+    "--problem": "one problem as a JSON object (hidden keys are stripped)",
+    "--output": "where to write the result JSON",
+    "--proxy-socket": "Unix socket of the proxy; default $SHOPARENA_PROXY_SOCKET. Exposed to the agent as "
+    "SANDBOX_PROXY_URL.",
+    "--problem-id": "problem id to record (default: problem_id of the problem)",
+}
+_REQUIRED = ("--agent", "--problem", "--output")
+_USAGE = "usage: python -m shoparena_runtime.harness --agent FILE --problem FILE --output FILE " \
+         "[--proxy-socket PATH] [--problem-id ID]"
+
+
+class _Args:
+    """The parsed command line (``agent``, ``problem``, ``output``, ``proxy_socket``, ``problem_id``)."""
+
+    def __init__(self, values: Dict[str, Optional[str]]) -> None:
+        self.agent = values.get("--agent")
+        self.problem = values.get("--problem")
+        self.output = values.get("--output")
+        self.proxy_socket = values.get("--proxy-socket")
+        self.problem_id = values.get("--problem-id")
+
+
+def parse_args(argv: Optional[List[str]] = None) -> _Args:
+    """``--name value`` / ``--name=value`` options; exits 2 with the usage on a bad command line.
+
+    Hand-rolled instead of argparse, whose imports (re, enum, gettext) cost tens of milliseconds on every
+    problem's startup."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    values: Dict[str, Optional[str]] = {}
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in ("-h", "--help"):
+            print(_USAGE + "\n\n" + "\n".join(f"  {k:<15} {v}" for k, v in _OPTIONS.items()))
+            raise SystemExit(0)
+        name, eq, value = arg.partition("=")
+        if name not in _OPTIONS:
+            _usage_error(f"unrecognized argument: {arg}")
+        if not eq:
+            if i + 1 >= len(args):
+                _usage_error(f"argument {name}: expected one argument")
+            i += 1
+            value = args[i]
+        values[name] = value
+        i += 1
+    missing = [k for k in _REQUIRED if not values.get(k)]
+    if missing:
+        _usage_error("the following arguments are required: " + ", ".join(missing))
+    return _Args(values)
+
+
+def _usage_error(message: str) -> None:
+    print(f"{_USAGE}\nharness: error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _clone(value: Any) -> Any:
+    """A deep copy of JSON-shaped data (dicts, lists, scalars) without importing ``copy``."""
+    if isinstance(value, dict):
+        return {k: _clone(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clone(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    import copy
+
+    return copy.deepcopy(value)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    args = _parser().parse_args(argv)
+    args = parse_args(argv)
     # Absolute before any agent code runs: an agent may chdir.
     args.output = os.path.abspath(args.output)
     args.agent = os.path.abspath(args.agent)
