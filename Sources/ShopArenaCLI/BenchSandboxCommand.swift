@@ -58,6 +58,16 @@ struct BenchSandboxCommand: AsyncParsableCommand {
             let samples = await Self.measure(runner: runner, agent: agent, runs: runs, workers: workers, proxy: proxy)
             results.append(("workers_\(workers)", Self.summary(samples)))
         }
+        // The same harness and agent with no sandbox at all (no bwrap, no namespaces; cgroups and rlimits
+        // only): the difference to workers_1 is what isolation costs, the rest is Python.
+        if let bare = try? SandboxRunner(
+            configuration: SandboxConfiguration(
+                python: runner.configuration.python, runtimeDirectory: runner.configuration.runtimeDirectory,
+                workDirectory: scratch.appendingPathComponent("work-bare"), isolation: .insecure))
+        {
+            let samples = await Self.measure(runner: bare, agent: agent, runs: runs, workers: 1, proxy: proxy)
+            results.append(("no_sandbox_workers_1", Self.summary(samples)))
+        }
         let report = JSONValue.object(
             [
                 ("benchmark", "sandbox"), ("runs_per_setting", .int(Int64(runs))), ("proxy", .bool(!noProxy)),
