@@ -11,7 +11,7 @@ Steps:
 2. If a proxy socket is given (``--proxy-socket`` or ``SHOPARENA_PROXY_SOCKET``), start a forwarder on
    ``127.0.0.1:<free port>`` and set ``SANDBOX_PROXY_URL`` to it. Set ``PROBLEM_DATA`` (stripped problem JSON).
    ``CHUTES_ACCESS_TOKEN`` and ``SANDBOX_MODEL`` pass through from the harness's own environment.
-3. Load the agent file by path as module ``user_agent_<sha1(path)[:12]>``, registered in ``sys.modules``
+3. Load the agent file by path as module ``user_agent_<crc32(path) length>`` (12 hex digits), registered in ``sys.modules``
    before it executes (PEP 563 + dataclass agents need that), and call ``agent_main(problem)``.
 4. Validate and post-process the steps (``dialogue.prepare_dialogue``) and write the result atomically
    (temporary file + rename). Then ``os._exit(0)`` so threads the agent left behind cannot keep the
@@ -29,13 +29,16 @@ agent's own claim (its dialogue). Timing, timeouts and the trusted call log come
 
 from __future__ import annotations
 
-import hashlib
+import zlib
 import importlib.util
 import json
 import os
 import sys
 import time
-from typing import Any, Dict, List, Optional
+# typing is not imported: with postponed annotations nothing needs it at run time, and it costs
+# milliseconds on every problem's startup (the names stay for type checkers).
+if False:  # pragma: no cover
+    from typing import Any, Dict, List, Optional  # noqa: F401
 
 # Make ``src.agent.*`` (the ORO import path) resolvable whatever way this module was started.
 _RUNTIME_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -91,7 +94,9 @@ def _bounded_traceback(exc: BaseException) -> Optional[str]:
 
 
 def _module_name(path: str) -> str:
-    return "user_agent_" + hashlib.sha1(os.path.abspath(path).encode("utf-8", "replace")).hexdigest()[:12]
+    # crc32 + length rather than sha1: hashlib loads OpenSSL, milliseconds of startup for a module name.
+    data = os.path.abspath(path).encode("utf-8", "replace")
+    return "user_agent_%08x%04x" % (zlib.crc32(data), len(data) & 0xFFFF)
 
 
 def load_agent(path: str):
