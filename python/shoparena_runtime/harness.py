@@ -30,7 +30,7 @@ agent's own claim (its dialogue). Timing, timeouts and the trusted call log come
 from __future__ import annotations
 
 import zlib
-import importlib.util
+from importlib.machinery import ModuleSpec, SourceFileLoader
 import json
 import os
 import sys
@@ -102,10 +102,15 @@ def _module_name(path: str) -> str:
 def load_agent(path: str):
     """Import the agent file by path; returns the module. Exceptions of the agent's top level propagate."""
     name = _module_name(path)
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load agent file {path!r} (not a Python source file?)")
-    module = importlib.util.module_from_spec(spec)
+    # importlib.machinery rather than importlib.util: the same spec and module attributes, without util's
+    # contextlib/functools imports on every problem's startup.
+    loader = SourceFileLoader(name, path)
+    spec = ModuleSpec(name, loader, origin=path)
+    spec.has_location = True
+    module = type(sys)(name)
+    module.__spec__ = spec
+    module.__loader__ = loader
+    module.__file__ = path
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
