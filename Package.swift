@@ -32,9 +32,13 @@ let package = Package(
         ]),
         // Outcome scorer and aggregates (ORO and ShoppingBench rules).
         .target(name: "Scoring", dependencies: ["ArenaModel"]),
-        // OpenAI-compatible HTTP clients (embeddings) on async-http-client.
+        // OpenAI-compatible HTTP clients (embeddings) on async-http-client, and the scripted chat stub.
         .target(name: "LLM", dependencies: [
+            "ArenaModel",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // libsodium, linked from the system (Debian libsodium-dev).
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
@@ -76,7 +80,7 @@ let package = Package(
         ]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "ArenaModel", "TestSupport"]),
         .testTarget(name: "ProxyTests", dependencies: [
-            "Proxy", "Sandbox", "Search", "ArenaModel", "TestSupport",
+            "Proxy", "Sandbox", "Search", "ArenaModel", "TestSupport", "LLM", "Catalog", "Scoring",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),

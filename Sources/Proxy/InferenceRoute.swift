@@ -1,14 +1,14 @@
 import ArenaModel
-import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import NIOCore
 
 /// `POST /inference/chat/completions`: the reference's njs `validate` checks, the model allowlist, then
-/// a non-streaming forward to the OpenAI-compatible upstream with the run's key.
+/// a non-streaming forward to the ``InferenceUpstream`` (live, recording or replaying).
 struct InferenceRoute: Sendable {
     let configuration: ProxyConfiguration
-    let client: HTTPClient
+    /// nil: no upstream configured (503).
+    let upstream: (any InferenceUpstream)?
 
     func handle(_ request: Request) async throws -> Response {
         let body: ByteBuffer
@@ -41,28 +41,16 @@ struct InferenceRoute: Sendable {
                     ("allowed_models", .array(allowed.map(JSONValue.string))),
                 ]))
         }
-        guard let base = configuration.upstreamBaseURL else {
+        guard let upstream else {
             return ProxyResponses.error(.serviceUnavailable, "Inference upstream not configured")
         }
-
-        var upstream = HTTPClientRequest(url: base.trimmingSuffix("/") + "/chat/completions")
-        upstream.method = .POST
-        upstream.headers.add(name: "Content-Type", value: "application/json")
-        upstream.headers.add(name: "Accept-Encoding", value: "identity")
-        if let key = configuration.apiKey {
-            upstream.headers.add(name: "Authorization", value: "Bearer \(key)")
-        } else if let auth = request.headers[.authorization] {
-            upstream.headers.add(name: "Authorization", value: auth)
-        }
-        upstream.body = .bytes(body)
-        let reply: HTTPClientResponse
-        let replyBody: ByteBuffer
+        let reply: InferenceReply
         do {
-            reply = try await client.execute(upstream, timeout: .seconds(configuration.upstreamTimeoutSeconds))
-            replyBody = try await reply.body.collect(upTo: configuration.maxUpstreamReplyBytes)
+            reply = try await upstream.complete(body: body, request: json, authorization: request.headers[.authorization])
         } catch {
-            return ProxyResponses.error(.badGateway, "Inference upstream unreachable or too slow")
+            return ProxyResponses.error(.badGateway, error.message)
         }
+        let replyBody = reply.body
         if let parsed = try? JSONParser.parse(utf8: replyBody.readableBytesView), let usage = parsed["usage"],
             case .object = usage
         {
@@ -72,16 +60,7 @@ struct InferenceRoute: Sendable {
                 totalTokens: usage["total_tokens"]?.intValue.map { Int($0) })
         }
         var headers = HTTPFields()
-        headers[.contentType] = reply.headers.first(name: "Content-Type") ?? "application/json"
-        return Response(
-            status: HTTPResponse.Status(code: Int(reply.status.code)), headers: headers, body: .init(byteBuffer: replyBody))
-    }
-}
-
-extension String {
-    fileprivate func trimmingSuffix(_ suffix: String) -> String {
-        var s = self
-        while s.hasSuffix(suffix) { s.removeLast(suffix.count) }
-        return s
+        headers[.contentType] = reply.contentType
+        return Response(status: HTTPResponse.Status(code: reply.status), headers: headers, body: .init(byteBuffer: replyBody))
     }
 }

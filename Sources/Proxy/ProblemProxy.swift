@@ -37,7 +37,7 @@ public final class ProblemProxy: SandboxProxySession, @unchecked Sendable {
         router.add(middleware: ProxyMiddleware(log: proxy.log, limiter: RateLimiter(rate: configuration.ratePerSecond, burst: configuration.burst)))
         SearchRoutes(engine: RecordingSearchEngine(base: engine), exposesRawProducts: false).register(
             on: router, prefix: "/search")
-        let inference = InferenceRoute(configuration: configuration, client: client)
+        let inference = InferenceRoute(configuration: configuration, upstream: configuration.makeUpstream(client: client))
         router.post("/inference/chat/completions") { request, _ in try await inference.handle(request) }
         router.get("/health") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "healthy\n")))

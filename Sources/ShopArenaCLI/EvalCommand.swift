@@ -24,13 +24,25 @@ struct EvalCommand: AsyncParsableCommand {
     var agent: String
 
     @Option(help: "Problem suite: ORO suite JSON or ShoppingBench JSONL.")
-    var suite: String
+    var suite: String?
+
+    @Option(help: "Generate N problems from --catalog instead of reading a suite.")
+    var generate: Int?
+
+    @Option(help: "Seed for --generate.")
+    var seed: UInt64 = 1
 
     @Option(help: "Search index file built by `shoparena index build`.")
-    var index: String
+    var index: String?
+
+    @Option(help: "Catalog JSONL: indexed on the fly when --index is not given; the source of --generate.")
+    var catalog: String?
 
     @Option(help: "Where to write the envelopes (JSONL, one per problem, completion order).")
     var output: String = "envelopes.jsonl"
+
+    @Option(help: "Directory for envelopes.jsonl and summary.json (overrides --output).")
+    var out: String?
 
     @Option(help: "Problems run at once (default: number of cores).")
     var workers: Int?
@@ -53,6 +65,12 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "OpenAI-compatible upstream base URL, e.g. https://llm.chutes.ai/v1.")
     var upstream: String?
 
+    @Option(help: "Store every upstream reply in this directory (one file per distinct request).")
+    var record: String?
+
+    @Option(help: "Answer inference from a --record directory, with no upstream (unknown requests get 502).")
+    var replay: String?
+
     @Option(help: "Environment variable holding the upstream API key.")
     var apiKeyEnv: String = "CHUTES_API_KEY"
 
@@ -73,55 +91,116 @@ struct EvalCommand: AsyncParsableCommand {
 
     @OptionGroup var similarity: SimilarityOptions
 
+    func validate() throws {
+        if (suite == nil) == (generate == nil) { throw ValidationError("give exactly one of --suite FILE and --generate N") }
+        if let generate, generate <= 0 { throw ValidationError("--generate needs a positive number of problems") }
+        if generate != nil && catalog == nil {
+            throw ValidationError("--generate N needs --catalog FILE (problems are generated from catalog products)")
+        }
+        if index == nil && catalog == nil { throw ValidationError("give --index FILE or --catalog FILE") }
+        if record != nil && replay != nil { throw ValidationError("--record and --replay cannot be used together") }
+        if record != nil && upstream == nil { throw ValidationError("--record needs --upstream URL to record from") }
+    }
+
+    /// The record/replay mode asked for, with the record directory created.
+    func recording(cwd: URL) throws -> InferenceRecording? {
+        if let record {
+            let dir = URL(fileURLWithPath: record, relativeTo: cwd).standardizedFileURL
+            do {
+                _ = try InferenceRecordStore.forRecording(directory: dir)
+            } catch {
+                throw ValidationError("cannot create the record directory \(dir.path): \(error.localizedDescription)")
+            }
+            return .record(directory: dir)
+        }
+        if let replay {
+            let dir = URL(fileURLWithPath: replay, relativeTo: cwd).standardizedFileURL
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("the replay directory \(dir.path) does not exist (make it with --record)")
+            }
+            return .replay(directory: dir)
+        }
+        return nil
+    }
+
     func run() async throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let suiteText: String
-        do {
-            suiteText = try String(contentsOfFile: suite, encoding: .utf8)
-        } catch {
-            throw ValidationError("cannot read the suite \(suite): \(error.localizedDescription)")
-        }
-        var problems: [Problem]
-        do {
-            problems = try ProblemSuite(text: suiteText, fileName: suite).problems
-        } catch {
-            throw ValidationError("\(error)")
-        }
-        if let limit { problems = Array(problems.prefix(max(0, limit))) }
-        let engine: SearchIndex
-        do {
-            engine = try SearchIndex.open(path: index)
-        } catch {
-            throw ValidationError("\(error)")
-        }
+        let recording = try recording(cwd: cwd)
+        let runtimeURL = URL(fileURLWithPath: runtime, relativeTo: cwd).standardizedFileURL
         let pythonPath =
             python ?? ProcessInfo.processInfo.environment["SHOPARENA_SANDBOX_PYTHON"]
             ?? cwd.appendingPathComponent(".venv-sandbox/bin/python").path
+        guard FileManager.default.isExecutableFile(atPath: pythonPath) else {
+            throw EvalSetupError("The sandbox python \(pythonPath) does not exist; run scripts/setup-sandbox-venv or pass --python.")
+        }
+        for warning in try EvalSetup.checkAgent(path: agent, python: pythonPath, runtime: runtimeURL) {
+            printError("eval: warning: the submission analyzer would refuse this agent: \(warning)")
+        }
+        if model != nil, let upstream, replay == nil { try await EvalSetup.checkUpstream(upstream) }
+
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "shoparena-eval-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))")
+        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        var indexPath = index
+        if indexPath == nil, let catalog {
+            printError("eval: indexing \(catalog)")
+            indexPath = try EvalSetup.indexCatalog(catalog, directory: temporary)
+        }
+        let engine = try EvalSetup.openIndex(indexPath ?? "")
+        var problems: [Problem]
+        let suiteName: String
+        if let generate, let catalog {
+            let generated = try EvalSetup.generateSuite(count: generate, seed: seed, catalog: catalog, directory: temporary)
+            problems = generated.problems
+            suiteName = "generated:\(generate)@\(catalog)"
+        } else {
+            problems = try EvalSetup.loadSuite(suite ?? "")
+            suiteName = suite ?? ""
+        }
+        if let limit { problems = Array(problems.prefix(max(0, limit))) }
+
         var agentEnvironment = ["CHUTES_ACCESS_TOKEN": "shoparena-proxy"]
         if let model { agentEnvironment["SANDBOX_MODEL"] = model }
         let runner: SandboxRunner
         do {
             runner = try SandboxRunner(
                 configuration: SandboxConfiguration(
-                    python: URL(fileURLWithPath: pythonPath), runtimeDirectory: URL(fileURLWithPath: runtime, relativeTo: cwd),
+                    python: URL(fileURLWithPath: pythonPath), runtimeDirectory: runtimeURL,
                     isolation: insecure ? .insecure : .bubblewrap, agentEnvironment: agentEnvironment))
         } catch {
-            throw ValidationError("\(error)")
+            throw EvalSetupError("The sandbox cannot start: \(error).")
         }
         let allowed = allowModel.isEmpty ? (model.map { [$0] } ?? []) : allowModel
         let apiKey = ProcessInfo.processInfo.environment[apiKeyEnv].flatMap { $0.isEmpty ? nil : $0 }
-        if upstream != nil && apiKey == nil {
+        if upstream != nil && apiKey == nil && replay == nil {
             printError("eval: warning: $\(apiKeyEnv) is empty; inference calls go upstream without a key")
         }
         let provider = ProxyProvider(
             engine: engine,
-            configuration: ProxyConfiguration(allowedModels: allowed, upstreamBaseURL: upstream, apiKey: apiKey),
+            configuration: ProxyConfiguration(
+                allowedModels: allowed, upstreamBaseURL: upstream, apiKey: apiKey, recording: recording),
             logDirectory: proxyLogDir.map { URL(fileURLWithPath: $0, relativeTo: cwd) })
 
-        guard FileManager.default.createFile(atPath: output, contents: nil) else {
-            throw ValidationError("cannot create \(output)")
+        let envelopesPath: String
+        let summaryPath: String
+        if let out {
+            do {
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            } catch {
+                throw EvalSetupError("The output directory \(out) cannot be created: \(error.localizedDescription).")
+            }
+            envelopesPath = URL(fileURLWithPath: out).appendingPathComponent("envelopes.jsonl").path
+            summaryPath = URL(fileURLWithPath: out).appendingPathComponent("summary.json").path
+        } else {
+            envelopesPath = output
+            summaryPath = output + ".score.json"
         }
-        let sink = try EnvelopeSink(path: output, total: problems.count)
+        guard FileManager.default.createFile(atPath: envelopesPath, contents: nil) else {
+            throw EvalSetupError("The envelopes file \(envelopesPath) cannot be created.")
+        }
+        let sink = try EnvelopeSink(path: envelopesPath, total: problems.count)
         let limits = SandboxLimits(wallClockSeconds: timeout, memoryBytes: memoryMib << 20)
         let width = workers ?? ProcessInfo.processInfo.activeProcessorCount
         printError(
@@ -132,28 +211,41 @@ struct EvalCommand: AsyncParsableCommand {
             agentFile: URL(fileURLWithPath: agent, relativeTo: cwd), problems: problems, limits: limits, workers: width,
             proxy: provider, onEnvelope: { await sink.write($0) })
         await sink.close()
-        print(EvalReport(envelopes: envelopes, wallClock: ContinuousClock.now - started, output: output).text)
-        try await scoreOutcomes(problems: problems, envelopes: envelopes, products: engine)
+        let report = EvalReport(envelopes: envelopes, wallClock: ContinuousClock.now - started, output: envelopesPath)
+        print(report.text)
+        try await scoreOutcomes(
+            problems: problems, envelopes: envelopes, products: engine, suiteName: suiteName, envelopesPath: envelopesPath,
+            summaryPath: summaryPath, run: report.json)
     }
 
     /// Step 5 of an evaluation: the outcome score of every problem (timeouts and crashes count as
     /// failures over the whole suite), printed as a table and written next to the envelopes.
-    func scoreOutcomes(problems: [Problem], envelopes: [Envelope], products: SearchIndex) async throws {
+    func scoreOutcomes(
+        problems: [Problem], envelopes: [Envelope], products: SearchIndex, suiteName: String, envelopesPath: String,
+        summaryPath: String, run: JSONValue
+    ) async throws {
         let scorer = OutcomeScorer(profile: try ScoreIO.profile(profile), products: products, similarity: try similarity.backend())
         let result = await SuiteScorer(scorer: scorer).score(suite: problems, envelopes: envelopes, denominator: nil)
         print("")
         print(ScoreDialoguesCommand.table(result))
-        let reportPath = output + ".score.json"
-        try ScoreIO.write(result.json.setting("suite", to: .string(suite)).setting("dialogues", to: .string(output)), to: reportPath)
-        printError("eval: wrote \(reportPath)")
+        try ScoreIO.write(
+            result.json.setting("suite", to: .string(suiteName)).setting("dialogues", to: .string(envelopesPath))
+                .setting("run", to: run), to: summaryPath)
+        printError("eval: wrote \(summaryPath)")
     }
 }
 
-/// Appends envelopes to the output file as they complete and prints one progress line per problem.
+/// Appends envelopes to the output file as they complete and reports progress: one updating line
+/// (done/total, passed, failed, timed out, ETA) on a terminal, one plain line per problem otherwise.
 actor EnvelopeSink {
     private let handle: FileHandle
     private let total: Int
+    private let started = ContinuousClock.now
+    private let interactive = isatty(2) == 1
     private var done = 0
+    private var passed = 0
+    private var failed = 0
+    private var timedOut = 0
 
     init(path: String, total: Int) throws {
         handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
@@ -163,12 +255,29 @@ actor EnvelopeSink {
     func write(_ envelope: Envelope) {
         try? handle.write(contentsOf: Data((envelope.jsonLine + "\n").utf8))
         done += 1
+        switch envelope.status {
+        case .success?: passed += 1
+        case .timedOut?: timedOut += 1
+        default: failed += 1
+        }
+        if interactive {
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + counts + (done == total ? "\n" : "")).utf8))
+            return
+        }
         let time = String(format: "%.1fs", envelope.executionTime ?? 0)
-        var line = "[\(done)/\(total)] \(envelope.problemID) \(envelope.status?.rawValue ?? "?") \(time)"
+        var line = "\(counts) | \(envelope.problemID) \(envelope.status?.rawValue ?? "?") \(time)"
         if let error = envelope.error {
             line += " \(error.type): \(error.message.split(separator: "\n").first.map(String.init)?.prefix(120) ?? "")"
         }
         printError(line)
+    }
+
+    /// `[done/total] passed P, failed F, timed out T, ETA …`
+    var counts: String {
+        let d = ContinuousClock.now - started
+        let elapsed = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        let eta = done == 0 ? 0 : elapsed / Double(done) * Double(total - done)
+        return "[\(done)/\(total)] passed \(passed), failed \(failed), timed out \(timedOut), ETA \(Int(eta.rounded())) s"
     }
 
     func close() {
@@ -201,5 +310,19 @@ struct EvalReport {
             wall clock:      \(String(format: "%.1f", seconds)) s
             envelopes:       \(output)
             """
+    }
+
+    /// The run's counts for summary.json.
+    var json: JSONValue {
+        var counts: [String: Int] = [:]
+        for e in envelopes { counts[e.status?.rawValue ?? "?", default: 0] += 1 }
+        let seconds = Double(wallClock.components.seconds) + Double(wallClock.components.attoseconds) / 1e18
+        return .object([
+            ("problems", .int(Int64(envelopes.count))),
+            ("success", .int(Int64(counts["SUCCESS", default: 0]))),
+            ("failed", .int(Int64(counts["FAILED", default: 0]))),
+            ("timed_out", .int(Int64(counts["TIMED_OUT", default: 0]))),
+            ("wall_clock_seconds", .double((seconds * 1000).rounded() / 1000)),
+        ])
     }
 }

@@ -44,9 +44,9 @@ struct SandboxLimitTests {
             }
             return most
         }
-        let started = ContinuousClock.now
+        // No duration assertion (tests never assert timings; under a loaded machine the kill takes longer):
+        // the status and the empty process table are what matter.
         let envelope = await runner.run(agentFile: agent, problem: SandboxFixture.problem(), limits: limits)
-        let took = ContinuousClock.now - started
         watcher.cancel()
         let seen = await watcher.value
 
@@ -56,7 +56,6 @@ struct SandboxLimitTests {
         #expect(envelope.dialogue == nil)
         #expect(seen == 3, "the agent's grandchildren should have been running")
         #expect(SandboxFixture.processes(containing: marker).isEmpty, "a sandboxed process outlived the timeout")
-        #expect(took < .seconds(8))
     }
 
     @Test("a fork bomb is stopped by the process limit")

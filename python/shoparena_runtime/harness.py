@@ -11,7 +11,7 @@ Steps:
 2. If a proxy socket is given (``--proxy-socket`` or ``SHOPARENA_PROXY_SOCKET``), start a forwarder on
    ``127.0.0.1:<free port>`` and set ``SANDBOX_PROXY_URL`` to it. Set ``PROBLEM_DATA`` (stripped problem JSON).
    ``CHUTES_ACCESS_TOKEN`` and ``SANDBOX_MODEL`` pass through from the harness's own environment.
-3. Load the agent file by path as module ``user_agent_<sha1(path)[:12]>``, registered in ``sys.modules``
+3. Load the agent file by path as module ``user_agent_<crc32(path) length>`` (12 hex digits), registered in ``sys.modules``
    before it executes (PEP 563 + dataclass agents need that), and call ``agent_main(problem)``.
 4. Validate and post-process the steps (``dialogue.prepare_dialogue``) and write the result atomically
    (temporary file + rename). Then ``os._exit(0)`` so threads the agent left behind cannot keep the
@@ -29,16 +29,16 @@ agent's own claim (its dialogue). Timing, timeouts and the trusted call log come
 
 from __future__ import annotations
 
-import argparse
-import copy
-import hashlib
-import importlib.util
+import zlib
+from importlib.machinery import ModuleSpec, SourceFileLoader
 import json
 import os
 import sys
 import time
-import traceback
-from typing import Any, Dict, List, Optional
+# typing is not imported: with postponed annotations nothing needs it at run time, and it costs
+# milliseconds on every problem's startup (the names stay for type checkers).
+if False:  # pragma: no cover
+    from typing import Any, Dict, List, Optional  # noqa: F401
 
 # Make ``src.agent.*`` (the ORO import path) resolvable whatever way this module was started.
 _RUNTIME_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -66,7 +66,7 @@ _perf = time.perf_counter
 
 def strip_problem(problem: Dict[str, Any]) -> Dict[str, Any]:
     """A deep copy of ``problem`` without the hidden keys."""
-    return {k: copy.deepcopy(v) for k, v in problem.items() if k not in HIDDEN_KEYS}
+    return {k: _clone(v) for k, v in problem.items() if k not in HIDDEN_KEYS}
 
 
 def _error(type_name: str, message: str) -> Dict[str, str]:
@@ -83,6 +83,8 @@ def _exception_error(exc: BaseException) -> Dict[str, str]:
 
 def _bounded_traceback(exc: BaseException) -> Optional[str]:
     try:
+        import traceback  # only on failures: keeps it out of every run's startup
+
         text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-MAX_TRACEBACK_FRAMES))
     except Exception:
         return None
@@ -92,16 +94,23 @@ def _bounded_traceback(exc: BaseException) -> Optional[str]:
 
 
 def _module_name(path: str) -> str:
-    return "user_agent_" + hashlib.sha1(os.path.abspath(path).encode("utf-8", "replace")).hexdigest()[:12]
+    # crc32 + length rather than sha1: hashlib loads OpenSSL, milliseconds of startup for a module name.
+    data = os.path.abspath(path).encode("utf-8", "replace")
+    return "user_agent_%08x%04x" % (zlib.crc32(data), len(data) & 0xFFFF)
 
 
 def load_agent(path: str):
     """Import the agent file by path; returns the module. Exceptions of the agent's top level propagate."""
     name = _module_name(path)
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load agent file {path!r} (not a Python source file?)")
-    module = importlib.util.module_from_spec(spec)
+    # importlib.machinery rather than importlib.util: the same spec and module attributes, without util's
+    # contextlib/functools imports on every problem's startup.
+    loader = SourceFileLoader(name, path)
+    spec = ModuleSpec(name, loader, origin=path)
+    spec.has_location = True
+    module = type(sys)(name)
+    module.__spec__ = spec
+    module.__loader__ = loader
+    module.__file__ = path
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
@@ -144,7 +153,7 @@ def run(
             raise ImportError("agent file does not define agent_main(problem_data)")
         if not callable(entry):
             raise ImportError(f"agent_main is not callable (it is a {type(entry).__name__})")
-        returned = entry(copy.deepcopy(visible))
+        returned = entry(_clone(visible))
         if hasattr(returned, "__await__") and hasattr(returned, "close"):
             returned.close()
             raise TypeError("agent_main returned a coroutine; it must be a regular function returning a list")
@@ -192,22 +201,79 @@ def _read_problem(path: str) -> Dict[str, Any]:
     return data
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m shoparena_runtime.harness", description=__doc__.split("\n")[0])
-    p.add_argument("--agent", required=True, help="agent .py file defining agent_main(problem_data)")
-    p.add_argument("--problem", required=True, help="one problem as a JSON object (hidden keys are stripped)")
-    p.add_argument("--output", required=True, help="where to write the result JSON")
-    p.add_argument(
-        "--proxy-socket",
-        default=None,
-        help="Unix socket of the proxy; default $SHOPARENA_PROXY_SOCKET. Exposed to the agent as SANDBOX_PROXY_URL.",
-    )
-    p.add_argument("--problem-id", default=None, help="problem id to record (default: problem_id of the problem)")
-    return p
+_OPTIONS = {
+    "--agent": "agent .py file defining agent_main(problem_data)",
+    "--problem": "one problem as a JSON object (hidden keys are stripped)",
+    "--output": "where to write the result JSON",
+    "--proxy-socket": "Unix socket of the proxy; default $SHOPARENA_PROXY_SOCKET. Exposed to the agent as "
+    "SANDBOX_PROXY_URL.",
+    "--problem-id": "problem id to record (default: problem_id of the problem)",
+}
+_REQUIRED = ("--agent", "--problem", "--output")
+_USAGE = "usage: python -m shoparena_runtime.harness --agent FILE --problem FILE --output FILE " \
+         "[--proxy-socket PATH] [--problem-id ID]"
+
+
+class _Args:
+    """The parsed command line (``agent``, ``problem``, ``output``, ``proxy_socket``, ``problem_id``)."""
+
+    def __init__(self, values: Dict[str, Optional[str]]) -> None:
+        self.agent = values.get("--agent")
+        self.problem = values.get("--problem")
+        self.output = values.get("--output")
+        self.proxy_socket = values.get("--proxy-socket")
+        self.problem_id = values.get("--problem-id")
+
+
+def parse_args(argv: Optional[List[str]] = None) -> _Args:
+    """``--name value`` / ``--name=value`` options; exits 2 with the usage on a bad command line.
+
+    Hand-rolled instead of argparse, whose imports (re, enum, gettext) cost tens of milliseconds on every
+    problem's startup."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    values: Dict[str, Optional[str]] = {}
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in ("-h", "--help"):
+            print(_USAGE + "\n\n" + "\n".join(f"  {k:<15} {v}" for k, v in _OPTIONS.items()))
+            raise SystemExit(0)
+        name, eq, value = arg.partition("=")
+        if name not in _OPTIONS:
+            _usage_error(f"unrecognized argument: {arg}")
+        if not eq:
+            if i + 1 >= len(args):
+                _usage_error(f"argument {name}: expected one argument")
+            i += 1
+            value = args[i]
+        values[name] = value
+        i += 1
+    missing = [k for k in _REQUIRED if not values.get(k)]
+    if missing:
+        _usage_error("the following arguments are required: " + ", ".join(missing))
+    return _Args(values)
+
+
+def _usage_error(message: str) -> None:
+    print(f"{_USAGE}\nharness: error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _clone(value: Any) -> Any:
+    """A deep copy of JSON-shaped data (dicts, lists, scalars) without importing ``copy``."""
+    if isinstance(value, dict):
+        return {k: _clone(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clone(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    import copy
+
+    return copy.deepcopy(value)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    args = _parser().parse_args(argv)
+    args = parse_args(argv)
     # Absolute before any agent code runs: an agent may chdir.
     args.output = os.path.abspath(args.output)
     args.agent = os.path.abspath(args.agent)

@@ -52,7 +52,7 @@ def test_clean_agent_is_ok():
     assert result["violations"] == [] and result["severity"] is None and result["has_agent_main"] is True
 
 
-@pytest.mark.parametrize("name", ["scripted_baseline.py", "react_llm_agent.py"])
+@pytest.mark.parametrize("name", ["baseline_agent.py", "react_agent.py"])
 def test_example_agents_pass(name):
     result = analyze_source((EXAMPLES_DIR / name).read_bytes())
     assert result["ok"] is True, result

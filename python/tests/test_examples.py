@@ -80,8 +80,8 @@ def check_steps(dialogue):
     assert last_calls[-1]["name"] == "terminate"
 
 
-SCRIPTED = (EXAMPLES_DIR / "scripted_baseline.py").read_text()
-REACT = (EXAMPLES_DIR / "react_llm_agent.py").read_text()
+SCRIPTED = (EXAMPLES_DIR / "baseline_agent.py").read_text()
+REACT = (EXAMPLES_DIR / "react_agent.py").read_text()
 
 
 @pytest.mark.parametrize(
@@ -98,7 +98,7 @@ REACT = (EXAMPLES_DIR / "react_llm_agent.py").read_text()
     ],
     ids=["product", "shop", "voucher"],
 )
-def test_scripted_baseline_end_to_end(run_harness, search_stub, problem, expected):
+def test_baseline_agent_end_to_end(run_harness, search_stub, problem, expected):
     run = run_harness(SCRIPTED, problem, proxy_socket=search_stub.path)
     assert run.proc.returncode == 0, run.proc.stderr.decode()
     result = run.result
@@ -173,7 +173,7 @@ def test_react_agent_without_any_search_terminates_with_failure(run_harness, sea
     assert last_recommendation(dialogue) is None
 
 
-def test_scripted_baseline_survives_every_suite_problem_with_an_empty_catalog(run_harness, unix_stub):
+def test_baseline_agent_survives_every_suite_problem_with_an_empty_catalog(run_harness, unix_stub):
     """Real ORO suite rows (reward included in the file) through the harness: stripped, no crash, clean end."""
     from conftest import shared_data
 
