@@ -12,13 +12,20 @@ struct SandboxProxyEndToEndTests {
         if let env = ProcessInfo.processInfo.environment["SHOPARENA_SANDBOX_PYTHON"] { return URL(fileURLWithPath: env) }
         let venv = SharedData.repositoryRoot().appendingPathComponent(".build/sandbox-venv")
         let python = venv.appendingPathComponent("bin/python")
-        if !FileManager.default.isExecutableFile(atPath: python.path) {
+        // Always through the script: it is idempotent and locked, so a venv another suite is still
+        // building is never used half-made.
+        do {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/bin/bash")
             p.arguments = [SharedData.repositoryRoot().appendingPathComponent("scripts/setup-sandbox-venv").path, venv.path]
             p.standardOutput = FileHandle.nullDevice
             try p.run()
             p.waitUntilExit()
+            guard p.terminationStatus == 0 else {
+                throw CocoaError(.fileNoSuchFile, userInfo: [
+                    NSLocalizedDescriptionKey: "scripts/setup-sandbox-venv \(venv.path) failed (needs python3-venv and PyPI for requests/ujson)"
+                ])
+            }
         }
         return python
     }

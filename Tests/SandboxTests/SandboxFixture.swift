@@ -24,8 +24,6 @@ enum SandboxFixture {
         }
         let venv = repository.appendingPathComponent(".build/sandbox-venv")
         let python = venv.appendingPathComponent("bin/python")
-        let marker = venv.appendingPathComponent(".shoparena-ready")
-        if FileManager.default.fileExists(atPath: marker.path) { return .success(python) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [repository.appendingPathComponent("scripts/setup-sandbox-venv").path, venv.path]
@@ -43,7 +41,6 @@ enum SandboxFixture {
                     description: "scripts/setup-sandbox-venv \(venv.path) failed (exit \(process.terminationStatus)); "
                         + "it needs python3-venv and PyPI access for requests/ujson"))
         }
-        _ = FileManager.default.createFile(atPath: marker.path, contents: Data())
         return .success(python)
     }()
 
