@@ -95,6 +95,9 @@ struct BubblewrapCommand: Sendable {
             "--hostname", "sandbox",
         ]
         argv += systemBinds()
+        // The private /tmp first: binds below are mounted over it, so an interpreter or venv that
+        // lives under the host's /tmp (a checkout in /tmp, say) stays visible inside.
+        argv += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev", "--size", "\(i.limits.tmpSizeBytes)", "--tmpfs", "/tmp"]
         let prefix = pythonPrefix(of: i.python)
         let venv = venvRoot(of: i.python)
         argv += ["--ro-bind", prefix, prefix]
@@ -104,7 +107,6 @@ struct BubblewrapCommand: Sendable {
         argv += ["--ro-bind", i.problemFile.path, problemPath]
         argv += ["--bind", i.outputDirectory.path, outputDirectory]
         if let socket = i.proxySocket { argv += ["--bind", socket, socketPath] }
-        argv += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev", "--size", "\(i.limits.tmpSizeBytes)", "--tmpfs", "/tmp"]
         argv += ["--remount-ro", "/", "--chdir", "/tmp", "--clearenv"]
         var env = i.environment
         env["PATH"] = "/usr/bin:/bin"
