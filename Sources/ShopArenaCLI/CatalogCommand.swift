@@ -66,15 +66,5 @@ struct CatalogGenerateCommand: AsyncParsableCommand {
 
 /// Loads and concatenates problem files (ORO suite JSON arrays or ShoppingBench JSONL).
 func loadCoverProblems(_ paths: [String]) throws -> [Problem] {
-    var problems: [Problem] = []
-    for path in paths {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ValidationError("cannot read problem file \(path): \(error.localizedDescription)")
-        }
-        problems += try ProblemSuite(text: text, fileName: path).problems
-    }
-    return problems
+    try paths.flatMap { try ScoreIO.suite($0).problems }
 }

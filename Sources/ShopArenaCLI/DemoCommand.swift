@@ -62,7 +62,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
 
         let index = try openIndex(indexPath)
-        let suite = try ProblemSuite(text: String(contentsOfFile: suitePath, encoding: .utf8), fileName: suitePath)
+        let suite = try ScoreIO.suite(suitePath)
         try await serveAndShowExamples(index: index, suite: suite)
     }
 

@@ -64,9 +64,9 @@ enum ScoreIO {
         }
     }
 
+    /// Reads a problem file; its errors name the path as given, so the user can find the line.
     static func suite(_ path: String) throws -> ProblemSuite {
-        let name = URL(fileURLWithPath: path).lastPathComponent
-        return try ProblemSuite(text: readText(path, what: "suite"), fileName: name)
+        try ProblemSuite(text: readText(path, what: "suite"), fileName: path)
     }
 
     static func catalog(_ path: String) throws -> [Product] {
