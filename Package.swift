@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", .upToNextMinor(from: "1.16.2")),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", .upToNextMinor(from: "2.13.0")),
         .package(url: "https://github.com/swift-server/async-http-client", .upToNextMinor(from: "1.37.0")),
+        .package(url: "https://github.com/groue/GRDB.swift", .upToNextMinor(from: "7.10.0")),
+        .package(url: "https://github.com/vapor/postgres-nio", .upToNextMinor(from: "1.33.2")),
     ],
     targets: [
         // Value types and wire formats shared by every module. No I/O beyond parsing bytes.
@@ -55,7 +57,23 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // Persistence: one SQL executor protocol with SQLite (GRDB) and PostgreSQL (PostgresNIO) drivers, shared
+        // migrations, the arena's repositories written once over it, and the sha256-addressed blob store.
+        .target(name: "Store", dependencies: [
+            "ArenaModel", "CSodium",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The arena's HTTP API (oro-sdk compatible) on Hummingbird: auth, public, miner, validator, admin routes.
+        .target(name: "Backend", dependencies: [
+            "Store", "Identity", "ArenaModel",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .executableTarget(name: "ShopArenaCLI", dependencies: [
+            "Store", "Backend",
             "ArenaModel", "Catalog", "Search", "SearchService", "Scoring", "Identity", "LLM", "Sandbox", "Proxy",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -83,6 +101,14 @@ let package = Package(
             "Proxy", "Sandbox", "Search", "ArenaModel", "TestSupport", "LLM", "Catalog", "Scoring",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+        // Fresh SQLite and PostgreSQL databases for the store and backend suites (starts a test PostgreSQL).
+        .target(name: "StoreTestSupport", dependencies: ["Store"], path: "Tests/StoreTestSupport"),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "StoreTestSupport", "ArenaModel", "TestSupport"]),
+        .testTarget(name: "BackendTests", dependencies: [
+            "Backend", "Store", "StoreTestSupport", "Identity", "ArenaModel", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "TestSupport"],
                     exclude: ["sr25519_peer.py"]),

@@ -1,0 +1,78 @@
+import HTTPTypes
+import Hummingbird
+import Identity
+import Store
+
+/// Authenticates every request of a route group and checks the caller's role and ban state.
+///
+/// A present `Authorization` header must be a live Bearer session (no fallback to signing, as the reference);
+/// otherwise the four signed headers must verify (±60 s skew, nonce never reused). The hotkey must then be in
+/// the registry with the group's role — except that an unknown hotkey signing a *miner* request is registered
+/// as a miner on the spot when `openMinerRegistration` is on. Banned hotkeys get 403 BANNED (the validator
+/// looks for "banned" in the body and sleeps). A hotkey holds one role, so an admin hotkey can only use admin
+/// routes.
+public struct AuthMiddleware: RouterMiddleware {
+    public typealias Context = ArenaRequestContext
+    public let services: BackendServices
+    public let role: Role
+
+    public init(services: BackendServices, role: Role) {
+        self.services = services
+        self.role = role
+    }
+
+    public func handle(_ request: Request, context: Context,
+                       next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        context.caller = try await authenticate(request)
+        return try await next(request, context)
+    }
+
+    func authenticate(_ request: Request) async throws -> Caller {
+        let now = services.now()
+        let hotkey: String
+        let method: Caller.Method
+        if let authorization = request.headers[.authorization] {
+            let parts = authorization.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer",
+                  let sessionHotkey = try await services.sessions.sessionHotkey(token: String(parts[1]), now: now)
+            else {
+                throw APIError.unauthorized("INVALID_SESSION", "the Bearer session is unknown or expired; sign in again")
+            }
+            hotkey = sessionHotkey
+            method = .session
+        } else {
+            let headers = SignedRequestHeaders(lookup: { name in
+                HTTPField.Name(name).flatMap { request.headers[$0] }
+            })
+            switch await Self.verify(headers, with: services.verifier) {
+            case .success(let verified): hotkey = verified.hotkey
+            case .failure(let error):
+                throw APIError(HTTPResponse.Status(code: error.httpStatus), code: error.errorCode, detail: error.message)
+            }
+            method = .signedHeaders
+        }
+        var identity = try await services.identities.find(hotkey)
+        if identity == nil, role == .miner, services.settings.openMinerRegistration {
+            identity = try await services.identities.register(hotkey, role: .miner, now: now)
+        }
+        guard let identity else {
+            let code = role == .validator ? "NOT_REGISTERED_AS_VALIDATOR" : "NOT_REGISTERED"
+            throw APIError.forbidden(code, "hotkey \(hotkey) is not registered as a \(role.rawValue)")
+        }
+        if identity.isBanned {
+            throw APIError.forbidden("BANNED", "hotkey \(hotkey) is banned" + (identity.banReason.map { ": \($0)" } ?? ""))
+        }
+        guard identity.role == role else {
+            let code = role == .validator ? "NOT_REGISTERED_AS_VALIDATOR" : "NOT_REGISTERED"
+            throw APIError.forbidden(code, "hotkey \(hotkey) is a \(identity.role.rawValue), not a \(role.rawValue)")
+        }
+        return Caller(hotkey: hotkey, role: identity.role, method: method)
+    }
+
+    private static func verify(_ headers: SignedRequestHeaders, with verifier: RequestVerifier) async
+        -> Result<RequestVerifier.Verified, AuthError>
+    {
+        do { return .success(try await verifier.verify(headers)) } catch { return .failure(error) }
+    }
+}

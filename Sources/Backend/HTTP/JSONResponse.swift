@@ -1,0 +1,106 @@
+import ArenaModel
+import Hummingbird
+
+/// A JSON answer written with the arena's own writer (key order kept, Python-compatible floats).
+public struct JSONResponse: ResponseGenerator, Sendable {
+    public var value: JSONValue
+    public var status: HTTPResponse.Status
+
+    public init(_ value: JSONValue, status: HTTPResponse.Status = .ok) {
+        self.value = value
+        self.status = status
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: status, headers: [.contentType: "application/json"],
+                 body: .init(byteBuffer: ByteBuffer(string: JSONWriter().string(value))))
+    }
+}
+
+/// Wire helpers shared by the routes: timestamps as ISO-8601 UTC with milliseconds and a `Z`, which the
+/// oro-sdk parses with `isoparse`.
+public enum Wire {
+    /// `2026-11-22T07:24:11.123Z` for epoch milliseconds.
+    public static func timestamp(_ millis: Int64) -> String {
+        let seconds = Int64((Double(millis) / 1000).rounded(.down))
+        let ms = Int(millis - seconds * 1000)
+        var days = seconds / 86_400
+        var secondsOfDay = seconds % 86_400
+        if secondsOfDay < 0 { secondsOfDay += 86_400; days -= 1 }
+        // Civil-from-days (Howard Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ v: Int64, _ width: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondsOfDay / 3600, 2)):"
+            + "\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2)).\(pad(Int64(ms), 3))Z"
+    }
+
+    /// `.string(timestamp)` or `.null`.
+    public static func timestamp(_ millis: Int64?) -> JSONValue {
+        millis.map { .string(timestamp($0)) } ?? .null
+    }
+
+    /// Parses an ISO-8601 timestamp (`Z` or `±hh:mm`, optional fraction) or an epoch-seconds number.
+    public static func parseTimestamp(_ text: String) -> Int64? {
+        if let seconds = Double(text) { return Int64((seconds * 1000).rounded()) }
+        let chars = Array(text.utf8)
+        func num(_ from: Int, _ count: Int) -> Int64? {
+            guard from + count <= chars.count else { return nil }
+            var v: Int64 = 0
+            for c in chars[from..<(from + count)] {
+                guard c >= 48 && c <= 57 else { return nil }
+                v = v * 10 + Int64(c - 48)
+            }
+            return v
+        }
+        guard let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2) else { return nil }
+        var h: Int64 = 0, mi: Int64 = 0, s: Int64 = 0, frac: Int64 = 0, offset: Int64 = 0
+        var i = 10
+        if i < chars.count, chars[i] == UInt8(ascii: "T") || chars[i] == UInt8(ascii: " ") {
+            guard let hh = num(11, 2), let mm = num(14, 2) else { return nil }
+            h = hh; mi = mm; i = 16
+            if i < chars.count, chars[i] == UInt8(ascii: ":"), let ss = num(17, 2) { s = ss; i = 19 }
+            if i < chars.count, chars[i] == UInt8(ascii: ".") {
+                i += 1
+                var digits = 0
+                while i < chars.count, chars[i] >= 48, chars[i] <= 57 {
+                    if digits < 3 { frac = frac * 10 + Int64(chars[i] - 48) }
+                    digits += 1; i += 1
+                }
+                while digits < 3 { frac *= 10; digits += 1 }
+            }
+            if i < chars.count {
+                if chars[i] == UInt8(ascii: "Z") || chars[i] == UInt8(ascii: "z") {
+                    i += 1
+                } else if chars[i] == UInt8(ascii: "+") || chars[i] == UInt8(ascii: "-") {
+                    let sign: Int64 = chars[i] == UInt8(ascii: "+") ? 1 : -1
+                    guard let oh = num(i + 1, 2) else { return nil }
+                    let omStart = (i + 3 < chars.count && chars[i + 3] == UInt8(ascii: ":")) ? i + 4 : i + 3
+                    let om = num(omStart, 2) ?? 0
+                    offset = sign * (oh * 3600 + om * 60)
+                    i = min(chars.count, omStart + 2)
+                }
+            }
+        }
+        guard i == chars.count, (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 61 else { return nil }
+        // Days-from-civil.
+        let yy = mo <= 2 ? y - 1 : y
+        let era = (yy >= 0 ? yy : yy - 399) / 400
+        let yoe = yy - era * 400
+        let mp = (mo + 9) % 12
+        let doy = (153 * mp + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        return ((days * 86_400 + h * 3600 + mi * 60 + s) - offset) * 1000 + frac
+    }
+}

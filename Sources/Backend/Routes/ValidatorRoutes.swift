@@ -1,0 +1,10 @@
+import Hummingbird
+
+/// The validator routes (see reference/oro-api.md §2). Being written; registers nothing yet.
+public struct ValidatorRoutes: Sendable {
+    public let services: BackendServices
+
+    public init(services: BackendServices) { self.services = services }
+
+    public func register(on group: RouterGroup<ArenaRequestContext>) {}
+}

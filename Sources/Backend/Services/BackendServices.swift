@@ -1,0 +1,28 @@
+import Identity
+import Store
+
+/// What every route handler needs: storage, the clock, settings and the request verifier.
+///
+/// One value built at start-up and shared (read-only) by all routes; repositories are cheap views over the
+/// database, created on demand.
+public struct BackendServices: Sendable {
+    public let database: any SQLDatabase
+    public let blobs: any BlobStore
+    public let clock: any ArenaClock
+    public let settings: BackendSettings
+    public let verifier: RequestVerifier
+
+    public init(database: any SQLDatabase, blobs: any BlobStore, clock: any ArenaClock = SystemClock(),
+                settings: BackendSettings = BackendSettings(), verifier: RequestVerifier? = nil) {
+        self.database = database
+        self.blobs = blobs
+        self.clock = clock
+        self.settings = settings
+        self.verifier = verifier ?? RequestVerifier(nonceStore: ReplayCache(), now: { clock.nowMillis() / 1000 })
+    }
+
+    public var identities: IdentityRepository { IdentityRepository(database: database) }
+    public var sessions: SessionRepository { SessionRepository(database: database) }
+
+    public func now() -> Int64 { clock.nowMillis() }
+}

@@ -1,0 +1,42 @@
+/// Everything an operator can tune about the backend, with the reference's defaults.
+///
+/// `shoparena serve` fills it from flags, environment variables (`SHOPARENA_…`) and a JSON config file.
+public struct BackendSettings: Sendable {
+    /// Included successful runs from distinct validators before a version is eligible (the "X" of X-of-Y).
+    public var requiredSuccesses: Int = 2
+    /// How long a claim or heartbeat keeps a run leased.
+    public var leaseSeconds: Double = 120
+    /// How often the reaper marks lapsed runs STALE.
+    public var reaperIntervalSeconds: Double = 10
+    /// Time between two submissions of one hotkey.
+    public var submissionCooldownSeconds: Double = 12 * 3600
+    /// Cooldown after a submission refused for a security-rule violation (shorter than a full cooldown).
+    public var securityViolationCooldownSeconds: Double = 3600
+    /// Whether an unknown hotkey that signs a miner request is registered as a miner on the spot.
+    public var openMinerRegistration: Bool = true
+    /// Largest agent file accepted (bytes).
+    public var maxAgentBytes: Int = 1_000_000
+    /// Largest presigned upload accepted (bytes).
+    public var maxUploadBytes: Int = 50 << 20
+    /// How long a presigned upload URL stays valid.
+    public var uploadURLSeconds: Double = 900
+    /// The URL clients reach this server at; used to build code download and upload URLs.
+    public var publicBaseURL: String = "http://127.0.0.1:8080"
+    /// The Python interpreter that runs `shoparena_runtime.analyze` on submissions.
+    public var pythonExecutable: String = "python3"
+    /// The folder holding `shoparena_runtime` (put on PYTHONPATH for the analyzer).
+    public var pythonRuntimePath: String = "python"
+    /// Seconds the submission analyzer may run before the file is refused as ANALYSIS_FAILED.
+    public var analyzerTimeoutSeconds: Double = 20
+    /// Bearer session lifetime and challenge lifetime.
+    public var sessionTTLSeconds: Double = 7200
+    public var challengeTTLSeconds: Double = 60
+    /// Models agents may call through the proxy (served at /v1/public/inference/models).
+    public var inferenceModels: [String] = ["Qwen/Qwen3-32B", "deepseek-ai/DeepSeek-V3.1", "openai/gpt-oss-120b"]
+    /// Key (any text; hashed to 32 bytes) that encrypts miners' stored inference credentials at rest.
+    public var credentialKey: String = "shoparena-local-development-key"
+    /// How many top versions `activate` requeues on a new suite by default.
+    public var requeueTopN: Int = 10
+
+    public init() {}
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// Content-addressed storage for agent code and logs: a blob's address is the SHA-256 of its bytes, so the
+/// same bytes are stored once and a stored blob can be verified on read.
+public protocol BlobStore: Sendable {
+    /// Stores `bytes` and returns their SHA-256 (idempotent).
+    @discardableResult
+    func put(_ bytes: [UInt8]) async throws(StoreError) -> String
+    /// The bytes stored under `sha256`, or nil when there are none.
+    func get(_ sha256: String) async throws(StoreError) -> [UInt8]?
+}
+
+/// Blobs as files under a directory, fanned out by the first two hex digits (`ab/abcdef…`). Writes go to a
+/// temporary file that is renamed into place, so a crash never leaves a half-written blob under its address.
+public struct FileBlobStore: BlobStore {
+    public let root: URL
+
+    public init(root: URL) throws(StoreError) {
+        self.root = root
+        do {
+            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        } catch {
+            throw .blob("cannot create the blob directory \(root.path): \(error.localizedDescription)")
+        }
+    }
+
+    func url(for sha256: String) -> URL {
+        root.appendingPathComponent(String(sha256.prefix(2))).appendingPathComponent(sha256)
+    }
+
+    @discardableResult
+    public func put(_ bytes: [UInt8]) async throws(StoreError) -> String {
+        let sha = SHA256Hex.digest(bytes)
+        let target = url(for: sha)
+        if FileManager.default.fileExists(atPath: target.path) { return sha }
+        do {
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(sha).\(UUID().uuidString).partial")
+            try Data(bytes).write(to: temporary)
+            if rename(temporary.path, target.path) != 0 {
+                try? FileManager.default.removeItem(at: temporary)
+                throw StoreError.blob("cannot move \(temporary.path) into place (errno \(errno))")
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .blob("cannot write blob \(sha): \(error.localizedDescription)")
+        }
+        return sha
+    }
+
+    public func get(_ sha256: String) async throws(StoreError) -> [UInt8]? {
+        guard SHA256Hex.isValid(sha256) else { return nil }
+        let target = url(for: sha256)
+        guard FileManager.default.fileExists(atPath: target.path) else { return nil }
+        do {
+            let bytes = [UInt8](try Data(contentsOf: target))
+            guard SHA256Hex.digest(bytes) == sha256 else {
+                throw StoreError.blob("blob \(sha256) is corrupt on disk (its content no longer matches its address)")
+            }
+            return bytes
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .blob("cannot read blob \(sha256): \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,120 @@
+/// What a hotkey may do in the arena. Stored as the session `role` strings of the oro-sdk.
+public enum Role: String, Sendable, CaseIterable, Codable {
+    case miner, validator, admin
+}
+
+/// A hotkey in the registry.
+public struct IdentityRecord: Sendable, Equatable {
+    public var hotkey: String
+    public var role: Role
+    public var name: String?
+    public var isBanned: Bool
+    public var banReason: String?
+    public var bannedAt: Int64?
+    public var registeredAt: Int64
+    public var cooldownUntil: Int64?
+    public var lastSubmitAt: Int64?
+    public var lastClaimAt: Int64?
+    public var lastSeenAt: Int64?
+    /// JSON text of the validator's last reported `service_versions`.
+    public var serviceVersions: String?
+    /// Whether the miner stored an inference credential (the credential itself is never read back here).
+    public var hasInferenceCredential: Bool
+    public var credentialUpdatedAt: Int64?
+
+    init(row: SQLRow) throws(StoreError) {
+        hotkey = try row.string("hotkey")
+        let roleText = try row.string("role")
+        guard let role = Role(rawValue: roleText) else {
+            throw .decoding(column: "role", expected: "miner|validator|admin", found: .text(roleText))
+        }
+        self.role = role
+        name = row.optionalString("name")
+        isBanned = row.optionalBool("is_banned") ?? false
+        banReason = row.optionalString("ban_reason")
+        bannedAt = row.optionalInt("banned_at")
+        registeredAt = try row.int("registered_at")
+        cooldownUntil = row.optionalInt("cooldown_until")
+        lastSubmitAt = row.optionalInt("last_submit_at")
+        lastClaimAt = row.optionalInt("last_claim_at")
+        lastSeenAt = row.optionalInt("last_seen_at")
+        serviceVersions = row.optionalString("service_versions")
+        hasInferenceCredential = row.optionalString("inference_credential") != nil
+        credentialUpdatedAt = row.optionalInt("credential_updated_at")
+    }
+}
+
+/// The hotkey registry: who is a miner, a validator or an admin, and who is banned.
+public struct IdentityRepository: Sendable {
+    public let database: any SQLDatabase
+
+    public init(database: any SQLDatabase) { self.database = database }
+
+    static let columns = """
+        hotkey, role, name, is_banned, ban_reason, banned_at, registered_at, cooldown_until, last_submit_at,
+        last_claim_at, last_seen_at, service_versions, inference_credential, credential_updated_at
+        """
+
+    public func find(_ hotkey: String) async throws -> IdentityRecord? {
+        try await database.read { db in
+            try await Self.find(hotkey, in: db)
+        }
+    }
+
+    public static func find(_ hotkey: String, in db: any SQLExecutor) async throws -> IdentityRecord? {
+        try await db.first("SELECT \(columns) FROM identities WHERE hotkey = ?", [.text(hotkey)]).map(IdentityRecord.init(row:))
+    }
+
+    /// Registers `hotkey` with `role`, or changes the role of a known hotkey. Returns the stored record.
+    @discardableResult
+    public func register(_ hotkey: String, role: Role, name: String? = nil, now: Int64) async throws -> IdentityRecord {
+        try await database.transaction { db in
+            if try await Self.find(hotkey, in: db) != nil {
+                try await db.execute("UPDATE identities SET role = ?, name = COALESCE(?, name) WHERE hotkey = ?",
+                                     [.text(role.rawValue), .optional(name), .text(hotkey)])
+            } else {
+                try await db.execute(
+                    "INSERT INTO identities (hotkey, role, name, is_banned, registered_at) VALUES (?, ?, ?, 0, ?)",
+                    [.text(hotkey), .text(role.rawValue), .optional(name), .int(now)])
+            }
+            guard let record = try await Self.find(hotkey, in: db) else {
+                throw StoreError.database(message: "identity vanished after insert", sql: "register")
+            }
+            return record
+        }
+    }
+
+    /// Bans or unbans; returns false when the hotkey is unknown (or has another role than `role` when given).
+    public func setBanned(_ hotkey: String, banned: Bool, reason: String?, role: Role? = nil, now: Int64) async throws -> Bool {
+        try await database.transaction { db in
+            guard let record = try await Self.find(hotkey, in: db), role == nil || record.role == role else { return false }
+            try await db.execute(
+                "UPDATE identities SET is_banned = ?, ban_reason = ?, banned_at = ? WHERE hotkey = ?",
+                [.bool(banned), banned ? .optional(reason) : .null, banned ? .int(now) : .null, .text(hotkey)])
+            return true
+        }
+    }
+
+    /// All identities with `role` (all roles when nil), oldest first.
+    public func list(role: Role?, isBanned: Bool? = nil, limit: Int = 1000, offset: Int = 0) async throws -> [IdentityRecord] {
+        try await database.read { db in
+            var sql = "SELECT \(Self.columns) FROM identities WHERE 1 = 1"
+            var binds: [SQLValue] = []
+            if let role { sql += " AND role = ?"; binds.append(.text(role.rawValue)) }
+            if let isBanned { sql += " AND is_banned = ?"; binds.append(.bool(isBanned)) }
+            sql += " ORDER BY registered_at, hotkey LIMIT ? OFFSET ?"
+            binds += [.int(Int64(limit)), .int(Int64(offset))]
+            return try await db.query(sql, binds).map(IdentityRecord.init(row:))
+        }
+    }
+
+    public func count(role: Role?, isBanned: Bool? = nil) async throws -> Int {
+        try await database.read { db in
+            var sql = "SELECT COUNT(*) FROM identities WHERE 1 = 1"
+            var binds: [SQLValue] = []
+            if let role { sql += " AND role = ?"; binds.append(.text(role.rawValue)) }
+            if let isBanned { sql += " AND is_banned = ?"; binds.append(.bool(isBanned)) }
+            return Int(try await db.scalarInt(sql, binds) ?? 0)
+        }
+    }
+}

@@ -1,0 +1,67 @@
+/// One result row: column names (lower-case, as both dialects report unquoted identifiers) and their values.
+///
+/// The typed accessors throw `StoreError.decoding` naming the column, so a schema drift fails loudly.
+public struct SQLRow: Sendable, Hashable {
+    public let columns: [String]
+    public let values: [SQLValue]
+
+    public init(columns: [String], values: [SQLValue]) {
+        precondition(columns.count == values.count, "SQLRow: \(columns.count) columns for \(values.count) values")
+        self.columns = columns
+        self.values = values
+    }
+
+    /// The raw value of `column`, or `.null` when the column is absent (use `has(_:)` to tell them apart).
+    public subscript(_ column: String) -> SQLValue {
+        guard let index = columns.firstIndex(of: column) else { return .null }
+        return values[index]
+    }
+
+    public func has(_ column: String) -> Bool { columns.contains(column) }
+
+    public func int(_ column: String) throws(StoreError) -> Int64 {
+        guard let value = optionalInt(column) else { throw .decoding(column: column, expected: "integer", found: self[column]) }
+        return value
+    }
+
+    public func optionalInt(_ column: String) -> Int64? {
+        switch self[column] {
+        case .int(let v): return v
+        case .double(let d) where d.rounded() == d && abs(d) < 9.0e18: return Int64(d)
+        case .text(let t): return Int64(t)
+        default: return nil
+        }
+    }
+
+    public func double(_ column: String) throws(StoreError) -> Double {
+        guard let value = optionalDouble(column) else { throw .decoding(column: column, expected: "number", found: self[column]) }
+        return value
+    }
+
+    public func optionalDouble(_ column: String) -> Double? {
+        switch self[column] {
+        case .double(let d): return d
+        case .int(let i): return Double(i)
+        case .text(let t): return Double(t)
+        case .null: return nil
+        }
+    }
+
+    public func string(_ column: String) throws(StoreError) -> String {
+        guard let value = optionalString(column) else { throw .decoding(column: column, expected: "text", found: self[column]) }
+        return value
+    }
+
+    public func optionalString(_ column: String) -> String? {
+        switch self[column] {
+        case .text(let t): return t
+        case .int(let i): return String(i)
+        case .double(let d): return String(d)
+        case .null: return nil
+        }
+    }
+
+    public func bool(_ column: String) throws(StoreError) -> Bool { try int(column) != 0 }
+
+    public func optionalBool(_ column: String) -> Bool? { optionalInt(column).map { $0 != 0 } }
+}
