@@ -1,3 +1,4 @@
+import ArenaModel
 import Scoring
 import Synchronization
 
@@ -24,6 +25,15 @@ public struct ProblemJudgement: Sendable, Hashable {
         self.inferenceFailed = inferenceFailed
         self.failureReason = failureReason
     }
+
+    /// `score_components_summary` of a progress update: `{reasoning_explanation, reasoning_model}` (the
+    /// failure reason stands in for the explanation when the judge failed).
+    public var summaryJSON: JSONValue {
+        .object([
+            ("reasoning_explanation", (explanation ?? failureReason).map(JSONValue.string) ?? .null),
+            ("reasoning_model", model.map(JSONValue.string) ?? .null),
+        ])
+    }
 }
 
 /// The run-level judge figures that go into `score_components`.
@@ -44,6 +54,16 @@ public struct JudgeRunSummary: Sendable, Hashable {
     public var runFailureReason: String?
 
     public var runShouldFail: Bool { runFailureReason != nil }
+
+    /// The judge keys of a run's `score_components`, in the reference's order.
+    public var scoreComponents: [(String, JSONValue)] {
+        [
+            ("reasoning_quality", reasoningQuality.map(JSONValue.double) ?? .null),
+            ("reasoning_coefficient", .double(reasoningCoefficient)),
+            ("judge_inference_failed", .int(Int64(inferenceFailed))),
+            ("judge_inference_total", .int(Int64(inferenceTotal))),
+        ]
+    }
 
     /// `round(success_rate × coefficient, 4)`.
     public func finalScore(successRate: Double) -> Double {

@@ -128,3 +128,13 @@ public struct JudgeResult: Sendable, Hashable {
 public protocol ReasoningJudge: Sendable {
     func judge(_ input: JudgeInput) async -> JudgeResult
 }
+
+/// Picks the judge a run uses.
+public enum Judges {
+    /// The LLM rubric judge when a configuration with at least one model is given, else the rule judge
+    /// (the offline default).
+    public static func make(llm: LLMRubricJudgeConfiguration?) -> any ReasoningJudge {
+        guard let llm, !llm.models.isEmpty else { return RuleJudge() }
+        return LLMRubricJudge(configuration: llm)
+    }
+}

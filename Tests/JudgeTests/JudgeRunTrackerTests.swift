@@ -63,6 +63,27 @@ struct JudgeRunTrackerTests {
         #expect(s.finalScore(successRate: 0.6) == 0.495)
     }
 
+    @Test func reportShapesForProgressAndComplete() {
+        let tracker = JudgeRunTracker()
+        let good = tracker.record(problemID: "a", ok(0.7, total: 2, failed: 1))
+        let bad = tracker.record(problemID: "b", broken(total: 1))
+        #expect(good.summaryJSON == ["reasoning_explanation": "Gate", "reasoning_model": "m"])
+        #expect(bad.summaryJSON["reasoning_explanation"]?.stringValue?.contains("HTTP 500") == true)
+        #expect(bad.summaryJSON["reasoning_model"] == .null)
+        let components = JSONValue.object(tracker.summary.scoreComponents)
+        #expect(components["reasoning_quality"]?.numberValue == 0.35)
+        // Python: round(0.3 + 0.35 * 0.7 / 0.8, 4) == 0.6062.
+        #expect(components["reasoning_coefficient"]?.numberValue == 0.6062)
+        #expect(components["judge_inference_failed"]?.intValue == 2)
+        #expect(components["judge_inference_total"]?.intValue == 3)
+    }
+
+    @Test func ruleJudgeIsTheDefaultWithoutAModel() {
+        #expect(Judges.make(llm: nil) is RuleJudge)
+        #expect(Judges.make(llm: .init(baseURL: "http://127.0.0.1:1/v1", models: [])) is RuleJudge)
+        #expect(Judges.make(llm: .init(baseURL: "http://127.0.0.1:1/v1", models: ["m"])) is LLMRubricJudge)
+    }
+
     @Test func referenceCoefficientExamples() {
         let half = JudgeRunTracker()
         half.record(problemID: "a", ok(0.5))
