@@ -157,21 +157,42 @@ public struct ChatCompletionsClient: Sendable {
         return ChatCompletion(raw: value)
     }
 
+    /// Executes the request; the timeout covers the whole exchange, body included (AsyncHTTPClient's
+    /// deadline only covers the response head, and a trickling body must not stall a judge).
     private func send(_ request: HTTPClientRequest) async throws(ChatCompletionsError) -> (Int, [UInt8]) {
         let timeout = configuration.timeout
         let c = timeout.components
         let nanos = c.seconds * 1_000_000_000 + c.attoseconds / 1_000_000_000
-        do {
-            let response = try await httpClient.execute(request, timeout: .nanoseconds(nanos))
-            let buffer = try await response.body.collect(upTo: configuration.maxResponseBytes)
-            return (Int(response.status.code), Array(buffer.readableBytesView))
-        } catch let error as HTTPClientError {
-            if error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
-                throw .timedOut(after: timeout)
+        let client = httpClient
+        let limit = configuration.maxResponseBytes
+        let outcome = await withTaskGroup(of: Result<(Int, [UInt8]), ChatCompletionsError>?.self) { group in
+            group.addTask {
+                do {
+                    let response = try await client.execute(request, timeout: .nanoseconds(nanos))
+                    let buffer = try await response.body.collect(upTo: limit)
+                    return .success((Int(response.status.code), Array(buffer.readableBytesView)))
+                } catch let error as HTTPClientError {
+                    if error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+                        return .failure(.timedOut(after: timeout))
+                    }
+                    return .failure(.transport(String(describing: error)))
+                } catch {
+                    return .failure(.transport(String(describing: error)))
+                }
             }
-            throw .transport(String(describing: error))
-        } catch {
-            throw .transport(String(describing: error))
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return Task.isCancelled ? nil : .failure(.timedOut(after: timeout))
+            }
+            var first: Result<(Int, [UInt8]), ChatCompletionsError>?
+            for await r in group where first == nil {
+                if let r {
+                    first = r
+                    group.cancelAll()
+                }
+            }
+            return first ?? .failure(.timedOut(after: timeout))
         }
+        return try outcome.get()
     }
 }

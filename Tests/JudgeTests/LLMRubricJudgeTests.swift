@@ -180,3 +180,37 @@ struct LLMRubricJudgeTests {
         #expect(injected.upperBound <= user.range(of: RubricPrompt.endMarker)!.lowerBound)
     }
 }
+
+@Suite("Chat completions client")
+struct ChatCompletionsClientTests {
+    @Test func readsContentUsageAndNullContent() async throws {
+        let server = try await FaultyChatServer.start(shared: [.content("four words of text"), .nullContent, .status(404, "no model")])
+        let client = try ChatCompletionsClient(configuration: .init(baseURL: server.baseURL + "/", apiKey: "k", timeout: .seconds(20)))
+        let request = ChatCompletionRequest(model: "m", messages: [.user("hi")], temperature: 0, maxTokens: 5)
+        let first = try await client.complete(request)
+        #expect(first.content == "four words of text")
+        #expect(first.completionTokens == 4)
+        #expect(first.model == "m")
+        let second = try await client.complete(request)
+        #expect(second.content == nil)
+        await #expect(throws: ChatCompletionsError.self) { try await client.complete(request) }
+        do {
+            _ = try await client.complete(request)
+            Issue.record("expected the fallback 500")
+        } catch {
+            // Nothing scripted is left: the stub's fallback is a 500.
+            guard case .httpStatus(500, _) = error else {
+                Issue.record("expected HTTP 500, got \(error)")
+                return
+            }
+        }
+        await server.shutdown()
+        #expect(server.requests.first?["max_tokens"]?.intValue == 5)
+    }
+
+    @Test func rejectsANonHTTPBaseURL() {
+        #expect(throws: ChatCompletionsError.invalidBaseURL("ftp://x")) {
+            try ChatCompletionsClient(configuration: .init(baseURL: "ftp://x"))
+        }
+    }
+}
