@@ -47,7 +47,8 @@ public struct LLMRubricJudgeConfiguration: Sendable {
 /// `{reasoning_quality, explanation}` from its answer.
 ///
 /// Retry table per problem (`reference/oro-validator.md` §4): a parseable 200 returns the verdict; an
-/// unparseable or empty 200 blacklists that model for this problem and moves on without sleeping;
+/// unparseable or empty 200 (or a 200 body that is not a chat completion) blacklists that model for this
+/// problem and moves on without sleeping;
 /// 401/403 stop at once; 429, 5xx and other statuses move on after a back-off; timeouts and connection
 /// errors move on without sleeping. It stops when every model is blacklisted or after
 /// ``LLMRubricJudgeConfiguration/maxAttempts`` requests.
@@ -130,7 +131,11 @@ public struct LLMRubricJudge: ReasoningJudge {
                     if attempt + 1 < configuration.maxAttempts { await sleep(configuration.backoff(afterAttempt: attempt)) }
                 case .invalidBaseURL:
                     return JudgeResult(outcome: .failure(.misconfigured(error.description)), inferenceTotal: total, inferenceFailed: failed)
-                case .timedOut, .transport, .invalidResponse:
+                case .invalidResponse:
+                    // A 200 that is not a chat completion: as unparseable as a garbage answer.
+                    blacklisted.insert(model)
+                    logger.warning("judge answer unreadable", metadata: ["model": "\(model)", "error": "\(error)"])
+                case .timedOut, .transport:
                     logger.warning("judge request failed", metadata: ["model": "\(model)", "error": "\(error)"])
                 }
             }

@@ -74,6 +74,21 @@ struct LLMRubricJudgeTests {
         #expect(sleeper.durations.isEmpty)
     }
 
+    @Test func aBodyThatIsNotAChatCompletionBlacklistsTheModel() async throws {
+        let server = try await FaultyChatServer.start(perModel: [
+            "m1": [.rawBody("<html>502 Bad Gateway</html>"), .content(verdict09)],
+            "m2": [.status(500, "boom"), .content(verdict05)],
+        ])
+        let sleeper = SleepRecorder()
+        let result = await makeJudge(server, sleeper: sleeper).judge(Fixtures.input(secondThought: Fixtures.citing))
+        await server.shutdown()
+        // m1 is blacklisted after its HTML page, so the retry after m2's 500 goes to m2 again.
+        #expect(server.requestedModels == ["m1", "m2", "m2"])
+        #expect(result.verdict?.score == 0.5)
+        #expect(result.inferenceFailed == 2)
+        #expect(sleeper.durations == [.seconds(10)])
+    }
+
     @Test func nullContentCountsAsUnparseable() async throws {
         let server = try await FaultyChatServer.start(perModel: ["m1": [.nullContent], "m2": [.nullContent]])
         let sleeper = SleepRecorder()

@@ -14,6 +14,8 @@ public enum ChatFault: Sendable, Hashable {
     case nullContent
     /// This HTTP status with an OpenAI-style error body carrying `message`.
     case status(Int, String)
+    /// 200 with this body verbatim (e.g. an HTML error page from a broken gateway).
+    case rawBody(String)
     /// Waits this long before answering 504 (longer than the client's timeout: a hung upstream).
     case hang(Duration)
 }
@@ -76,6 +78,9 @@ public final class FaultyChatServer: Sendable {
                 return faultReply(
                     HTTPResponse.Status(code: code),
                     .object([("error", .object([("message", .string(message)), ("type", "scripted_fault")]))]))
+            case .rawBody(let text):
+                return Response(
+                    status: .ok, headers: [.contentType: "text/html"], body: .init(byteBuffer: ByteBuffer(string: text)))
             case .hang(let duration):
                 try? await Task.sleep(for: duration)
                 return faultReply(.gatewayTimeout, .object([("error", .object([("message", "scripted hang")]))]))
