@@ -57,6 +57,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // Reasoning judge: trajectory text from the trusted proxy log, LLM rubric judge, rule judge, run tracking.
+        .target(name: "Judge", dependencies: [
+            "ArenaModel", "Scoring", "LLM",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Persistence: one SQL executor protocol with SQLite (GRDB) and PostgreSQL (PostgresNIO) drivers, shared
         // migrations, the arena's repositories written once over it, and the sha256-addressed blob store.
         .target(name: "Store", dependencies: [
@@ -73,7 +79,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "ShopArenaCLI", dependencies: [
-            "Store", "Backend",
+            "Store", "Backend", "Judge",
             "ArenaModel", "Catalog", "Search", "SearchService", "Scoring", "Identity", "LLM", "Sandbox", "Proxy",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -109,6 +115,9 @@ let package = Package(
             "Backend", "Store", "StoreTestSupport", "Identity", "ArenaModel", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "JudgeTests", dependencies: [
+            "Judge", "LLM", "Scoring", "ArenaModel", "TestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "TestSupport"],
                     exclude: ["sr25519_peer.py"]),
