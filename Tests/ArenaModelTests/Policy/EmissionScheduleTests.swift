@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+@testable import ArenaModel
+
+@Suite("Emission weight: grace, decay, floor")
+struct EmissionScheduleTests {
+    // Linear: max(0.5, 1 − 0.03·(d − 2)) after a 2-day grace.
+    @Test(arguments: [
+        (0.0, 1.0), (1.0, 1.0), (2.0, 1.0), (3.0, 0.97), (5.0, 0.91), (10.0, 0.76), (18.0, 0.52),
+        (18.0 + 2.0 / 3.0, 0.5), (25.0, 0.5), (400.0, 0.5), (-1.0, 1.0),
+    ])
+    func linear(days: Double, expected: Double) {
+        let w = EmissionSchedule.default.weight(daysAsTop: days)
+        #expect(approx(w, expected, 1e-9), "d=\(days): \(w) ≠ \(expected)")
+    }
+
+    // Compounding: max(0.5, 0.97^(d − 2)).
+    @Test(arguments: [
+        (2.0, 1.0), (3.0, 0.97), (5.0, 0.912673), (12.0, 0.7374241268949281),  // 0.97^10
+        (24.0, 0.5116560972597762),  // 0.97^22, just above the floor
+        (25.0, 0.5), (60.0, 0.5),
+    ])
+    func compounding(days: Double, expected: Double) {
+        let w = EmissionSchedule(decay: .compounding).weight(daysAsTop: days)
+        #expect(approx(w, expected, 1e-9), "d=\(days): \(w) ≠ \(expected)")
+    }
+
+    @Test func daysToFloor() throws {
+        #expect(approx(try #require(EmissionSchedule.default.daysToFloor), 2 + 0.5 / 0.03, 1e-9))
+        let c = try #require(EmissionSchedule(decay: .compounding).daysToFloor)
+        #expect(approx(c, 2 + log(0.5) / log(0.97), 1e-9))  // ≈ 24.76
+        #expect(EmissionSchedule(decayPerDay: 0).daysToFloor == nil)
+    }
+
+    @Test func fromInjectedClockAndConfigured() {
+        let since = instant("2026-11-01T19:00:00Z")
+        let s = EmissionSchedule(graceDays: 1, decayPerDay: 0.1, floor: 0.25)
+        #expect(approx(s.weight(topSince: since, now: since.addingTimeInterval(0.5 * day)), 1))
+        #expect(approx(s.weight(topSince: since, now: since.addingTimeInterval(3 * day)), 0.8))
+        #expect(approx(s.weight(topSince: since, now: since.addingTimeInterval(30 * day)), 0.25))
+        // Continuous: half a day into the decay is half a day's decrease.
+        #expect(approx(EmissionSchedule.default.weight(daysAsTop: 2.5), 0.985))
+    }
+
+    @Test func policyObjectForTheTopEndpoint() {
+        let policy = ArenaPolicy(emission: EmissionSchedule(decay: .compounding))
+        let json = policy.jsonValue
+        #expect(json["challenge"]?["headroom_fraction"] == .double(0.2))
+        #expect(json["challenge"]?["half_life_days"] == .double(3.5))
+        #expect(json["emission"]?["grace_days"] == .double(2))
+        #expect(json["emission"]?["decay"] == "compounding")
+        #expect(json["emission"]?["decay_per_day"] == .double(0.03))
+        #expect(json["emission"]?["floor"] == .double(0.5))
+        #expect(json["qualification"]?["ratio"] == .double(0.95))
+        #expect(
+            JSONWriter().string(json["emission"]!)
+                == #"{"grace_days":2.0,"decay":"compounding","decay_per_day":0.03,"floor":0.5}"#)
+    }
+}
