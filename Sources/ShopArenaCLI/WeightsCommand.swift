@@ -65,13 +65,13 @@ struct WeightsCommand: AsyncParsableCommand {
         case .raceTopHalf:
             let history = try await client.get("/v1/public/races/history?limit=5")
             guard let raceID = try WeightSources.latestCompletedRaceID(history) else {
-                throw ValidationError("No RACE_COMPLETE race among the last 5 races: a validator skips this tick.")
+                throw WeightsError("No RACE_COMPLETE race among the last 5 races: a validator skips this tick.")
             }
             let detail = try await client.get("/v1/public/races/\(raceID)")
             let finishers = try WeightSources.finishers(detail)
             let policy = RaceTopHalfWeights(topShare: topShare, burnShare: burnShare)
             guard let result = try policy.compute(finishers: finishers, registry: registry) else {
-                throw ValidationError("Race \(raceID) has no finisher with a race_score: a validator skips this tick.")
+                throw WeightsError("Race \(raceID) has no finisher with a race_score: a validator skips this tick.")
             }
             output = [
                 "mode": "race-top-half",
@@ -104,6 +104,12 @@ struct WeightsCommand: AsyncParsableCommand {
     }
 }
 
+/// A failure after the arguments were accepted (unreachable backend, odd response): printed without usage.
+struct WeightsError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
 /// GETs JSON from the backend's public endpoints (unsigned) with a short timeout.
 private struct BackendReader {
     var base: String
@@ -123,16 +129,16 @@ private struct BackendReader {
             status = response.status.code
             bytes = Array(try await response.body.collect(upTo: 8 << 20).readableBytesView)
         } catch {
-            throw ValidationError("GET \(url) failed (\(error)); check --backend.")
+            throw WeightsError("GET \(url) failed (\(error)); check --backend.")
         }
         guard status == 200 else {
             let detail = String(decoding: bytes.prefix(300), as: UTF8.self)
-            throw ValidationError("GET \(url) answered HTTP \(status): \(detail)")
+            throw WeightsError("GET \(url) answered HTTP \(status): \(detail)")
         }
         do {
             return try JSONParser.parse(utf8: bytes)
         } catch {
-            throw ValidationError("GET \(url) did not return JSON: \(error)")
+            throw WeightsError("GET \(url) did not return JSON: \(error)")
         }
     }
 }

@@ -58,3 +58,22 @@ struct EmissionScheduleTests {
                 == #"{"grace_days":2.0,"decay":"compounding","decay_per_day":0.03,"floor":0.5}"#)
     }
 }
+
+@Suite("Top agent status for /v1/public/top")
+struct TopAgentStatusTests {
+    @Test(arguments: [
+        // (days as top, challenge_threshold, margin, emission_weight) for top_score 0.70, by hand.
+        (0.0, 0.76, 0.06, 1.0),
+        (3.5, 0.73, 0.03, 0.955),  // 1 − 0.03 · 1.5
+        (7.0, 0.715, 0.015, 0.85),
+        (21.0, 0.70 + 0.06 / 64, 0.06 / 64, 0.5),
+    ])
+    func fieldsOverSimulatedDays(days: Double, threshold: Double, margin: Double, weight: Double) {
+        let since = instant("2026-11-01T19:00:00Z")
+        let status = TopAgentStatus(topScore: 0.70, topSince: since, now: since.addingTimeInterval(days * day))
+        #expect(approx(status.challenge.threshold, threshold))
+        #expect(approx(status.challenge.margin, margin))
+        #expect(approx(status.emissionWeight, weight))
+        #expect(status.policy == ArenaPolicy.default.jsonValue)
+    }
+}
