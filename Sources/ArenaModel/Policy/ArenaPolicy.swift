@@ -16,6 +16,19 @@ public struct ArenaPolicy: Sendable, Hashable {
         self.qualification = qualification
     }
 
+    /// Checks every parameter's range; call it when loading configuration.
+    public func validate() throws(PolicyError) {
+        func check(_ ok: Bool, _ what: String) throws(PolicyError) {
+            if !ok { throw .invalidParameter(what) }
+        }
+        try check((0...1).contains(challenge.headroomFraction), "challenge headroom_fraction must be in 0...1")
+        try check(challenge.halfLifeDays > 0 && challenge.halfLifeDays.isFinite, "challenge half_life_days must be > 0")
+        try check(emission.graceDays >= 0 && emission.graceDays.isFinite, "emission grace_days must be ≥ 0")
+        try check((0...1).contains(emission.decayPerDay), "emission decay_per_day must be in 0...1")
+        try check((0...1).contains(emission.floor), "emission floor must be in 0...1")
+        try check(qualification.ratio > 0 && qualification.ratio <= 1, "qualification ratio must be in (0, 1]")
+    }
+
     /// The `policy` object of `TopAgentResponse`, with snake_case keys:
     ///
     ///     {"challenge": {"formula": "…", "headroom_fraction": 0.2, "half_life_days": 3.5},

@@ -14,6 +14,8 @@ public enum PolicyError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidUID(hotkey: String, uid: Int)
     /// A backend response did not have the shape of the oro-sdk model it should be.
     case malformedResponse(String)
+    /// A configured policy parameter is out of its range (the message names it and the range).
+    case invalidParameter(String)
 
     public var description: String {
         switch self {
@@ -32,6 +34,8 @@ public enum PolicyError: Error, Sendable, Equatable, CustomStringConvertible {
             return "uid \(uid) for hotkey \(hotkey) is outside 0...65535"
         case .malformedResponse(let what):
             return "unexpected backend response: \(what)"
+        case .invalidParameter(let what):
+            return "invalid policy parameter: \(what)"
         }
     }
 }

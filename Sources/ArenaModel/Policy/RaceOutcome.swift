@@ -85,7 +85,7 @@ public struct RaceOutcome: Sendable, Hashable {
         let bestChallenger = finishers.first { $0.agentVersionID != incumbentID }
         let incumbentEntry = finishers.first { $0.agentVersionID == incumbentID }
 
-        var decision: RaceDecision
+        let decision: RaceDecision
         var winner: RaceEntrant?
         var challenge: ChallengeThreshold?
         if let incumbent {

@@ -180,7 +180,7 @@ public struct RaceTopHalfWeights: Sendable, Hashable {
         }
 
         guard let topUID = registry.uid(of: ranked[0].hotkey) else {
-            raw[0] = Double(burn)
+            raw[0] = 65_535  // only the burn: uid 0 gets everything
             return Result(
                 vector: .emitting(raw), k: k, top: 0, burn: burn, tail: tail, ranked: ranked,
                 droppedHotkeys: [ranked[0].hotkey] + dropped)

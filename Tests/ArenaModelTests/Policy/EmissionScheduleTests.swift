@@ -77,3 +77,23 @@ struct TopAgentStatusTests {
         #expect(status.policy == ArenaPolicy.default.jsonValue)
     }
 }
+
+@Suite("Policy parameter validation")
+struct ArenaPolicyValidationTests {
+    @Test func defaultsAreValid() throws {
+        try ArenaPolicy.default.validate()
+        try ArenaPolicy(emission: EmissionSchedule(graceDays: 0, decayPerDay: 1, floor: 0, decay: .compounding)).validate()
+    }
+
+    @Test(arguments: [
+        ArenaPolicy(challenge: ChallengePolicy(headroomFraction: 1.5)),
+        ArenaPolicy(challenge: ChallengePolicy(halfLifeDays: 0)),
+        ArenaPolicy(emission: EmissionSchedule(graceDays: -1)),
+        ArenaPolicy(emission: EmissionSchedule(decayPerDay: -0.1)),
+        ArenaPolicy(emission: EmissionSchedule(floor: 2)),
+        ArenaPolicy(qualification: RaceQualification(ratio: 0)),
+    ])
+    func outOfRangeIsRejected(policy: ArenaPolicy) {
+        #expect(throws: PolicyError.self) { try policy.validate() }
+    }
+}
