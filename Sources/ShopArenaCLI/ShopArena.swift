@@ -6,5 +6,18 @@ struct ShopArena: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shoparena",
         abstract: "An open arena for LLM shopping agents.",
-        subcommands: [DemoCommand.self, CatalogCommand.self, SuiteCommand.self, IndexCommand.self, SearchCommand.self, EvalCommand.self, ScoreCommand.self, KeysCommand.self, BenchCommand.self, LLMCommand.self, JudgeAgreementCommand.self])
+        subcommands: [
+            DemoCommand.self,
+            CatalogCommand.self,
+            SuiteCommand.self,
+            IndexCommand.self,
+            SearchCommand.self,
+            EvalCommand.self,
+            ScoreCommand.self,
+            KeysCommand.self,
+            BenchCommand.self,
+            LLMCommand.self,
+            JudgeAgreementCommand.self,
+            WeightsCommand.self,
+        ])
 }
