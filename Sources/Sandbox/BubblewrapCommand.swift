@@ -5,14 +5,19 @@ import Foundation
 /// ```
 /// /bin/sh -c '<join cgroups>; exec "$@"' sh <cgroup.procs…> -- \
 ///   prlimit --as=… --nofile=… --fsize=… [--nproc=…] -- \
-///   bwrap --unshare-all --die-with-parent --new-session --uid 65534 --gid 65534 --hostname sandbox \
+///   bwrap --unshare-all --die-with-parent --new-session --uid 65534 --gid 65534 --hostname sandbox [--seccomp 3] \
 ///         --ro-bind /usr /usr (+ /lib, /lib64, /bin as binds or symlinks) --ro-bind <python prefix> … \
 ///         --ro-bind <venv> … --ro-bind <runtime> /sandbox/runtime --ro-bind <agent> /sandbox/agent.py \
 ///         --ro-bind <problem.json> /sandbox/problem.json --bind <out> /sandbox/out \
-///         [--bind <proxy.sock> /sandbox/proxy.sock] --proc /proc --dev /dev --remount-ro /dev --size N --tmpfs /tmp \
+///         [--bind <proxy.sock> /sandbox/proxy.sock | --ro-bind <proxy dir> /sandbox/proxy] \
+///         --proc /proc --dev /dev --remount-ro /dev --size N --tmpfs /tmp \
 ///         --remount-ro / --chdir /tmp --clearenv --setenv … \
 ///   <venv python> -I -B /sandbox/runtime/run_harness.py --agent … --problem … --output … [--proxy-socket …] --problem-id …
 /// ```
+///
+/// Startup cost matters (every problem pays it before `agent_main`): python reads the runtime's
+/// precompiled bytecode (``RuntimeBytecode``), the harness avoids heavy imports, and the per-problem proxy
+/// is started concurrently with all of this (its folder is mounted, the socket appears when it is ready).
 ///
 /// Nothing else of the host is visible: no /etc, /home, /root (except the interpreter's own prefix
 /// when it lives there), /work, /sys, catalog, index, rewards or logs.
@@ -22,6 +27,7 @@ struct BubblewrapCommand: Sendable {
     static let problemPath = "/sandbox/problem.json"
     static let outputDirectory = "/sandbox/out"
     static let socketPath = "/sandbox/proxy.sock"
+    static let proxyDirectoryPath = "/sandbox/proxy"
     static let runtimePath = "/sandbox/runtime"
 
     /// `sh -c` script: write its own pid into each `cgroup.procs` given before `--`, then exec the rest
@@ -66,11 +72,13 @@ struct BubblewrapCommand: Sendable {
         var agentFile: URL
         var problemFile: URL
         var outputDirectory: URL
-        var proxySocket: String?
+        var proxy: ProxyMount?
         var problemID: String
         var environment: [String: String]
         var limits: SandboxLimits
         var cgroups: RunCgroups
+        /// Descriptor (open in the launcher) from which bubblewrap reads the seccomp program.
+        var seccompDescriptor: Int32?
     }
 
     /// argv (executable first) of the whole launcher.
@@ -94,6 +102,7 @@ struct BubblewrapCommand: Sendable {
             i.bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--uid", "65534", "--gid", "65534",
             "--hostname", "sandbox",
         ]
+        if let fd = i.seccompDescriptor { argv += ["--seccomp", "\(fd)"] }
         argv += systemBinds()
         // The private /tmp first: binds below are mounted over it, so an interpreter or venv that
         // lives under the host's /tmp (a checkout in /tmp, say) stays visible inside.
@@ -106,7 +115,19 @@ struct BubblewrapCommand: Sendable {
         argv += ["--ro-bind", i.agentFile.standardizedFileURL.path, agentPath]
         argv += ["--ro-bind", i.problemFile.path, problemPath]
         argv += ["--bind", i.outputDirectory.path, outputDirectory]
-        if let socket = i.proxySocket { argv += ["--bind", socket, socketPath] }
+        var sandboxSocket: String?
+        switch i.proxy {
+        case .socket(let socket)?:
+            argv += ["--bind", socket, socketPath]
+            sandboxSocket = socketPath
+        case .directory(let directory, let socketName)?:
+            // Read-only: connecting to a socket needs no write access to the mount, and the agent cannot
+            // leave anything in the host's folder. The socket may appear after the sandbox started.
+            argv += ["--ro-bind", directory, proxyDirectoryPath]
+            sandboxSocket = "\(proxyDirectoryPath)/\(socketName)"
+        case nil:
+            break
+        }
         argv += ["--remount-ro", "/", "--chdir", "/tmp", "--clearenv"]
         var env = i.environment
         env["PATH"] = "/usr/bin:/bin"
@@ -117,7 +138,7 @@ struct BubblewrapCommand: Sendable {
         argv += ["--", i.python.standardizedFileURL.path]
         argv += harnessArguments(
             runtime: runtimePath, agent: agentPath, problem: problemPath, output: "\(outputDirectory)/result.json",
-            socket: i.proxySocket == nil ? nil : socketPath, problemID: i.problemID)
+            socket: sandboxSocket, problemID: i.problemID)
         return argv
     }
 
