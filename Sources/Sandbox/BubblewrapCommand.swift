@@ -3,8 +3,9 @@ import Foundation
 /// Builds the launcher command line of one run:
 ///
 /// ```
-/// /bin/sh -c '<join cgroups>; exec "$@"' sh <cgroup.procs…> -- \
-///   prlimit --as=… --nofile=… --fsize=… [--nproc=…] -- \
+/// dash -c '<join cgroups>; ulimit -v … && ulimit -n … && ulimit -f … && ulimit -c 0 [&& ulimit -p …]; exec "$@"' \
+///      shoparena-launch <cgroup.procs…> -- \
+///   (or, without dash: /bin/sh -c '<join cgroups>; exec "$@"' sh <cgroup.procs…> -- prlimit --as=… … --) \
 ///   bwrap --unshare-all --die-with-parent --new-session --uid 65534 --gid 65534 --hostname sandbox [--seccomp 3] \
 ///         --ro-bind /usr /usr (+ /lib, /lib64, /bin as binds or symlinks) --ro-bind <python prefix> … \
 ///         --ro-bind <venv> … --ro-bind <runtime> /sandbox/runtime --ro-bind <agent> /sandbox/agent.py \
@@ -67,6 +68,8 @@ struct BubblewrapCommand: Sendable {
     struct Inputs {
         var bwrap: String
         var prlimit: String
+        /// dash, for the one-process launcher; nil uses `/bin/sh` + `prlimit`.
+        var dash: String?
         var python: URL
         var runtimeDirectory: URL
         var agentFile: URL
@@ -81,22 +84,42 @@ struct BubblewrapCommand: Sendable {
         var seccompDescriptor: Int32?
     }
 
+    /// Exit status of the dash launcher when a `ulimit` fails.
+    static let limitFailureStatus: Int32 = 124
+
+    /// The processes before bubblewrap (or, insecure, python): join the run's cgroups and set the
+    /// rlimits (address space, open files, file size, no core dumps, and processes when there is no pids
+    /// cgroup) in place, so everything after starts inside them.
+    ///
+    /// With `dash` this is one process (`dash -c '<join>; ulimit …; exec "$@"'`: dash's `ulimit` sets
+    /// soft and hard limits, with `-v` in KiB, `-f` in 512-byte blocks, `-p` for processes); otherwise
+    /// `/bin/sh` joins the cgroups (only when there are any) and execs `prlimit`, one exec more per problem.
+    static func launcher(limits: SandboxLimits, cgroups: RunCgroups, dash: String?, prlimit: String) -> [String] {
+        let procs = cgroups.procsFiles
+        if let dash {
+            var ulimits = [
+                "ulimit -v \(limits.addressSpaceBytes / 1024)", "ulimit -n \(limits.maxOpenFiles)",
+                "ulimit -f \(limits.maxFileSizeBytes / 512)", "ulimit -c 0",
+            ]
+            if cgroups.pids == nil { ulimits.append("ulimit -p \(limits.maxProcesses)") }
+            let script =
+                #"for f in "$@"; do shift; [ "$f" = -- ] && break; echo $$ > "$f" || exit 125; done; "#
+                + ulimits.joined(separator: " && ") + " || exit \(limitFailureStatus); " + #"exec "$@""#
+            return [dash, "-c", script, "shoparena-launch"] + procs + ["--"]
+        }
+        var argv: [String] = []
+        if !procs.isEmpty { argv += ["/bin/sh", "-c", joinScript, "shoparena-launch"] + procs + ["--"] }
+        argv += [
+            prlimit, "--as=\(limits.addressSpaceBytes)", "--nofile=\(limits.maxOpenFiles)",
+            "--fsize=\(limits.maxFileSizeBytes)", "--core=0",
+        ]
+        if cgroups.pids == nil { argv.append("--nproc=\(limits.maxProcesses)") }
+        return argv + ["--"]
+    }
+
     /// argv (executable first) of the whole launcher.
     static func arguments(_ i: Inputs) -> [String] {
-        var argv: [String] = []
-        let procs = i.cgroups.procsFiles
-        if !procs.isEmpty {
-            argv += [
-"/bin/sh", "-c", joinScript, "shoparena-launch",
-            ]
-            argv += procs + ["--"]
-        }
-        argv += [
-            i.prlimit, "--as=\(i.limits.addressSpaceBytes)", "--nofile=\(i.limits.maxOpenFiles)",
-            "--fsize=\(i.limits.maxFileSizeBytes)", "--core=0",
-        ]
-        if i.cgroups.pids == nil { argv.append("--nproc=\(i.limits.maxProcesses)") }
-        argv.append("--")
+        var argv = launcher(limits: i.limits, cgroups: i.cgroups, dash: i.dash, prlimit: i.prlimit)
 
         argv += [
             i.bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--uid", "65534", "--gid", "65534",

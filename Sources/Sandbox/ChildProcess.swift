@@ -116,14 +116,15 @@ struct ChildProcess: Sendable {
         }
     }
 
-    /// Polls until the process ends or `deadline` (a `ContinuousClock` instant) passes.
+    /// Polls until the process ends or `deadline` (a `ContinuousClock` instant) passes: every 2, 4, 8,
+    /// 16 ms, then every 25 ms, so a quick agent's end is seen within milliseconds.
     func wait(until deadline: ContinuousClock.Instant) async -> Exit? {
-        var interval = 5
+        var interval = 2
         while true {
             if let exit = poll() { return exit }
             if ContinuousClock.now >= deadline || Task.isCancelled { return nil }
             try? await Task.sleep(for: .milliseconds(interval))
-            interval = min(interval * 2, 50)
+            interval = min(interval * 2, 25)
         }
     }
 }

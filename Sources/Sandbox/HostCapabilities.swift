@@ -18,6 +18,8 @@ public struct HostCapabilities: Sendable, Hashable {
     public var problem: String?
 
     var cgroupHosts: CgroupV1Hosts
+    /// dash, whose `ulimit` lets one process join the cgroups and set the rlimits (``BubblewrapCommand/launcher(limits:cgroups:dash:prlimit:)``).
+    var dash: String?
 
     /// Whether agents can run with full isolation.
     public var canIsolate: Bool { problem == nil }
@@ -87,6 +89,6 @@ public struct HostCapabilities: Sendable, Hashable {
         let hosts = CgroupV1Hosts.detect()
         return HostCapabilities(
             bwrap: bwrap, userNamespaces: userns, memoryCgroup: hosts.memory != nil, pidsCgroup: hosts.pids != nil,
-            prlimit: prlimit, seccomp: seccomp, problem: problem, cgroupHosts: hosts)
+            prlimit: prlimit, seccomp: seccomp, problem: problem, cgroupHosts: hosts, dash: find("dash"))
     }
 }

@@ -162,6 +162,8 @@ public struct SandboxRunner: Sendable {
             let reason: String
             if case .code(125)? = exit, !cgroups.procsFiles.isEmpty {
                 reason = "the sandbox launcher could not join its cgroups"
+            } else if case .code(BubblewrapCommand.limitFailureStatus)? = exit, capabilities.dash != nil {
+                reason = "the sandbox launcher could not set its resource limits"
             } else {
                 reason = "Process \(exit.map(\.description) ?? "ended") but produced no result"
             }
@@ -248,22 +250,16 @@ public struct SandboxRunner: Sendable {
         case .bubblewrap:
             return BubblewrapCommand.arguments(
                 .init(
-                    bwrap: capabilities.bwrap ?? "/usr/bin/bwrap", prlimit: prlimit, python: configuration.python,
+                    bwrap: capabilities.bwrap ?? "/usr/bin/bwrap", prlimit: prlimit, dash: capabilities.dash, python: configuration.python,
                     runtimeDirectory: configuration.runtimeDirectory, agentFile: agentFile,
                     problemFile: workspace.problemFile, outputDirectory: workspace.outputDirectory,
                     proxy: proxy, problemID: problem.id, environment: configuration.agentEnvironment,
                     limits: limits, cgroups: cgroups,
                     seccompDescriptor: seccompProgram == nil ? nil : Self.seccompDescriptor))
         case .insecure:
-            var argv: [String] = []
-            if !cgroups.procsFiles.isEmpty {
-                argv += ["/bin/sh", "-c", BubblewrapCommand.joinScript, "shoparena-launch"] + cgroups.procsFiles + ["--"]
-            }
-            argv += [
-                prlimit, "--as=\(limits.addressSpaceBytes)", "--nofile=\(limits.maxOpenFiles)",
-                "--fsize=\(limits.maxFileSizeBytes)", "--core=0", "--",
-                configuration.python.standardizedFileURL.path,
-            ]
+            var argv = BubblewrapCommand.launcher(
+                limits: limits, cgroups: cgroups, dash: capabilities.dash, prlimit: prlimit)
+            argv.append(configuration.python.standardizedFileURL.path)
             argv += BubblewrapCommand.harnessArguments(
                 runtime: configuration.runtimeDirectory.standardizedFileURL.path,
                 agent: agentFile.standardizedFileURL.path, problem: workspace.problemFile.path,
