@@ -92,3 +92,53 @@ struct SandboxStartupTests {
         #expect(RuntimeBytecode.staleSources(runtime: runtime, tag: tag) == [])
     }
 }
+
+/// The runner joins the sandbox to its cgroups while it starts (``CgroupGate``): by the time agent
+/// code runs, the harness and every process the agent starts are members.
+@Suite("Sandbox cgroup gate", .timeLimit(.minutes(1)))
+struct CgroupGateTests {
+    @Test("the harness, bubblewrap and the agent's children are all in the run's memory and pids cgroups")
+    func everyProcessIsInside() async throws {
+        let scratch = try SandboxFixture.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let runner = try SandboxFixture.runner(scratch: scratch)
+        try #require(runner.capabilities.memoryCgroup && runner.capabilities.pidsCgroup, "\(runner.capabilities.summary)")
+        let id = SandboxLeftovers.uniqueID("gate")
+        let agent = try SandboxFixture.agent(
+            """
+            import subprocess, sys, time
+            def agent_main(p):
+                child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "\(id)-child"])
+                time.sleep(3)
+                child.kill()
+                return [{"completion": {"message": {"response": "done"}}, "extra_info": {}}]
+            """, in: scratch)
+        let run = Task {
+            await runner.run(
+                agentFile: agent, problem: SandboxFixture.problem(id: id),
+                limits: SandboxLimits(wallClockSeconds: 20, killGraceSeconds: 1, memoryBytes: 1 << 30))
+        }
+        // Wait for the agent's child, then compare the run's processes with its cgroups' members.
+        var child: [pid_t] = []
+        for _ in 0..<100 where child.isEmpty {
+            try await Task.sleep(for: .milliseconds(30))
+            child = SandboxFixture.processes(containing: "\(id)-child")
+        }
+        try #require(!child.isEmpty, "the agent's child never showed up")
+        let harness = SandboxFixture.processes(containing: "--problem-id")
+            .filter { pid in SandboxFixture.processes(containing: id).contains(pid) && !child.contains(pid) }
+        let groups = SandboxLeftovers.cgroups(problemID: id)
+        #expect(groups.count == 2, "\(groups)")
+        for group in groups {
+            let members = Set(
+                ((try? String(contentsOfFile: "\(group)/cgroup.procs", encoding: .utf8)) ?? "").split(separator: "\n")
+                    .compactMap { pid_t($0) })
+            for pid in child + harness {
+                #expect(members.contains(pid), "process \(pid) is not in \(group) (members \(members.sorted()))")
+            }
+        }
+        #expect(!harness.isEmpty)
+        let envelope = await run.value
+        #expect(envelope.status == .success, "\(envelope.error?.message ?? "")")
+    }
+}
