@@ -82,9 +82,6 @@ struct BubblewrapCommand: Sendable {
         var cgroups: RunCgroups
         /// Descriptor (open in the launcher) from which bubblewrap reads the seccomp program.
         var seccompDescriptor: Int32?
-        /// The harness waits for the runner's go on this descriptor (``CgroupGate``); the launcher
-        /// then leaves the cgroups to the runner.
-        var gateDescriptor: Int32?
     }
 
     /// Exit status of the dash launcher when a `ulimit` fails.
@@ -97,12 +94,8 @@ struct BubblewrapCommand: Sendable {
     /// With `dash` this is one process (`dash -c '<join>; ulimit …; exec "$@"'`: dash's `ulimit` sets
     /// soft and hard limits, with `-v` in KiB, `-f` in 512-byte blocks, `-p` for processes); otherwise
     /// `/bin/sh` joins the cgroups (only when there are any) and execs `prlimit`, one exec more per problem.
-    /// With `join` false the launcher leaves the cgroups to the runner (``CgroupGate``); the process
-    /// limit still goes to `RLIMIT_NPROC` only when there is no pids cgroup.
-    static func launcher(
-        limits: SandboxLimits, cgroups: RunCgroups, dash: String?, prlimit: String, join: Bool = true
-    ) -> [String] {
-        let procs = join ? cgroups.procsFiles : []
+    static func launcher(limits: SandboxLimits, cgroups: RunCgroups, dash: String?, prlimit: String) -> [String] {
+        let procs = cgroups.procsFiles
         if let dash {
             var ulimits = [
                 "ulimit -v \(limits.addressSpaceBytes / 1024)", "ulimit -n \(limits.maxOpenFiles)",
@@ -126,8 +119,7 @@ struct BubblewrapCommand: Sendable {
 
     /// argv (executable first) of the whole launcher.
     static func arguments(_ i: Inputs) -> [String] {
-        var argv = launcher(
-            limits: i.limits, cgroups: i.cgroups, dash: i.dash, prlimit: i.prlimit, join: i.gateDescriptor == nil)
+        var argv = launcher(limits: i.limits, cgroups: i.cgroups, dash: i.dash, prlimit: i.prlimit)
 
         argv += [
             i.bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--uid", "65534", "--gid", "65534",
@@ -169,18 +161,16 @@ struct BubblewrapCommand: Sendable {
         argv += ["--", i.python.standardizedFileURL.path]
         argv += harnessArguments(
             runtime: runtimePath, agent: agentPath, problem: problemPath, output: "\(outputDirectory)/result.json",
-            socket: sandboxSocket, problemID: i.problemID, gate: i.gateDescriptor)
+            socket: sandboxSocket, problemID: i.problemID)
         return argv
     }
 
     /// The harness invocation (`python/README.md`).
     static func harnessArguments(
-        runtime: String, agent: String, problem: String, output: String, socket: String?, problemID: String,
-        gate: Int32? = nil
+        runtime: String, agent: String, problem: String, output: String, socket: String?, problemID: String
     ) -> [String] {
         var args = ["-I", "-B", "\(runtime)/run_harness.py", "--agent", agent, "--problem", problem, "--output", output]
         if let socket { args += ["--proxy-socket", socket] }
-        if let gate { args += ["--gate-fd", "\(gate)"] }
         args += ["--problem-id", problemID]
         return args
     }

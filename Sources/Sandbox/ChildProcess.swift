@@ -31,12 +31,10 @@ struct ChildProcess: Sendable {
     let pid: pid_t
 
     /// Spawns `executable` (an absolute path) with `arguments` (argv[1...]) and `environment` ("K=V").
-    /// `socket` hands one of our descriptors to the child at a fixed descriptor (the sandbox gate);
-    /// `readOnlyFile` opens one more file for the child at a fixed descriptor (bubblewrap's `--seccomp`).
-    /// Every other descriptor above 2 is closed in the child.
+    /// `readOnlyFile` opens one more file for the child at a fixed descriptor (e.g. bubblewrap's `--seccomp`).
     static func spawn(
         executable: String, arguments: [String], environment: [String], logPath: String,
-        socket: (descriptor: Int32, source: Int32)? = nil, readOnlyFile: (descriptor: Int32, path: String)? = nil
+        readOnlyFile: (descriptor: Int32, path: String)? = nil
     ) throws(SandboxError) -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         var attributes = posix_spawnattr_t()
@@ -49,10 +47,7 @@ struct ChildProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // dup2 before closing the rest: the source is one of our (close-on-exec) descriptors.
-        if let socket { posix_spawn_file_actions_adddup2(&actions, socket.source, socket.descriptor) }
-        let lowest = max(socket?.descriptor ?? 2, readOnlyFile?.descriptor ?? 2) + 1
-        closeInheritedDescriptors(&actions, from: lowest, keeping: socket?.descriptor)
+        closeInheritedDescriptors(&actions)
         if let readOnlyFile {
             posix_spawn_file_actions_addopen(&actions, readOnlyFile.descriptor, readOnlyFile.path, O_RDONLY, 0)
         }
@@ -83,20 +78,15 @@ struct ChildProcess: Sendable {
 
     private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
 
-    /// Makes the child close every descriptor from `lowest` up (the ones below are set explicitly):
-    /// glibc ≥ 2.34's `addclosefrom_np` (looked up at run time, the Swift Glibc module does not export it),
-    /// else one `addclose` per descriptor open now. Descriptors between 3 and `lowest` that the caller
-    /// does not set are closed too.
-    private static func closeInheritedDescriptors(
-        _ actions: inout posix_spawn_file_actions_t, from lowest: Int32, keeping kept: Int32?
-    ) {
-        for fd in 3..<max(3, lowest) where fd != kept { posix_spawn_file_actions_addclose(&actions, fd) }
+    /// Makes the child close every descriptor above 2: glibc ≥ 2.34's `addclosefrom_np` (looked up at run
+    /// time, the Swift Glibc module does not export it), else one `addclose` per descriptor open now.
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
         if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
             let closeFrom = unsafeBitCast(symbol, to: CloseFrom.self)
-            if closeFrom(&actions, lowest) == 0 { return }
+            if closeFrom(&actions, 3) == 0 { return }
         }
         let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-        for fd in fds.compactMap({ Int32($0) }) where fd >= lowest {
+        for fd in fds.compactMap({ Int32($0) }) where fd > 2 {
             posix_spawn_file_actions_addclose(&actions, fd)
         }
     }

@@ -98,10 +98,9 @@ public struct SandboxRunner: Sendable {
         }
         defer { cgroups.destroy() }
 
-        let descriptors = launchDescriptors(cgroups: cgroups)
         let argv = launcherArguments(
             agentFile: agentFile, problem: problem, workspace: workspace, proxy: proxy, limits: limits,
-            cgroups: cgroups, descriptors: descriptors)
+            cgroups: cgroups)
         let environment =
             configuration.isolation == .bubblewrap
             ? ["PATH=/usr/bin:/bin"]
@@ -113,35 +112,15 @@ public struct SandboxRunner: Sendable {
             } catch {
                 return failed("SandboxError", "cannot write the seccomp filter: \(error)")
             }
-            seccomp = (descriptors.seccomp, workspace.seccompFile.path)
-        }
-        var gate: CgroupGate?
-        if descriptors.gate != nil {
-            do {
-                gate = try CgroupGate.make()
-            } catch {
-                return failed("SandboxError", "\(error)")
-            }
+            seccomp = (Self.seccompDescriptor, workspace.seccompFile.path)
         }
         let child: ChildProcess
         do {
             child = try ChildProcess.spawn(
                 executable: argv[0], arguments: Array(argv.dropFirst()), environment: environment,
-                logPath: workspace.logFile.path, socket: gate.map { (CgroupGate.descriptor, $0.sandboxEnd) },
-                readOnlyFile: seccomp)
+                logPath: workspace.logFile.path, readOnlyFile: seccomp)
         } catch {
-            gate?.closeSandboxEnd()
-            gate?.abandon()
             return failed("SandboxError", "\(error)")
-        }
-        if let gate {
-            gate.closeSandboxEnd()
-            if let problemJoining = CgroupGate.join(root: child.pid, cgroups: cgroups) {
-                gate.abandon()
-                _ = terminate(child, cgroups: cgroups, grace: 0)
-                return failed("SandboxError", "the sandbox could not be moved into its cgroups: \(problemJoining)")
-            }
-            gate.open()
         }
 
         if let problemWithProxy = await whenSpawned() {
@@ -220,19 +199,8 @@ public struct SandboxRunner: Sendable {
         return child.reap()
     }
 
-    /// The launcher's fixed descriptors: the gate (3) when the runner joins the cgroups itself, the
-    /// seccomp program (bubblewrap reads and closes it) right after.
-    struct LaunchDescriptors {
-        var gate: Int32?
-        var seccomp: Int32
-    }
-
-    /// The gate is used with bubblewrap whenever there are cgroups to join (``CgroupGate``).
-    func launchDescriptors(cgroups: RunCgroups) -> LaunchDescriptors {
-        let gated = configuration.isolation == .bubblewrap && !cgroups.procsFiles.isEmpty && CgroupGate.supported
-        return gated ? LaunchDescriptors(gate: CgroupGate.descriptor, seccomp: CgroupGate.descriptor + 1)
-            : LaunchDescriptors(gate: nil, seccomp: 3)
-    }
+    /// The launcher's descriptor for the seccomp program (bubblewrap reads and closes it).
+    static let seccompDescriptor: Int32 = 3
 
     /// The seccomp program agents run under; nil in insecure mode or where the host cannot apply it.
     var seccompProgram: [SeccompFilter.Instruction]? {
@@ -275,7 +243,7 @@ public struct SandboxRunner: Sendable {
 
     private func launcherArguments(
         agentFile: URL, problem: Problem, workspace: Workspace, proxy: ProxyMount?, limits: SandboxLimits,
-        cgroups: RunCgroups, descriptors: LaunchDescriptors
+        cgroups: RunCgroups
     ) -> [String] {
         let prlimit = capabilities.prlimit ?? "/usr/bin/prlimit"
         switch configuration.isolation {
@@ -287,8 +255,7 @@ public struct SandboxRunner: Sendable {
                     problemFile: workspace.problemFile, outputDirectory: workspace.outputDirectory,
                     proxy: proxy, problemID: problem.id, environment: configuration.agentEnvironment,
                     limits: limits, cgroups: cgroups,
-                    seccompDescriptor: seccompProgram == nil ? nil : descriptors.seccomp,
-                    gateDescriptor: descriptors.gate))
+                    seccompDescriptor: seccompProgram == nil ? nil : Self.seccompDescriptor))
         case .insecure:
             var argv = BubblewrapCommand.launcher(
                 limits: limits, cgroups: cgroups, dash: capabilities.dash, prlimit: prlimit)

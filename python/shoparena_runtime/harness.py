@@ -217,12 +217,10 @@ _OPTIONS = {
     "--proxy-socket": "Unix socket of the proxy; default $SHOPARENA_PROXY_SOCKET. Exposed to the agent as "
     "SANDBOX_PROXY_URL.",
     "--problem-id": "problem id to record (default: problem_id of the problem)",
-    "--gate-fd": "descriptor to read one byte from before the agent is imported (the sandbox moves this "
-    "process into its cgroups meanwhile); end of file instead exits with code 3 without running the agent",
 }
 _REQUIRED = ("--agent", "--problem", "--output")
 _USAGE = "usage: python -m shoparena_runtime.harness --agent FILE --problem FILE --output FILE " \
-         "[--proxy-socket PATH] [--problem-id ID] [--gate-fd N]"
+         "[--proxy-socket PATH] [--problem-id ID]"
 
 
 class _Args:
@@ -234,8 +232,6 @@ class _Args:
         self.output = values.get("--output")
         self.proxy_socket = values.get("--proxy-socket")
         self.problem_id = values.get("--problem-id")
-        gate = values.get("--gate-fd")
-        self.gate_fd = None if gate is None else _descriptor(gate)
 
 
 def parse_args(argv: Optional[List[str]] = None) -> _Args:
@@ -265,31 +261,6 @@ def parse_args(argv: Optional[List[str]] = None) -> _Args:
     if missing:
         _usage_error("the following arguments are required: " + ", ".join(missing))
     return _Args(values)
-
-
-def _descriptor(text: str) -> int:
-    if not text.isdigit():
-        _usage_error(f"argument --gate-fd: not a descriptor number: {text}")
-    return int(text)
-
-
-def _wait_at_gate(fd: int) -> bool:
-    """Block until the sandbox says go (one byte on ``fd``); False when it closed the gate instead."""
-    try:
-        while True:
-            try:
-                data = os.read(fd, 1)
-                break
-            except InterruptedError:  # pragma: no cover - PEP 475 retries already
-                continue
-    except OSError:
-        data = b""
-    finally:
-        try:
-            os.close(fd)
-        except OSError:
-            pass
-    return data != b""
 
 
 def _usage_error(message: str) -> None:
@@ -344,10 +315,6 @@ def main(argv: Optional[List[str]] = None) -> int:
             "python": ".".join(str(p) for p in sys.version_info[:3]),
         }
     else:
-        # Everything up to here is the harness's own startup; the agent runs only once the sandbox has
-        # moved this process into its cgroups.
-        if args.gate_fd is not None and not _wait_at_gate(args.gate_fd):
-            _exit(3)
         sys.argv = [args.agent]
         result = run(args.agent, problem, problem_id=args.problem_id)
         result["warnings"] = warnings + list(result.get("warnings") or [])
