@@ -103,6 +103,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "ArenaModel", "TestSupport"]),
+        .testTarget(name: "ShopArenaCLITests", dependencies: ["ArenaModel", "TestSupport"]),
         .testTarget(name: "ProxyTests", dependencies: [
             "Proxy", "Sandbox", "Search", "ArenaModel", "TestSupport", "LLM", "Catalog", "Scoring",
             .product(name: "Hummingbird", package: "hummingbird"),

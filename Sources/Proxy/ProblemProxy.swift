@@ -103,6 +103,9 @@ public struct ProxyProvider: SandboxProxyProvider {
         self.client = client
     }
 
+    /// The socket `open` creates in its directory; the sandbox mounts the directory before it exists.
+    public var socketName: String { "proxy.sock" }
+
     public func open(problem: Problem, directory: URL) async throws -> any SandboxProxySession {
         var log: ProxyCallLog?
         if let logDirectory {
@@ -111,7 +114,7 @@ public struct ProxyProvider: SandboxProxyProvider {
             log = try ProxyCallLog(file: logDirectory.appendingPathComponent("\(safe).proxy.jsonl"))
         }
         return try await ProblemProxy.start(
-            socketPath: directory.appendingPathComponent("proxy.sock").path, engine: engine,
+            socketPath: directory.appendingPathComponent(socketName).path, engine: engine,
             configuration: configuration, client: client, log: log)
     }
 }

@@ -3,16 +3,22 @@ import Foundation
 /// Builds the launcher command line of one run:
 ///
 /// ```
-/// /bin/sh -c '<join cgroups>; exec "$@"' sh <cgroup.procs…> -- \
-///   prlimit --as=… --nofile=… --fsize=… [--nproc=…] -- \
-///   bwrap --unshare-all --die-with-parent --new-session --uid 65534 --gid 65534 --hostname sandbox \
+/// dash -c '<join cgroups>; ulimit -v … && ulimit -n … && ulimit -f … && ulimit -c 0 [&& ulimit -p …]; exec "$@"' \
+///      shoparena-launch <cgroup.procs…> -- \
+///   (or, without dash: /bin/sh -c '<join cgroups>; exec "$@"' sh <cgroup.procs…> -- prlimit --as=… … --) \
+///   bwrap --unshare-all --die-with-parent --new-session --uid 65534 --gid 65534 --hostname sandbox [--seccomp 3] \
 ///         --ro-bind /usr /usr (+ /lib, /lib64, /bin as binds or symlinks) --ro-bind <python prefix> … \
 ///         --ro-bind <venv> … --ro-bind <runtime> /sandbox/runtime --ro-bind <agent> /sandbox/agent.py \
 ///         --ro-bind <problem.json> /sandbox/problem.json --bind <out> /sandbox/out \
-///         [--bind <proxy.sock> /sandbox/proxy.sock] --proc /proc --dev /dev --remount-ro /dev --size N --tmpfs /tmp \
+///         [--bind <proxy.sock> /sandbox/proxy.sock | --ro-bind <proxy dir> /sandbox/proxy] \
+///         --proc /proc --dev /dev --remount-ro /dev --size N --tmpfs /tmp \
 ///         --remount-ro / --chdir /tmp --clearenv --setenv … \
 ///   <venv python> -I -B /sandbox/runtime/run_harness.py --agent … --problem … --output … [--proxy-socket …] --problem-id …
 /// ```
+///
+/// Startup cost matters (every problem pays it before `agent_main`): python reads the runtime's
+/// precompiled bytecode (``RuntimeBytecode``), the harness avoids heavy imports, and the per-problem proxy
+/// is started concurrently with all of this (its folder is mounted, the socket appears when it is ready).
 ///
 /// Nothing else of the host is visible: no /etc, /home, /root (except the interpreter's own prefix
 /// when it lives there), /work, /sys, catalog, index, rewards or logs.
@@ -22,6 +28,7 @@ struct BubblewrapCommand: Sendable {
     static let problemPath = "/sandbox/problem.json"
     static let outputDirectory = "/sandbox/out"
     static let socketPath = "/sandbox/proxy.sock"
+    static let proxyDirectoryPath = "/sandbox/proxy"
     static let runtimePath = "/sandbox/runtime"
 
     /// `sh -c` script: write its own pid into each `cgroup.procs` given before `--`, then exec the rest
@@ -61,39 +68,64 @@ struct BubblewrapCommand: Sendable {
     struct Inputs {
         var bwrap: String
         var prlimit: String
+        /// dash, for the one-process launcher; nil uses `/bin/sh` + `prlimit`.
+        var dash: String?
         var python: URL
         var runtimeDirectory: URL
         var agentFile: URL
         var problemFile: URL
         var outputDirectory: URL
-        var proxySocket: String?
+        var proxy: ProxyMount?
         var problemID: String
         var environment: [String: String]
         var limits: SandboxLimits
         var cgroups: RunCgroups
+        /// Descriptor (open in the launcher) from which bubblewrap reads the seccomp program.
+        var seccompDescriptor: Int32?
+    }
+
+    /// Exit status of the dash launcher when a `ulimit` fails.
+    static let limitFailureStatus: Int32 = 124
+
+    /// The processes before bubblewrap (or, insecure, python): join the run's cgroups and set the
+    /// rlimits (address space, open files, file size, no core dumps, and processes when there is no pids
+    /// cgroup) in place, so everything after starts inside them.
+    ///
+    /// With `dash` this is one process (`dash -c '<join>; ulimit …; exec "$@"'`: dash's `ulimit` sets
+    /// soft and hard limits, with `-v` in KiB, `-f` in 512-byte blocks, `-p` for processes); otherwise
+    /// `/bin/sh` joins the cgroups (only when there are any) and execs `prlimit`, one exec more per problem.
+    static func launcher(limits: SandboxLimits, cgroups: RunCgroups, dash: String?, prlimit: String) -> [String] {
+        let procs = cgroups.procsFiles
+        if let dash {
+            var ulimits = [
+                "ulimit -v \(limits.addressSpaceBytes / 1024)", "ulimit -n \(limits.maxOpenFiles)",
+                "ulimit -f \(limits.maxFileSizeBytes / 512)", "ulimit -c 0",
+            ]
+            if cgroups.pids == nil { ulimits.append("ulimit -p \(limits.maxProcesses)") }
+            let script =
+                #"for f in "$@"; do shift; [ "$f" = -- ] && break; echo $$ > "$f" || exit 125; done; "#
+                + ulimits.joined(separator: " && ") + " || exit \(limitFailureStatus); " + #"exec "$@""#
+            return [dash, "-c", script, "shoparena-launch"] + procs + ["--"]
+        }
+        var argv: [String] = []
+        if !procs.isEmpty { argv += ["/bin/sh", "-c", joinScript, "shoparena-launch"] + procs + ["--"] }
+        argv += [
+            prlimit, "--as=\(limits.addressSpaceBytes)", "--nofile=\(limits.maxOpenFiles)",
+            "--fsize=\(limits.maxFileSizeBytes)", "--core=0",
+        ]
+        if cgroups.pids == nil { argv.append("--nproc=\(limits.maxProcesses)") }
+        return argv + ["--"]
     }
 
     /// argv (executable first) of the whole launcher.
     static func arguments(_ i: Inputs) -> [String] {
-        var argv: [String] = []
-        let procs = i.cgroups.procsFiles
-        if !procs.isEmpty {
-            argv += [
-"/bin/sh", "-c", joinScript, "shoparena-launch",
-            ]
-            argv += procs + ["--"]
-        }
-        argv += [
-            i.prlimit, "--as=\(i.limits.addressSpaceBytes)", "--nofile=\(i.limits.maxOpenFiles)",
-            "--fsize=\(i.limits.maxFileSizeBytes)", "--core=0",
-        ]
-        if i.cgroups.pids == nil { argv.append("--nproc=\(i.limits.maxProcesses)") }
-        argv.append("--")
+        var argv = launcher(limits: i.limits, cgroups: i.cgroups, dash: i.dash, prlimit: i.prlimit)
 
         argv += [
             i.bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--uid", "65534", "--gid", "65534",
             "--hostname", "sandbox",
         ]
+        if let fd = i.seccompDescriptor { argv += ["--seccomp", "\(fd)"] }
         argv += systemBinds()
         // The private /tmp first: binds below are mounted over it, so an interpreter or venv that
         // lives under the host's /tmp (a checkout in /tmp, say) stays visible inside.
@@ -106,7 +138,19 @@ struct BubblewrapCommand: Sendable {
         argv += ["--ro-bind", i.agentFile.standardizedFileURL.path, agentPath]
         argv += ["--ro-bind", i.problemFile.path, problemPath]
         argv += ["--bind", i.outputDirectory.path, outputDirectory]
-        if let socket = i.proxySocket { argv += ["--bind", socket, socketPath] }
+        var sandboxSocket: String?
+        switch i.proxy {
+        case .socket(let socket)?:
+            argv += ["--bind", socket, socketPath]
+            sandboxSocket = socketPath
+        case .directory(let directory, let socketName)?:
+            // Read-only: connecting to a socket needs no write access to the mount, and the agent cannot
+            // leave anything in the host's folder. The socket may appear after the sandbox started.
+            argv += ["--ro-bind", directory, proxyDirectoryPath]
+            sandboxSocket = "\(proxyDirectoryPath)/\(socketName)"
+        case nil:
+            break
+        }
         argv += ["--remount-ro", "/", "--chdir", "/tmp", "--clearenv"]
         var env = i.environment
         env["PATH"] = "/usr/bin:/bin"
@@ -117,7 +161,7 @@ struct BubblewrapCommand: Sendable {
         argv += ["--", i.python.standardizedFileURL.path]
         argv += harnessArguments(
             runtime: runtimePath, agent: agentPath, problem: problemPath, output: "\(outputDirectory)/result.json",
-            socket: i.proxySocket == nil ? nil : socketPath, problemID: i.problemID)
+            socket: sandboxSocket, problemID: i.problemID)
         return argv
     }
 

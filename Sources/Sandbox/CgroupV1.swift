@@ -40,6 +40,14 @@ struct CgroupV1Hosts: Sendable, Hashable {
 
 /// The cgroups of one sandboxed run: created with their limits before the launch, joined by the
 /// launcher shell (`echo $$ > cgroup.procs`), emptied and removed afterwards.
+///
+/// Cost note: creating the groups takes ~0.2 ms, but the launcher's first join waits for an RCU grace
+/// period unless another join happened just before (~11 ms p50 measured on the 2-core dev VM): the
+/// largest single item of a sandbox's start. Joining the starting tree from the runner while bubblewrap
+/// and Python set up (harness waiting at a gate) was tried and reverted (commit f6a9f82, reverted in the
+/// next one): walking the tree through procfs `children` is not race-free, and one limit test saw a
+/// process escape. A safe version needs a full `/proc` scan as the final check, or the host's cgroup
+/// `favordynmods` mount option, which makes joins cheap for every process.
 struct RunCgroups: Sendable {
     var memory: String?
     var pids: String?

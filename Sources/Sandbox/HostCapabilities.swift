@@ -12,10 +12,14 @@ public struct HostCapabilities: Sendable, Hashable {
     public var pidsCgroup: Bool
     /// `prlimit` from util-linux.
     public var prlimit: String?
+    /// Agents run under the ``SeccompFilter`` (x86_64 hosts whose bubblewrap and kernel accept it).
+    public var seccomp: Bool
     /// Why bubblewrap isolation is unavailable, when it is.
     public var problem: String?
 
     var cgroupHosts: CgroupV1Hosts
+    /// dash, whose `ulimit` lets one process join the cgroups and set the rlimits (``BubblewrapCommand/launcher(limits:cgroups:dash:prlimit:)``).
+    var dash: String?
 
     /// Whether agents can run with full isolation.
     public var canIsolate: Bool { problem == nil }
@@ -23,7 +27,7 @@ public struct HostCapabilities: Sendable, Hashable {
     /// One line for logs and `--version`-style output.
     public var summary: String {
         "bwrap=\(bwrap ?? "missing") userns=\(userNamespaces) cgroup-memory=\(memoryCgroup) "
-            + "cgroup-pids=\(pidsCgroup) prlimit=\(prlimit ?? "missing")"
+            + "cgroup-pids=\(pidsCgroup) seccomp=\(seccomp) prlimit=\(prlimit ?? "missing")"
     }
 
     static func find(_ name: String, explicit: String? = nil) -> String? {
@@ -41,6 +45,7 @@ public struct HostCapabilities: Sendable, Hashable {
         let bwrap = find("bwrap", explicit: bwrapPath)
         let prlimit = find("prlimit")
         var userns = false
+        var seccomp = false
         var problem: String?
         if let bwrap {
             let probeLog = FileManager.default.temporaryDirectory
@@ -48,9 +53,24 @@ public struct HostCapabilities: Sendable, Hashable {
             defer { try? FileManager.default.removeItem(atPath: probeLog) }
             let args =
                 ["--unshare-all", "--die-with-parent", "--new-session", "--uid", "65534", "--gid", "65534"]
-                + BubblewrapCommand.systemBinds() + ["--proc", "/proc", "--dev", "/dev", "/usr/bin/true"]
-            if let child = try? ChildProcess.spawn(
-                executable: bwrap, arguments: args, environment: ["PATH=/usr/bin:/bin"], logPath: probeLog)
+                + BubblewrapCommand.systemBinds() + ["--proc", "/proc", "--dev", "/dev"]
+            // First with the seccomp filter; if that is what fails, again without it.
+            let filterFile = probeLog + ".bpf"
+            defer { try? FileManager.default.removeItem(atPath: filterFile) }
+            if let program = SeccompFilter.program(),
+                (try? SeccompFilter.bytes(program).write(to: URL(fileURLWithPath: filterFile))) != nil,
+                let child = try? ChildProcess.spawn(
+                    executable: bwrap, arguments: ["--seccomp", "3"] + args + ["/usr/bin/true"],
+                    environment: ["PATH=/usr/bin:/bin"], logPath: probeLog, readOnlyFile: (3, filterFile))
+            {
+                seccomp = child.reap() == .code(0)
+                userns = seccomp
+            }
+            if userns {
+                // done
+            } else if let child = try? ChildProcess.spawn(
+                executable: bwrap, arguments: args + ["/usr/bin/true"], environment: ["PATH=/usr/bin:/bin"],
+                logPath: probeLog)
             {
                 let exit = child.reap()
                 userns = exit == .code(0)
@@ -69,6 +89,6 @@ public struct HostCapabilities: Sendable, Hashable {
         let hosts = CgroupV1Hosts.detect()
         return HostCapabilities(
             bwrap: bwrap, userNamespaces: userns, memoryCgroup: hosts.memory != nil, pidsCgroup: hosts.pids != nil,
-            prlimit: prlimit, problem: problem, cgroupHosts: hosts)
+            prlimit: prlimit, seccomp: seccomp, problem: problem, cgroupHosts: hosts, dash: find("dash"))
     }
 }

@@ -7,6 +7,16 @@ public protocol SandboxProxyProvider: Sendable {
     /// Starts a proxy for `problem` listening on a Unix socket inside `directory` (a fresh host-side
     /// folder the sandbox never sees except through the socket).
     func open(problem: Problem, directory: URL) async throws -> any SandboxProxySession
+
+    /// File name of the socket `open` creates inside its directory. The sandbox starts while the proxy
+    /// is still starting (it mounts the directory and the agent's side waits for the socket), so the
+    /// name must be known up front; a session whose ``SandboxProxySession/socketPath`` differs fails the
+    /// problem. Default `proxy.sock`.
+    var socketName: String { get }
+}
+
+extension SandboxProxyProvider {
+    public var socketName: String { "proxy.sock" }
 }
 
 /// A running per-problem proxy.
@@ -61,18 +71,30 @@ extension SandboxRunner {
         let dir = configuration.workDirectory.appendingPathComponent(
             "proxy-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let session: any SandboxProxySession
         do {
             try FileManager.default.createDirectory(
                 at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            session = try await proxy.open(problem: problem, directory: dir)
         } catch {
             return Envelope(
                 problemID: problem.id, status: .failed, executionTime: 0, inferenceFailureCount: 0, inferenceTotal: 0,
                 error: EnvelopeError(type: "ProxyError", message: "the proxy for this problem could not start: \(error)"))
         }
-        let envelope = await run(agentFile: agentFile, problem: problem, proxySocket: session.socketPath, limits: limits)
-        let calls = await session.close()
+        // The proxy starts while the sandbox starts: its milliseconds overlap bubblewrap's and Python's
+        // instead of adding to them. The harness's bridge waits for the socket to appear.
+        let mount = ProxyMount.directory(dir.path, socketName: proxy.socketName)
+        let opening = Task { try await proxy.open(problem: problem, directory: dir) }
+        let envelope = await run(agentFile: agentFile, problem: problem, proxy: mount, limits: limits) {
+            do {
+                let session = try await opening.value
+                guard session.socketPath == mount.hostSocketPath else {
+                    return "the proxy listens on \(session.socketPath), not on \(mount.hostSocketPath)"
+                }
+                return nil
+            } catch {
+                return "the proxy for this problem could not start: \(error)"
+            }
+        }
+        let calls = await (try? opening.value)?.close() ?? []
         return envelope.attachingProxyCalls(calls)
     }
 }

@@ -25,12 +25,15 @@ public struct SandboxConfiguration: Sendable {
     public var keepArtifacts: Bool
     /// Absolute path of bubblewrap; nil looks in /usr/bin, /bin and `PATH`.
     public var bwrapPath: String?
+    /// Refresh the runtime's `__pycache__` when the runner is created (``RuntimeBytecode``): agents then
+    /// start without compiling the harness. Writes into ``runtimeDirectory``.
+    public var precompileRuntime: Bool
 
     public init(
         python: URL, runtimeDirectory: URL, workDirectory: URL = FileManager.default.temporaryDirectory
             .appendingPathComponent("shoparena-sandbox"),
         isolation: Isolation = .bubblewrap, agentEnvironment: [String: String] = [:], keepArtifacts: Bool = false,
-        bwrapPath: String? = nil
+        bwrapPath: String? = nil, precompileRuntime: Bool = true
     ) {
         self.python = python
         self.runtimeDirectory = runtimeDirectory
@@ -39,5 +42,23 @@ public struct SandboxConfiguration: Sendable {
         self.agentEnvironment = agentEnvironment
         self.keepArtifacts = keepArtifacts
         self.bwrapPath = bwrapPath
+        self.precompileRuntime = precompileRuntime
+    }
+}
+
+/// How a run's proxy reaches the sandbox.
+enum ProxyMount: Sendable, Hashable {
+    /// An existing socket file, bind-mounted as `/sandbox/proxy.sock`.
+    case socket(String)
+    /// A host folder, mounted read-only as `/sandbox/proxy`, in which the proxy creates `socketName`
+    /// (possibly only after the sandbox started).
+    case directory(String, socketName: String)
+
+    /// The socket's path on the host.
+    var hostSocketPath: String {
+        switch self {
+        case .socket(let path): return path
+        case .directory(let dir, let name): return "\(dir)/\(name)"
+        }
     }
 }

@@ -39,6 +39,9 @@ public struct SandboxRunner: Sendable {
         } catch {
             throw .setupFailed("cannot create \(configuration.workDirectory.path): \(error)")
         }
+        if configuration.precompileRuntime {
+            RuntimeBytecode.refresh(runtime: configuration.runtimeDirectory, python: configuration.python)
+        }
         self.configuration = configuration
         self.capabilities = caps
     }
@@ -47,6 +50,23 @@ public struct SandboxRunner: Sendable {
     /// (nil: the agent has no way out at all).
     public func run(
         agentFile: URL, problem: Problem, proxySocket: String? = nil, limits: SandboxLimits = .standard
+    ) async -> Envelope {
+        if let proxySocket, !FileManager.default.fileExists(atPath: proxySocket) {
+            return Envelope(
+                problemID: problem.id, status: .failed, executionTime: 0, inferenceFailureCount: 0, inferenceTotal: 0,
+                error: EnvelopeError(type: "SandboxError", message: "proxy socket \(proxySocket) does not exist"))
+        }
+        return await run(
+            agentFile: agentFile, problem: problem, proxy: proxySocket.map(ProxyMount.socket), limits: limits,
+            whenSpawned: { nil })
+    }
+
+    /// The run itself. `whenSpawned` is awaited right after the sandbox process started (so whatever it
+    /// waits for, e.g. the proxy starting, overlaps the sandbox's own startup); a message it returns
+    /// kills the sandbox at once and fails the problem with error type `ProxyError`.
+    func run(
+        agentFile: URL, problem: Problem, proxy: ProxyMount?, limits: SandboxLimits,
+        whenSpawned: @Sendable () async -> String?
     ) async -> Envelope {
         let started = ContinuousClock.now
         func elapsed() -> Double {
@@ -60,9 +80,6 @@ public struct SandboxRunner: Sendable {
         }
         guard FileManager.default.isReadableFile(atPath: agentFile.path) else {
             return failed("FileNotFoundError", "agent file not found: \(agentFile.path)")
-        }
-        if let proxySocket, !FileManager.default.fileExists(atPath: proxySocket) {
-            return failed("SandboxError", "proxy socket \(proxySocket) does not exist")
         }
         let workspace: Workspace
         do {
@@ -82,21 +99,34 @@ public struct SandboxRunner: Sendable {
         defer { cgroups.destroy() }
 
         let argv = launcherArguments(
-            agentFile: agentFile, problem: problem, workspace: workspace, proxySocket: proxySocket, limits: limits,
+            agentFile: agentFile, problem: problem, workspace: workspace, proxy: proxy, limits: limits,
             cgroups: cgroups)
         let environment =
             configuration.isolation == .bubblewrap
             ? ["PATH=/usr/bin:/bin"]
             : insecureEnvironment(workspace: workspace).map { "\($0.key)=\($0.value)" }
+        var seccomp: (descriptor: Int32, path: String)?
+        if let program = seccompProgram {
+            do {
+                try SeccompFilter.bytes(program).write(to: workspace.seccompFile)
+            } catch {
+                return failed("SandboxError", "cannot write the seccomp filter: \(error)")
+            }
+            seccomp = (Self.seccompDescriptor, workspace.seccompFile.path)
+        }
         let child: ChildProcess
         do {
             child = try ChildProcess.spawn(
                 executable: argv[0], arguments: Array(argv.dropFirst()), environment: environment,
-                logPath: workspace.logFile.path)
+                logPath: workspace.logFile.path, readOnlyFile: seccomp)
         } catch {
             return failed("SandboxError", "\(error)")
         }
 
+        if let problemWithProxy = await whenSpawned() {
+            _ = terminate(child, cgroups: cgroups, grace: 0)
+            return failed("ProxyError", problemWithProxy)
+        }
         let deadline = started + .milliseconds(Int64(limits.wallClockSeconds * 1000))
         var exit = await child.wait(until: deadline)
         var timedOut = false
@@ -132,6 +162,8 @@ public struct SandboxRunner: Sendable {
             let reason: String
             if case .code(125)? = exit, !cgroups.procsFiles.isEmpty {
                 reason = "the sandbox launcher could not join its cgroups"
+            } else if case .code(BubblewrapCommand.limitFailureStatus)? = exit, capabilities.dash != nil {
+                reason = "the sandbox launcher could not set its resource limits"
             } else {
                 reason = "Process \(exit.map(\.description) ?? "ended") but produced no result"
             }
@@ -165,6 +197,15 @@ public struct SandboxRunner: Sendable {
         child.signalGroup(SIGKILL)
         cgroups.signalAll(SIGKILL)
         return child.reap()
+    }
+
+    /// The launcher's descriptor for the seccomp program (bubblewrap reads and closes it).
+    static let seccompDescriptor: Int32 = 3
+
+    /// The seccomp program agents run under; nil in insecure mode or where the host cannot apply it.
+    var seccompProgram: [SeccompFilter.Instruction]? {
+        guard configuration.isolation == .bubblewrap, capabilities.seccomp else { return nil }
+        return SeccompFilter.program()
     }
 
     static func command(of pid: pid_t) -> String {
@@ -201,7 +242,7 @@ public struct SandboxRunner: Sendable {
     }
 
     private func launcherArguments(
-        agentFile: URL, problem: Problem, workspace: Workspace, proxySocket: String?, limits: SandboxLimits,
+        agentFile: URL, problem: Problem, workspace: Workspace, proxy: ProxyMount?, limits: SandboxLimits,
         cgroups: RunCgroups
     ) -> [String] {
         let prlimit = capabilities.prlimit ?? "/usr/bin/prlimit"
@@ -209,25 +250,20 @@ public struct SandboxRunner: Sendable {
         case .bubblewrap:
             return BubblewrapCommand.arguments(
                 .init(
-                    bwrap: capabilities.bwrap ?? "/usr/bin/bwrap", prlimit: prlimit, python: configuration.python,
+                    bwrap: capabilities.bwrap ?? "/usr/bin/bwrap", prlimit: prlimit, dash: capabilities.dash, python: configuration.python,
                     runtimeDirectory: configuration.runtimeDirectory, agentFile: agentFile,
                     problemFile: workspace.problemFile, outputDirectory: workspace.outputDirectory,
-                    proxySocket: proxySocket, problemID: problem.id, environment: configuration.agentEnvironment,
-                    limits: limits, cgroups: cgroups))
+                    proxy: proxy, problemID: problem.id, environment: configuration.agentEnvironment,
+                    limits: limits, cgroups: cgroups,
+                    seccompDescriptor: seccompProgram == nil ? nil : Self.seccompDescriptor))
         case .insecure:
-            var argv: [String] = []
-            if !cgroups.procsFiles.isEmpty {
-                argv += ["/bin/sh", "-c", BubblewrapCommand.joinScript, "shoparena-launch"] + cgroups.procsFiles + ["--"]
-            }
-            argv += [
-                prlimit, "--as=\(limits.addressSpaceBytes)", "--nofile=\(limits.maxOpenFiles)",
-                "--fsize=\(limits.maxFileSizeBytes)", "--core=0", "--",
-                configuration.python.standardizedFileURL.path,
-            ]
+            var argv = BubblewrapCommand.launcher(
+                limits: limits, cgroups: cgroups, dash: capabilities.dash, prlimit: prlimit)
+            argv.append(configuration.python.standardizedFileURL.path)
             argv += BubblewrapCommand.harnessArguments(
                 runtime: configuration.runtimeDirectory.standardizedFileURL.path,
                 agent: agentFile.standardizedFileURL.path, problem: workspace.problemFile.path,
-                output: workspace.outputDirectory.appendingPathComponent("result.json").path, socket: proxySocket,
+                output: workspace.outputDirectory.appendingPathComponent("result.json").path, socket: proxy?.hostSocketPath,
                 problemID: problem.id)
             return argv
         }

@@ -24,6 +24,8 @@ struct Workspace: Sendable {
     var outputDirectory: URL { directory.appendingPathComponent("out") }
     var resultFile: URL { outputDirectory.appendingPathComponent("result.json") }
     var logFile: URL { directory.appendingPathComponent("agent.log") }
+    /// The seccomp program handed to bubblewrap (never mounted into the sandbox).
+    var seccompFile: URL { directory.appendingPathComponent("seccomp.bpf") }
 
     static func create(in parent: URL, problem: Problem) throws -> Workspace {
         let safe = String(problem.id.unicodeScalars.prefix(40).map { s -> Character in

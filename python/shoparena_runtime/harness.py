@@ -30,11 +30,15 @@ agent's own claim (its dialogue). Timing, timeouts and the trusted call log come
 from __future__ import annotations
 
 import zlib
-from importlib.machinery import ModuleSpec, SourceFileLoader
-import json
 import os
 import sys
 import time
+
+try:  # what importlib.machinery re-exports, without importing importlib's package on every startup
+    from _frozen_importlib import ModuleSpec
+    from _frozen_importlib_external import SourceFileLoader
+except ImportError:  # pragma: no cover - not CPython
+    from importlib.machinery import ModuleSpec, SourceFileLoader
 # typing is not imported: with postponed annotations nothing needs it at run time, and it costs
 # milliseconds on every problem's startup (the names stay for type checkers).
 if False:  # pragma: no cover
@@ -46,6 +50,7 @@ if _RUNTIME_ROOT not in sys.path:
     sys.path.insert(0, _RUNTIME_ROOT)
 
 from shoparena_runtime import RESULT_SCHEMA  # noqa: E402
+from shoparena_runtime import jsoncodec  # noqa: E402
 from shoparena_runtime.bridge import UnixSocketBridge  # noqa: E402
 from shoparena_runtime.dialogue import InvalidDialogue, prepare_dialogue, truncate_text  # noqa: E402
 
@@ -57,8 +62,10 @@ MAX_MESSAGE_CHARS = 4000
 MAX_TRACEBACK_CHARS = 12000
 MAX_TRACEBACK_FRAMES = 40
 
-# Bound before agent code runs.
-_dumps = json.dumps
+# Bound before agent code runs. ``jsoncodec`` rather than ``json``: same output, without importing ``re``
+# (and ``enum``, ``functools``, ...) before every agent starts.
+_dumps = jsoncodec.dumps
+_loads = jsoncodec.loads
 _replace = os.replace
 _exit = os._exit
 _perf = time.perf_counter
@@ -179,13 +186,15 @@ def run(
 
 
 def write_result(path: str, result: Dict[str, Any]) -> None:
-    """Write ``result`` as UTF-8 JSON via a temporary file in the same directory and a rename."""
+    """Write ``result`` as UTF-8 JSON via a temporary file in the same directory and a rename.
+
+    No fsync: the reader is the host, right after this process ends, through the same page cache; the
+    rename alone guarantees it sees the whole file or none. (fsync cost milliseconds per problem on a
+    busy disk.)"""
     data = _dumps(result, ensure_ascii=False, default=str).encode("utf-8")
     tmp = f"{path}.tmp.{os.getpid()}"
     with open(tmp, "wb") as fh:
         fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
     _replace(tmp, path)
 
 
@@ -193,7 +202,7 @@ def _read_problem(path: str) -> Dict[str, Any]:
     """The problem of ``path`` already stripped: the hidden keys never outlive this call, so agent code
     cannot find them by walking frames or the garbage collector's object list."""
     with open(path, "rb") as fh:
-        data = json.loads(fh.read().decode("utf-8"))
+        data = _loads(fh.read().decode("utf-8"))
     if not isinstance(data, dict):
         raise ValueError(f"problem file must hold one JSON object, got {type(data).__name__}")
     for key in HIDDEN_KEYS:
@@ -281,7 +290,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     socket_path = args.proxy_socket or os.environ.get("SHOPARENA_PROXY_SOCKET")
     bridge: Optional[UnixSocketBridge] = None
     if socket_path:
-        if not os.path.exists(socket_path):
+        # The socket itself may appear only after the sandbox started (the host starts the proxy
+        # concurrently; the bridge waits for it), but its directory must be there.
+        if not os.path.isdir(os.path.dirname(os.path.abspath(socket_path))):
             warnings.append(f"proxy socket {socket_path} does not exist; proxy calls will fail")
         try:
             bridge = UnixSocketBridge(socket_path).start()

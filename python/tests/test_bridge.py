@@ -93,7 +93,7 @@ def test_concurrent_connections_are_independent(echo_socket):
 def test_missing_unix_socket_closes_the_client_connection():
     directory = tempfile.mkdtemp(prefix="sa-none-", dir="/tmp")
     try:
-        with UnixSocketBridge(os.path.join(directory, "absent.sock")) as bridge:
+        with UnixSocketBridge(os.path.join(directory, "absent.sock"), connect_wait=0.2) as bridge:
             with socket.create_connection(("127.0.0.1", bridge.port), timeout=5) as conn:
                 conn.settimeout(5)
                 try:
@@ -110,6 +110,60 @@ def test_missing_unix_socket_closes_the_client_connection():
                     pass
     finally:
         shutil.rmtree(directory, ignore_errors=True)
+
+
+def test_socket_that_appears_after_the_connection_is_waited_for():
+    # The host starts the proxy concurrently with the sandbox: the first agent connection may come first.
+    directory = tempfile.mkdtemp(prefix="sa-late-", dir="/tmp")
+    path = os.path.join(directory, "late.sock")
+    servers = []
+
+    def serve_later() -> None:
+        import time
+
+        time.sleep(0.3)
+        server = _UnixServer(path, _EchoHandler)
+        servers.append(server)
+        server.serve_forever(poll_interval=0.05)
+
+    thread = threading.Thread(target=serve_later, daemon=True)
+    try:
+        with UnixSocketBridge(path, connect_wait=10) as bridge:
+            thread.start()
+            assert not os.path.exists(path)
+            assert _roundtrip(bridge.port, b"early bird") == b"early bird|10"
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def test_close_stops_accepting(echo_socket):
+    bridge = UnixSocketBridge(echo_socket).start()
+    port = bridge.port
+    assert _roundtrip(port, b"x") == b"x|1"
+    bridge.close()
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+def test_startup_imports_stay_light():
+    # The harness runs this before every agent: none of the heavy modules may be needed.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import shoparena_runtime.harness; "
+        "print(','.join(m for m in ('json', 're', 'enum', 'socket', 'threading', 'selectors', 'typing') "
+        "if m in sys.modules))"
+    )
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", f"import sys; sys.path.insert(0, {root!r}); {code}"],
+        capture_output=True, text=True, check=True,
+    )
+    assert out.stdout.strip() == ""
 
 
 def test_url_before_start_is_an_error():
