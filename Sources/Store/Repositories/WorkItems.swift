@@ -1,0 +1,36 @@
+/// Evaluation phases of a work item (and of its runs): qualifying on the public suite, or a race on hidden
+/// problems.
+public enum EvaluationPhase: String, Sendable, CaseIterable {
+    case qualifying = "QUALIFYING"
+    case race = "RACE"
+}
+
+/// Creating work for validators. Shared by submission (a new version), admin re-evaluation, suite activation
+/// with requeue, and races; the queue itself (claim, lease, complete) lives in `WorkQueue`.
+public enum WorkItems {
+    /// Queues one work item for `agentVersionID` inside the caller's transaction and returns its id. FIFO
+    /// order is `seq`, one more than the largest so far (safe under the caller's transaction: SQLite
+    /// serialises writers; on PostgreSQL the UNIQUE constraint on `seq` makes a racing insert fail and retry).
+    @discardableResult
+    public static func enqueue(in db: any SQLExecutor, workItemID: String, agentVersionID: String, suiteID: Int64,
+                               phase: EvaluationPhase, raceID: String? = nil, raceNumber: Int64? = nil,
+                               requiredSuccesses: Int, now: Int64) async throws -> String {
+        for attempt in 0..<5 {
+            let seq = (try await db.scalarInt("SELECT COALESCE(MAX(seq), 0) + 1 FROM work_items") ?? 1) + Int64(attempt)
+            do {
+                try await db.execute(
+                    """
+                    INSERT INTO work_items (work_item_id, seq, agent_version_id, suite_id, phase, race_id, race_number,
+                        required_successes, included_success_count, is_closed, is_cancelled, queued_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?)
+                    """,
+                    [.text(workItemID), .int(seq), .text(agentVersionID), .int(suiteID), .text(phase.rawValue),
+                     .optional(raceID), .optional(raceNumber), .int(Int64(requiredSuccesses)), .int(now)])
+                return workItemID
+            } catch StoreError.uniqueViolation(let constraint) where constraint.contains("seq") && attempt < 4 {
+                continue
+            }
+        }
+        return workItemID
+    }
+}
