@@ -17,7 +17,7 @@ public enum WorkItems {
                                requiredSuccesses: Int, now: Int64) async throws -> String {
         for attempt in 0..<5 {
             let seq = (try await db.scalarInt("SELECT COALESCE(MAX(seq), 0) + 1 FROM work_items") ?? 1) + Int64(attempt)
-            do {
+            let outcome = await Self.attempt { () async throws(StoreError) in
                 try await db.execute(
                     """
                     INSERT INTO work_items (work_item_id, seq, agent_version_id, suite_id, phase, race_id, race_number,
@@ -26,11 +26,19 @@ public enum WorkItems {
                     """,
                     [.text(workItemID), .int(seq), .text(agentVersionID), .int(suiteID), .text(phase.rawValue),
                      .optional(raceID), .optional(raceNumber), .int(Int64(requiredSuccesses)), .int(now)])
-                return workItemID
-            } catch StoreError.uniqueViolation(let constraint) where constraint.contains("seq") && attempt < 4 {
-                continue
+            }
+            switch outcome {
+            case nil: return workItemID
+            case .uniqueViolation(let constraint)? where constraint.contains("seq") && attempt < 4: continue
+            case let error?: throw error
             }
         }
         return workItemID
+    }
+
+    /// Runs `body` and returns its error, if any (a plain `catch` pattern on a typed throw crashes Swift 6.3's
+    /// SIL verifier in async code).
+    private static func attempt(_ body: () async throws(StoreError) -> Void) async -> StoreError? {
+        do { try await body(); return nil } catch { return error }
     }
 }
