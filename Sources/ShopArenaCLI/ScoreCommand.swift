@@ -5,6 +5,7 @@ import Foundation
 import LLM
 import Scoring
 import Search
+import Validator
 
 /// `shoparena score …`: offline outcome scoring of envelope files, and the title-similarity evaluation.
 struct ScoreCommand: AsyncParsableCommand {
@@ -267,6 +268,3 @@ struct SimilarityEvalCommand: AsyncParsableCommand {
         try ScoreIO.write(out, to: output)
     }
 }
-
-/// The index answers the scorer's lookups as the reference's `get_product_raw` does.
-extension SearchIndex: ProductLookup {}

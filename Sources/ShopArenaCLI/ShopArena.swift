@@ -19,5 +19,6 @@ struct ShopArena: AsyncParsableCommand {
             LLMCommand.self,
             JudgeAgreementCommand.self,
             WeightsCommand.self,
+            ValidatorCommand.self,
         ])
 }

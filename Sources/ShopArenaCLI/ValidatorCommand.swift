@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Identity
+import Judge
+import Logging
+import Sandbox
+import Scoring
+import ServiceLifecycle
+import Validator
+
+/// `shoparena validator`: the validator daemon — claims runs from a backend, evaluates them in the sandbox
+/// with its own search index, scores and judges them, and reports back (reference/oro-validator.md §7).
+struct ValidatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validator",
+        abstract: "Run the validator daemon against an arena backend.",
+        discussion: """
+            Signs every call with the hotkey --key (see `shoparena keys`); the backend must know it as a validator. \
+            Agents' inference goes to --llm-url, paid with each run's miner token; the judge is the offline rule \
+            judge unless --judge-model is given. Prometheus metrics are served on --metrics-port. SIGTERM/SIGINT \
+            stop the daemon; a run in progress is handed back with an explicit reason.
+            """)
+
+    @Option(help: "The backend's base URL, e.g. http://127.0.0.1:8080.")
+    var backend: String
+
+    @Option(help: "Name of the validator hotkey in the key store.")
+    var key: String
+
+    @Option(help: "Key store directory (default: $SHOPARENA_HOME/keys or ~/.shoparena/keys).")
+    var keysDir: String?
+
+    @Option(help: "Search index file (shoparena index build).")
+    var index: String?
+
+    @Option(help: "Catalog JSONL, indexed at start when --index is not given.")
+    var catalog: String?
+
+    @Option(help: "Problems run at once (default: number of cores).")
+    var workers: Int?
+
+    @Option(help: "Wall-clock limit per problem in seconds.")
+    var timeout: Double = 300
+
+    @Option(help: "OpenAI-compatible upstream for agents' chat completions.")
+    var llmURL: String?
+
+    @Option(help: "A model agents may call (repeatable; default: the backend's usual list).")
+    var allowModel: [String] = []
+
+    @Option(help: "OpenAI-compatible upstream for the LLM judge (default: --llm-url).")
+    var judgeURL: String?
+
+    @Option(help: "Judge model (repeatable, rotated); none: the offline rule judge.")
+    var judgeModel: [String] = []
+
+    @Option(help: "Environment variable holding the judge's API key.")
+    var judgeKeyEnv: String = "SHOPARENA_JUDGE_KEY"
+
+    @Option(help: "Seconds between claims when there is no work.")
+    var pollInterval: Double = 30
+
+    @Option(help: "Seconds between heartbeats.")
+    var heartbeatInterval: Double = 30
+
+    @Option(help: "Port for Prometheus metrics on 127.0.0.1 (0: off).")
+    var metricsPort: Int = 9100
+
+    @Option(help: "Retry queue file for complete calls that failed transiently.")
+    var retryQueue: String?
+
+    @Option(help: "Stop after this many runs.")
+    var maxRuns: Int?
+
+    @Option(help: "Sandbox venv interpreter (default: $SHOPARENA_SANDBOX_PYTHON or ./.venv-sandbox/bin/python).")
+    var python: String?
+
+    @Option(help: "The runtime folder holding run_harness.py.")
+    var runtime: String = "python"
+
+    @Flag(help: "Run agents without bubblewrap isolation (development only).")
+    var insecure = false
+
+    func validate() throws {
+        if index == nil && catalog == nil { throw ValidationError("give --index FILE or --catalog FILE") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "shoparena.validator")
+        logger.logLevel = .info
+        let environment = ProcessInfo.processInfo.environment
+        let store = KeyStore(directory: KeyStore.resolveDirectory(explicit: keysDir, environment: environment))
+        let entry: KeyStore.Entry
+        do { entry = try store.load(name: key) } catch { throw EvalSetupError("The validator key '\(key)' cannot be loaded: \(error).") }
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let pythonPath = python ?? environment["SHOPARENA_SANDBOX_PYTHON"] ?? cwd.appendingPathComponent(".venv-sandbox/bin/python").path
+        guard FileManager.default.isExecutableFile(atPath: pythonPath) else {
+            throw EvalSetupError("The sandbox python \(pythonPath) does not exist; run scripts/setup-sandbox-venv or pass --python.")
+        }
+        var indexPath = index
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("shoparena-validator-\(getpid())")
+        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        if indexPath == nil, let catalog { indexPath = try EvalSetup.indexCatalog(catalog, directory: temporary) }
+        let engine = try EvalSetup.openIndex(indexPath ?? "")
+        let runner = try SandboxRunner(configuration: SandboxConfiguration(
+            python: URL(fileURLWithPath: pythonPath), runtimeDirectory: URL(fileURLWithPath: runtime, relativeTo: cwd).standardizedFileURL,
+            isolation: insecure ? .insecure : .bubblewrap, agentEnvironment: ["CHUTES_ACCESS_TOKEN": "shoparena-proxy"]))
+        let judgeConfiguration = judgeModel.isEmpty ? nil : LLMRubricJudgeConfiguration(
+            baseURL: judgeURL ?? llmURL ?? "", apiKey: environment[judgeKeyEnv], models: judgeModel)
+        let evaluation = EvaluationEnvironment(
+            runner: runner, engine: engine,
+            scorer: OutcomeScorer(profile: .oro, products: engine, similarity: LexicalTitleSimilarity()),
+            judge: Judges.make(llm: judgeConfiguration), inferenceBaseURL: llmURL,
+            allowedModels: allowModel.isEmpty ? ["Qwen/Qwen3-32B", "deepseek-ai/DeepSeek-V3.1", "openai/gpt-oss-120b"] : allowModel,
+            workers: workers ?? ProcessInfo.processInfo.activeProcessorCount,
+            limits: SandboxLimits(wallClockSeconds: timeout), heartbeatInterval: heartbeatInterval,
+            workDirectory: temporary.appendingPathComponent("runs"))
+        var settings = ValidatorDaemon.Settings(backendURL: backend)
+        settings.pollInterval = pollInterval
+        settings.maxRuns = maxRuns
+        let queuePath = retryQueue.map { URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: store.directory).deletingLastPathComponent().appendingPathComponent("validator/retry_queue.json")
+        let metrics = ValidatorMetrics()
+        let daemon = ValidatorDaemon(settings: settings, signer: RequestSigner(keypair: entry.keypair), environment: evaluation,
+                                     metrics: metrics, retryQueue: RetryQueue(path: queuePath), logger: logger)
+        printError("validator \(entry.ss58Address) → \(backend); \(engine.documentCount) products; judge: "
+            + (judgeModel.isEmpty ? "rule" : judgeModel.joined(separator: ",")) + "; " + runner.capabilities.summary)
+        var services: [any Service] = [daemon]
+        if metricsPort > 0 {
+            let router = Router()
+            router.get("/metrics") { _, _ in metrics.prometheusText() }
+            services.append(Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: metricsPort)),
+                                        logger: logger))
+        }
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

@@ -1,0 +1,130 @@
+import AsyncHTTPClient
+import Foundation
+import Identity
+import Logging
+import ServiceLifecycle
+
+/// The validator's claim loop (reference/oro-validator.md §7, with its weak points fixed):
+///
+/// - claim → evaluate → complete, one run at a time; `pollInterval` sleep when there is no work;
+/// - exponential back-off with jitter (5 s doubling to 300 s) on transient errors and AT_CAPACITY;
+/// - 300 s sleep when banned;
+/// - the HTTP client recreated after 3 consecutive connection failures;
+/// - the persistent retry queue drained after every cycle;
+/// - on shutdown (SIGTERM through ServiceLifecycle) a run in progress is given back with an explicit FAILED
+///   reason so another validator takes it at once instead of waiting for the lease to lapse.
+public final class ValidatorDaemon: Service, Sendable {
+    public struct Settings: Sendable {
+        public var backendURL: String
+        public var pollInterval: Double = 30
+        public var bannedSleep: Double = 300
+        public var backoff = Backoff()
+        /// Stop after this many runs (nil: forever). Used by tests and `--once`.
+        public var maxRuns: Int?
+
+        public init(backendURL: String) { self.backendURL = backendURL }
+    }
+
+    public let settings: Settings
+    public let signer: RequestSigner
+    public let environment: EvaluationEnvironment
+    public let metrics: ValidatorMetrics
+    public let retryQueue: RetryQueue
+    public let logger: Logger
+
+    public init(settings: Settings, signer: RequestSigner, environment: EvaluationEnvironment,
+                metrics: ValidatorMetrics = ValidatorMetrics(), retryQueue: RetryQueue, logger: Logger) {
+        self.settings = settings
+        self.signer = signer
+        self.environment = environment
+        self.metrics = metrics
+        self.retryQueue = retryQueue
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            await self.loop()
+        }
+    }
+
+    /// The loop itself; returns when cancelled or after `maxRuns` runs.
+    public func loop() async {
+        var http = HTTPClient(eventLoopGroupProvider: .singleton)
+        await cycle(http: &http)
+        try? await http.shutdown()
+    }
+
+    private func cycle(http: inout HTTPClient) async {
+        var connectionFailures = 0
+        var backoff = settings.backoff
+        var runs = 0
+        while !Task.isCancelled {
+            let client = BackendClient(baseURL: settings.backendURL, signer: signer, http: http)
+            await retryQueue.drain(using: client)
+            var delay: Double = 0
+            do {
+                if let run = try await client.claim(serviceVersions: environment.serviceVersions) {
+                    metrics.claim("success")
+                    connectionFailures = 0
+                    backoff.reset()
+                    metrics.setActiveRuns(1)
+                    logger.info("claimed run \(run.evalRunID) of agent version \(run.agentVersionID)")
+                    let report = await evaluateGivingBackOnShutdown(run, client: client)
+                    metrics.setActiveRuns(0)
+                    logger.info("run \(run.evalRunID): \(report)")
+                    runs += 1
+                    if let maxRuns = settings.maxRuns, runs >= maxRuns { return }
+                } else {
+                    metrics.claim("empty")
+                    connectionFailures = 0
+                    backoff.reset()
+                    delay = settings.pollInterval
+                }
+            } catch {
+                if error.isBanned {
+                    metrics.claim("error")
+                    logger.error("this validator is banned: \(error); sleeping \(Int(settings.bannedSleep)) s")
+                    delay = settings.bannedSleep
+                } else if case .http(409, "AT_CAPACITY", _) = error {
+                    metrics.claim("at_capacity")
+                    delay = backoff.next()
+                } else {
+                    metrics.claim("error")
+                    delay = backoff.next()
+                    logger.warning("claim failed: \(error); retrying in \(Int(delay)) s")
+                }
+                if error.isConnectionFailure {
+                    connectionFailures += 1
+                    if connectionFailures >= 3 {
+                        logger.warning("3 connection failures in a row: recreating the HTTP client")
+                        try? await http.shutdown()
+                        http = HTTPClient(eventLoopGroupProvider: .singleton)
+                        connectionFailures = 0
+                    }
+                } else {
+                    connectionFailures = 0
+                }
+            }
+            if delay > 0 {
+                do { try await Task.sleep(for: .milliseconds(Int64(delay * 1000))) } catch { return }
+            }
+        }
+    }
+
+    private func evaluateGivingBackOnShutdown(_ run: ClaimedRun, client: BackendClient) async -> RunReport {
+        let evaluator = RunEvaluator(client: client, environment: environment, metrics: metrics, retryQueue: retryQueue,
+                                     logger: logger)
+        let report = await evaluator.evaluate(run)
+        if Task.isCancelled, case .completed = report {
+            return report
+        }
+        if Task.isCancelled {
+            // Shutting down mid-run: hand the work back explicitly (not a silent lease lapse).
+            _ = try? await client.complete(run: run.evalRunID, body: .object([
+                ("terminal_status", "FAILED"), ("failure_reason", "validator shut down during the evaluation"),
+            ]))
+        }
+        return report
+    }
+}

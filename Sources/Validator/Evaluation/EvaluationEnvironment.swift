@@ -1,0 +1,55 @@
+import ArenaModel
+import Foundation
+import Judge
+import Sandbox
+import Scoring
+import Search
+
+/// The index answers the scorer's lookups as the reference's `get_product_raw` does.
+extension SearchIndex: ProductLookup {}
+
+/// What a validator evaluates runs with: its own sandbox, search index, scorer and judge, and the upstream
+/// that agents' inference goes to (paid with each run's miner token).
+public struct EvaluationEnvironment: Sendable {
+    public var runner: SandboxRunner
+    public var engine: SearchIndex
+    public var scorer: OutcomeScorer
+    public var judge: any ReasoningJudge
+    /// OpenAI-compatible base URL agents' chat completions are forwarded to (nil: inference answers 503).
+    public var inferenceBaseURL: String?
+    /// Models agents may call.
+    public var allowedModels: [String]
+    /// Problems run at once.
+    public var workers: Int
+    public var limits: SandboxLimits
+    /// Seconds between heartbeats (reference: 30).
+    public var heartbeatInterval: Double
+    /// Minimum seconds between progress reports (reference: 10).
+    public var progressInterval: Double
+    /// Problems scored and judged at once (reference: 4).
+    public var scoringParallelism: Int
+    /// Reported with claims and heartbeats.
+    public var serviceVersions: [String: String]
+    /// Where agent files of runs are written while they run.
+    public var workDirectory: URL
+
+    public init(runner: SandboxRunner, engine: SearchIndex, scorer: OutcomeScorer, judge: any ReasoningJudge,
+                inferenceBaseURL: String?, allowedModels: [String], workers: Int, limits: SandboxLimits = .standard,
+                heartbeatInterval: Double = 30, progressInterval: Double = 10, scoringParallelism: Int = 4,
+                serviceVersions: [String: String] = ["validator": "shoparena"],
+                workDirectory: URL = FileManager.default.temporaryDirectory.appendingPathComponent("shoparena-validator")) {
+        self.runner = runner
+        self.engine = engine
+        self.scorer = scorer
+        self.judge = judge
+        self.inferenceBaseURL = inferenceBaseURL
+        self.allowedModels = allowedModels
+        self.workers = workers
+        self.limits = limits
+        self.heartbeatInterval = heartbeatInterval
+        self.progressInterval = progressInterval
+        self.scoringParallelism = scoringParallelism
+        self.serviceVersions = serviceVersions
+        self.workDirectory = workDirectory
+    }
+}
