@@ -127,6 +127,12 @@ let package = Package(
         .testTarget(name: "JudgeTests", dependencies: [
             "Judge", "LLM", "Scoring", "ArenaModel", "TestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "ValidatorTests", dependencies: [
+            "Validator", "Backend", "Store", "StoreTestSupport", "Identity", "ArenaModel", "TestSupport", "Sandbox",
+            "Search", "Catalog", "Scoring", "Judge", "LLM",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "TestSupport"],
                     exclude: ["sr25519_peer.py"]),
     ]
