@@ -85,8 +85,17 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // The whole arena in one process (backend + validators + LLM stub) for the demo, e2e tests and bench e2e.
+        .target(name: "LocalArena", dependencies: [
+            "ArenaModel", "Backend", "Store", "Validator", "Judge", "LLM", "Sandbox", "Scoring", "Search", "Catalog",
+            "Identity",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .executableTarget(name: "ShopArenaCLI", dependencies: [
-            "Store", "Backend", "Judge", "Validator",
+            "Store", "Backend", "Judge", "Validator", "LocalArena",
             "ArenaModel", "Catalog", "Search", "SearchService", "Scoring", "Identity", "LLM", "Sandbox", "Proxy",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,192 +1,122 @@
 import ArenaModel
 import ArgumentParser
-import Catalog
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-import Hummingbird
-import Search
-import SearchService
-import ServiceLifecycle
+import LocalArena
 
-/// `shoparena demo`: the main job on embedded defaults — generate a catalog and a problem suite,
-/// build the search index, serve it over HTTP and show example queries against the live server.
+/// `shoparena demo`: the whole arena in one process on embedded defaults — backend, validators (each with
+/// its own sandbox, proxy and search index) and an LLM stub. Generates a catalog and a suite, registers demo
+/// hotkeys, submits the example agents through the real API, lets the validators evaluate them, prints the
+/// leaderboard and keeps serving the API until Ctrl-C.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Generate a demo catalog and suite, build its index, serve search and run example queries.",
+        abstract: "Run the whole arena locally: backend + validators + LLM stub, with the example agents.",
         discussion: """
-            Everything is written under --dir (default ./demo-data): catalog.jsonl, manifest.jsonl, \
-            suite.json, catalog.idx. Existing files are regenerated only when their inputs changed \
-            (different --products or --seed). With --serve the server keeps running until Ctrl-C.
+            Files go under --dir (default ./demo-data): catalog.jsonl, catalog.idx, suite.json (reused when the \
+            inputs are unchanged) and arena/ (the SQLite database and blobs, fresh each run). Agents and judge use \
+            a scripted stub LLM unless --llm-url points at a real OpenAI-compatible server (key from the \
+            environment variable named by --llm-key-env). The search-only demo is `shoparena search demo`.
             """)
 
-    @Option(help: "Number of products in the demo catalog.")
-    var products: Int = 20_000
-
-    @Option(help: "Random seed (same seed, same catalog).")
-    var seed: UInt64 = 42
-
-    @Option(help: "Problem files whose rewards must be in the catalog (ORO suite JSON or ShoppingBench JSONL).")
-    var cover: [String] = []
-
-    @Option(help: "Folder for the generated files.")
+    @Option(help: "Folder for the generated files and the arena's state.")
     var dir: String = "demo-data"
 
-    @Option(help: "Port of the search server (0 picks a free one).")
-    var port: Int = 5631
+    @Option(help: "Products in the demo catalog.")
+    var products: Int = 5_000
 
-    @Flag(help: "Keep serving after the examples until Ctrl-C.")
-    var serve = false
+    @Option(help: "Problems in the demo suite.")
+    var problems: Int = 30
 
-    func run() async throws {
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let catalogPath = "\(dir)/catalog.jsonl"
-        let manifestPath = "\(dir)/manifest.jsonl"
-        let indexPath = "\(dir)/catalog.idx"
-        let suitePath = "\(dir)/suite.json"
-        let stampPath = "\(dir)/inputs.txt"
-        let stamp = "products=\(products) seed=\(seed) cover=\(cover.joined(separator: ","))\n"
-        let upToDate = (try? String(contentsOfFile: stampPath, encoding: .utf8)) == stamp
-            && [catalogPath, indexPath, suitePath].allSatisfy { FileManager.default.fileExists(atPath: $0) }
+    @Option(help: "Random seed (same seed, same catalog and suite).")
+    var seed: UInt64 = 42
 
-        if upToDate {
-            step("reusing \(dir)/ (same products, seed and cover)")
-        } else {
-            try? FileManager.default.removeItem(atPath: stampPath)
-            try await generateCatalog(catalogPath: catalogPath, manifestPath: manifestPath)
-            try indexCatalog(catalogPath: catalogPath, indexPath: indexPath)
-            try generateSuite(catalogPath: catalogPath, manifestPath: manifestPath, suitePath: suitePath)
-            try stamp.write(toFile: stampPath, atomically: true, encoding: .utf8)
-        }
+    @Option(help: "Validators evaluating submissions (each run needs this many distinct successes: --required).")
+    var validators: Int = 2
 
-        let index = try openIndex(indexPath)
-        let suite = try ScoreIO.suite(suitePath)
-        try await serveAndShowExamples(index: index, suite: suite)
-    }
+    @Option(help: "Included successful runs from distinct validators before an agent is eligible.")
+    var required: Int = 2
 
-    func step(_ text: String) { printError("==> \(text)") }
+    @Option(help: "Backend port on 127.0.0.1 (0: a free one).")
+    var port: Int = 8080
 
-    func generateCatalog(catalogPath: String, manifestPath: String) async throws {
-        step("generating a \(products)-product catalog (seed \(seed)) -> \(catalogPath)")
-        let problems = try loadCoverProblems(cover)
-        let generator = try CatalogGenerator(
-            configuration: CatalogGeneratorConfiguration(productCount: products, seed: seed), cover: problems)
-        for warning in generator.warnings { printError("warning: \(warning)") }
-        let writer = try CatalogWriter(path: catalogPath)
-        let manifest = try CatalogWriter(path: manifestPath)
-        let report = try await generator.generate(into: writer, manifest: manifest, parallelism: 2) { done, total in
-            if done == total || done % 100_000 == 0 { printError("    \(done)/\(total) products") }
-        }
-        printError("    \(report.summary)")
-    }
+    @Option(help: "Agent files to submit (repeatable; default: the two example agents).")
+    var agent: [String] = []
 
-    func indexCatalog(catalogPath: String, indexPath: String) throws {
-        step("building the search index -> \(indexPath)")
-        let summary = try buildIndex(catalog: catalogPath, out: indexPath, quiet: true)
-        printError("    \(summary.documents) documents, \(summary.terms) terms, \(summary.bytes) bytes")
-    }
+    @Option(help: "Problems each validator runs at once.")
+    var workers: Int = 2
 
-    func generateSuite(catalogPath: String, manifestPath: String, suitePath: String) throws {
-        step("generating a 9-problem suite from non-anchor products -> \(suitePath)")
-        let anchors = Set(try ManifestEntry.readAll(path: manifestPath).map(\.productID))
-        let suite = try SuiteGenerator(configuration: SuiteGeneratorConfiguration(count: 9, seed: seed))
-            .generate(catalogPath: catalogPath, excluding: anchors)
-        try suite.jsonText.write(toFile: suitePath, atomically: true, encoding: .utf8)
-    }
+    @Option(help: "Sandbox venv interpreter (default: $SHOPARENA_SANDBOX_PYTHON or ./.venv-sandbox/bin/python).")
+    var python: String?
 
-    func openIndex(_ path: String) throws -> SearchIndex {
-        do {
-            return try SearchIndex.open(path: path)
-        } catch {
-            throw ValidationError("\(error) (delete \(dir)/ to rebuild)")
-        }
-    }
+    @Option(help: "The runtime folder holding run_harness.py.")
+    var runtime: String = "python"
 
-    func serveAndShowExamples(index: SearchIndex, suite: ProblemSuite) async throws {
-        let keepServing = serve
-        let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = SearchServer.makeApplication(engine: index, port: port) { bound in
-            portContinuation.yield(bound)
-            portContinuation.finish()
-        }
-        // A service group so the examples can end the server with a graceful shutdown, as Ctrl-C does.
-        let services = ServiceGroup(configuration: .init(
-            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await services.run() }
-            var iterator = portStream.makeAsyncIterator()
-            guard let bound = await iterator.next() else { return }
-            let base = "http://127.0.0.1:\(bound)"
-            step("search server listening on \(base) (\(index.documentCount) products)")
-            try await DemoExamples(base: base, suite: suite).run()
-            if keepServing {
-                step("serving until Ctrl-C; try: curl '\(base)/find_product?q=wheel&page=1'")
-                try await group.next()
-            } else {
-                print("""
+    @Option(help: "A real OpenAI-compatible LLM for agents and judge instead of the stub.")
+    var llmURL: String?
 
-                    Run the server yourself with:
-                      shoparena search serve --index \(dir)/catalog.idx --port 5631
-                    or keep this one running: scripts/demo --serve
-                    """)
-                await services.triggerGracefulShutdown()
-                try await group.waitForAll()
-            }
-        }
-    }
-}
+    @Option(help: "Environment variable holding the --llm-url key.")
+    var llmKeyEnv: String = "CHUTES_API_KEY"
 
-/// The example requests the demo sends to the live server, each printed with its answer.
-struct DemoExamples {
-    let base: String
-    let suite: ProblemSuite
+    @Option(help: "Model the agents use (and the proxy allows).")
+    var model: String = "shoparena-stub"
+
+    @Option(help: "Judge model at --llm-url (repeatable); none: the offline rule judge.")
+    var judgeModel: [String] = []
+
+    @Flag(help: "Exit after printing the leaderboard instead of serving until Ctrl-C.")
+    var exit = false
+
+    @Flag(help: "Run agents without bubblewrap isolation (development only).")
+    var insecure = false
 
     func run() async throws {
-        for category in [ProblemCategory.product, .shop, .voucher] {
-            guard let problem = suite.problems.first(where: { $0.category == category }) else { continue }
-            print("\n# A \(category.rawValue) problem from the generated suite")
-            print("  query: \(problem.query.replacingOccurrences(of: "\n", with: "\n         "))")
-            let item = problem.rewards[0]
-            let words = (item.titles.first ?? problem.query).split(separator: " ").prefix(4).joined(separator: " ")
-            var params = "q=\(encode(words))&page=1"
-            if category == .shop { params += "&sort=order" }
-            if let price = item.price.first {
-                params += "&price=\(price.lower.map { String(Int($0)) } ?? "")-\(price.upper.map { String(Int($0)) } ?? "")"
-            }
-            let found = try await get("/find_product?\(params)")
-            let ids = found.arrayValue?.prefix(3).compactMap { $0["product_id"]?.stringValue } ?? []
-            if !ids.isEmpty {
-                _ = try await get("/view_product_information?product_ids=\(ids.joined(separator: ","))")
-            }
-            print("  ground truth: \(problem.rewards.map(\.productID).joined(separator: ","))"
-                + (ids.contains(item.productID) ? " (in the first results)" : ""))
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let environment = ProcessInfo.processInfo.environment
+        let pythonPath = python ?? environment["SHOPARENA_SANDBOX_PYTHON"] ?? cwd.appendingPathComponent(".venv-sandbox/bin/python").path
+        guard FileManager.default.isExecutableFile(atPath: pythonPath) else {
+            throw EvalSetupError("The sandbox python \(pythonPath) does not exist; run scripts/setup-sandbox-venv or pass --python.")
         }
-    }
-
-    /// GETs `path`, prints the curl command and a trimmed answer, and returns the parsed JSON.
-    @discardableResult
-    func get(_ path: String) async throws -> JSONValue {
-        let url = base + path
-        print("\n$ curl '\(url)'")
-        let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard status == 200 else { throw ValidationError("GET \(url) answered HTTP \(status)") }
-        let value = try JSONParser.parse(utf8: data)
-        if let items = value.arrayValue {
-            for item in items.prefix(3) { print("  " + abbreviate(JSONWriter(style: .python).string(item))) }
-            if items.count > 3 { print("  … \(items.count - 3) more") }
-            if items.isEmpty { print("  []") }
+        let agents = (agent.isEmpty ? ["examples/agents/baseline_agent.py", "examples/agents/react_agent.py"] : agent)
+            .map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
+        for file in agents where !FileManager.default.fileExists(atPath: file.path) {
+            throw EvalSetupError("The agent file \(file.path) does not exist.")
         }
-        return value
+        var configuration = LocalArena.Configuration(
+            directory: URL(fileURLWithPath: dir, relativeTo: cwd).standardizedFileURL, agents: agents,
+            python: URL(fileURLWithPath: pythonPath), runtime: URL(fileURLWithPath: runtime, relativeTo: cwd).standardizedFileURL)
+        configuration.products = products
+        configuration.problems = problems
+        configuration.seed = seed
+        configuration.validators = validators
+        configuration.requiredSuccesses = required
+        configuration.port = port
+        configuration.workersPerValidator = workers
+        configuration.llmURL = llmURL
+        configuration.llmKey = environment[llmKeyEnv]
+        configuration.model = model
+        configuration.judgeModels = judgeModel
+        configuration.insecure = insecure
+        let arena = LocalArena(configuration: configuration, log: { printError("==> \($0)") })
+        let outcome = try await arena.run(keepServing: !exit)
+        print(Self.report(outcome))
     }
 
-    func abbreviate(_ text: String) -> String {
-        text.count > 220 ? String(text.prefix(217)) + "..." : text
-    }
-
-    func encode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
+    static func report(_ outcome: LocalArena.Outcome) -> String {
+        var lines = ["", "Agents (evaluated in \(String(format: "%.1f", outcome.seconds)) s):"]
+        for agent in outcome.agents {
+            lines.append("  \(agent.file): \(agent.state), final score \(agent.finalScore.map { String(format: "%.4f", $0) } ?? "-")"
+                + "  (version \(agent.agentVersionID))")
+        }
+        lines.append("")
+        lines.append("Leaderboard:")
+        for entry in outcome.leaderboard?["entries"]?.arrayValue ?? [] {
+            lines.append("  #\(entry["rank"]?.intValue ?? 0) \(entry["agent_name"]?.stringValue ?? "?") "
+                + "\(entry["final_score"]?.numberValue.map { String(format: "%.4f", $0) } ?? "-") "
+                + "(\(entry["miner_hotkey"]?.stringValue ?? "?"))")
+        }
+        lines.append("")
+        lines.append("API: \(outcome.backendURL)/v1/public/leaderboard, \(outcome.backendURL)/v1/public/top, "
+            + "\(outcome.backendURL)/openapi.json")
+        return lines.joined(separator: "\n")
     }
 }

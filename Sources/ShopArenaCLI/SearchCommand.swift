@@ -8,7 +8,7 @@ struct SearchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
         abstract: "Query or serve the product search index.",
-        subcommands: [SearchQueryCommand.self, SearchServeCommand.self])
+        subcommands: [SearchQueryCommand.self, SearchServeCommand.self, SearchDemoCommand.self])
 }
 
 /// `shoparena search query "…" --index FILE [--page --price --sort --service --shop-id] [--json]`
