@@ -138,7 +138,7 @@ let package = Package(
         ]),
         .testTarget(name: "ValidatorTests", dependencies: [
             "Validator", "Backend", "Store", "StoreTestSupport", "Identity", "ArenaModel", "TestSupport", "Sandbox",
-            "Search", "Catalog", "Scoring", "Judge", "LLM",
+            "Search", "Catalog", "Scoring", "Judge", "LLM", "LocalArena", "Proxy",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),

@@ -61,7 +61,10 @@ public struct LocalArena: Sendable {
         public var backendURL: String
         public var agents: [AgentResult]
         public var leaderboard: JSONValue?
+        /// From start (files, servers) to every agent eligible.
         public var seconds: Double
+        /// From the first submission to every agent eligible: the evaluation itself.
+        public var evaluationSeconds: Double
     }
 
     public let configuration: Configuration
@@ -185,6 +188,7 @@ public struct LocalArena: Sendable {
         log("suite \(suiteID) active (\(configuration.problems) problems); submitting \(configuration.agents.count) agents")
 
         var submitted: [(String, String)] = []
+        let submittedAt = ContinuousClock.now
         for agent in configuration.agents {
             let miner = RequestSigner(keypair: Sr25519.Keypair(miniSecret: .random()))
             try await services.identities.register(miner.hotkey, role: .miner, now: now)
@@ -214,9 +218,10 @@ public struct LocalArena: Sendable {
             try await Task.sleep(for: .milliseconds(500))
         }
         let leaderboard = try? await api.call(.GET, "/v1/public/leaderboard")
-        let elapsed = ContinuousClock.now - started
+        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
         return Outcome(backendURL: baseURL, agents: results, leaderboard: leaderboard,
-                       seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                       seconds: seconds(ContinuousClock.now - started),
+                       evaluationSeconds: seconds(ContinuousClock.now - submittedAt))
     }
 
     private func waitForHealth(_ api: ArenaHTTP) async throws {

@@ -66,12 +66,21 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Exit after printing the leaderboard instead of serving until Ctrl-C.")
     var exit = false
 
+    @Flag(help: "Only generate the catalog, index and suite under --dir, then exit.")
+    var prepareOnly = false
+
     @Flag(help: "Run agents without bubblewrap isolation (development only).")
     var insecure = false
 
     func run() async throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let environment = ProcessInfo.processInfo.environment
+        if prepareOnly {
+            let files = ArenaFiles(directory: URL(fileURLWithPath: dir, relativeTo: cwd).standardizedFileURL)
+            try await files.prepare(products: products, problems: problems, seed: seed, log: { printError("==> \($0)") })
+            print("catalog: \(files.catalog.path)\nindex:   \(files.index.path)\nsuite:   \(files.suite.path)")
+            return
+        }
         let pythonPath = python ?? environment["SHOPARENA_SANDBOX_PYTHON"] ?? cwd.appendingPathComponent(".venv-sandbox/bin/python").path
         guard FileManager.default.isExecutableFile(atPath: pythonPath) else {
             throw EvalSetupError("The sandbox python \(pythonPath) does not exist; run scripts/setup-sandbox-venv or pass --python.")

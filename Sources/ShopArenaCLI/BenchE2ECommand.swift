@@ -1,0 +1,57 @@
+import ArenaModel
+import ArgumentParser
+import Foundation
+import LocalArena
+
+/// `shoparena bench e2e`: the wall time of evaluating one agent on a 30-problem suite end to end — backend,
+/// validators, sandboxes, proxies, scoring, judging, progress, uploads, complete — with a zero-latency stub LLM.
+struct BenchE2ECommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "e2e",
+        abstract: "Time a whole evaluation (submit → ELIGIBLE) through the local arena; prints JSON.")
+
+    @Option(help: "Problems in the suite.") var problems: Int = 30
+    @Option(help: "Products in the catalog.") var products: Int = 2_000
+    @Option(help: "Validators (each evaluates the whole suite; X = validators).") var validators: Int = 2
+    @Option(help: "Problems each validator runs at once.") var workers: Int = 2
+    @Option(help: "Agent file.") var agent: String = "examples/agents/baseline_agent.py"
+    @Option(help: "Working folder (default: a temporary one).") var dir: String?
+    @Option(help: "Sandbox venv interpreter (default: $SHOPARENA_SANDBOX_PYTHON or ./.venv-sandbox/bin/python).") var python: String?
+    @Option(help: "The runtime folder holding run_harness.py.") var runtime: String = "python"
+
+    func run() async throws {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let pythonPath = python ?? ProcessInfo.processInfo.environment["SHOPARENA_SANDBOX_PYTHON"]
+            ?? cwd.appendingPathComponent(".venv-sandbox/bin/python").path
+        let directory = dir.map { URL(fileURLWithPath: $0, relativeTo: cwd) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("shoparena-bench-e2e-\(getpid())")
+        defer { if dir == nil { try? FileManager.default.removeItem(at: directory) } }
+        var configuration = LocalArena.Configuration(
+            directory: directory, agents: [URL(fileURLWithPath: agent, relativeTo: cwd).standardizedFileURL],
+            python: URL(fileURLWithPath: pythonPath), runtime: URL(fileURLWithPath: runtime, relativeTo: cwd).standardizedFileURL)
+        configuration.problems = problems
+        configuration.products = products
+        configuration.validators = validators
+        configuration.requiredSuccesses = validators
+        configuration.workersPerValidator = workers
+        // Prepare the files first so the timing covers the evaluation, not catalog generation.
+        try await ArenaFiles(directory: directory).prepare(products: products, problems: problems, seed: configuration.seed,
+                                                         log: { _ in })
+        let outcome = try await LocalArena(configuration: configuration, log: { printError("bench e2e: \($0)") }).run()
+        let evaluation = outcome.evaluationSeconds
+        let result = JSONValue.object([
+            ("benchmark", "e2e"),
+            ("problems", .int(Int64(problems))),
+            ("validators", .int(Int64(validators))),
+            ("workers_per_validator", .int(Int64(workers))),
+            ("cores", .int(Int64(ProcessInfo.processInfo.activeProcessorCount))),
+            ("state", .string(outcome.agents.first?.state ?? "?")),
+            ("final_score", outcome.agents.first?.finalScore.map(JSONValue.double) ?? .null),
+            ("wall_seconds_submit_to_eligible", .double((evaluation * 1000).rounded() / 1000)),
+            ("problems_per_minute_per_validator", .double((Double(problems) / evaluation * 60 * 10).rounded() / 10)),
+            ("wall_seconds_total", .double((outcome.seconds * 1000).rounded() / 1000)),
+            ("target_seconds", 15),
+        ])
+        print(JSONWriter().string(result))
+    }
+}
