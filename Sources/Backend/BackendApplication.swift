@@ -12,6 +12,9 @@ public enum BackendApplication {
             JSONResponse(.object([("status", "ok"), ("service", "shoparena-backend")]))
         }
         PublicRoutes(services: services).register(on: router.group("v1/public"))
+        let races = RaceRoutes(services: services, engine: RaceEngine(database: services.database))
+        races.registerPublic(on: router.group("v1/public/races"))
+        races.registerAdmin(on: router.group("v1/admin/races").add(middleware: AuthMiddleware(services: services, role: .admin)))
         AuthRoutes(services: services).register(on: router.group("v1/auth"))
         UploadRoutes(services: services).register(on: router)
         MinerRoutes(services: services).register(

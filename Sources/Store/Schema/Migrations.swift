@@ -13,6 +13,7 @@ public enum ArenaMigrations {
 
     public static let all: [Migration] = [
         Migration(version: 1, name: "arena core", statements: core),
+        Migration(version: 2, name: "races", statements: races),
     ]
 
     static let core: [String] = [

@@ -1,0 +1,128 @@
+import ArenaModel
+import Hummingbird
+import Store
+
+/// Public race endpoints (`/v1/public/races/current|history|{race_id}`) and the admin ones
+/// (`/v1/admin/races/current`, `/{race_id}/diagnostics`, `/close-qualifying`).
+public struct RaceRoutes: Sendable {
+    public let services: BackendServices
+    public let engine: RaceEngine
+
+    public init(services: BackendServices, engine: RaceEngine) {
+        self.services = services
+        self.engine = engine
+    }
+
+    public func registerPublic(on group: RouterGroup<ArenaRequestContext>) {
+        let database = services.database
+        group.get("current") { _, _ in
+            let (race, qualifiers) = try await database.read { db -> (RaceRecord?, [RaceQualifierRecord]) in
+                let suite = try await db.scalarInt("SELECT suite_id FROM suites WHERE is_active = 1 ORDER BY suite_id DESC LIMIT 1")
+                let race = try await RaceRepository.races(statuses: [.qualifyingOpen, .raceRunning], suiteID: suite, limit: 1, in: db).first
+                guard let race else { return (nil, []) }
+                return (race, try await RaceRepository.qualifiers(of: race.raceID, in: db))
+            }
+            return JSONResponse(.object([
+                ("race", race.map { RaceViews.race($0, qualifiers: qualifiers) } ?? .null),
+                ("qualifiers", .array(qualifiers.map(RaceViews.qualifier))),
+            ]))
+        }
+        group.get("history") { request, _ in
+            let parameters = RequestParameters(request)
+            let suiteID = try parameters.optionalInt("suite_id")
+            let limit = try parameters.int("limit", default: 20, range: 1...100)
+            let offset = try parameters.int("offset", default: 0, range: 0...Int64(Int32.max))
+            let finished: [RaceStatus] = [.raceComplete, .cancelled]
+            let (total, races) = try await database.read { db -> (Int, [JSONValue]) in
+                let total = try await RaceRepository.count(statuses: finished, suiteID: suiteID, in: db)
+                var views: [JSONValue] = []
+                for race in try await RaceRepository.races(statuses: finished, suiteID: suiteID, limit: Int(limit), offset: Int(offset), in: db) {
+                    views.append(RaceViews.race(race, qualifiers: try await RaceRepository.qualifiers(of: race.raceID, in: db)))
+                }
+                return (total, views)
+            }
+            return JSONResponse(.object([("total", .int(Int64(total))), ("limit", .int(limit)), ("offset", .int(offset)),
+                                         ("races", .array(races))]))
+        }
+        group.get(":race_id") { _, context in
+            let raceID = try RequestParameters.uuid(context, "race_id")
+            let found = try await database.read { db -> (RaceRecord, [RaceQualifierRecord])? in
+                guard let race = try await RaceRepository.race(raceID, in: db) else { return nil }
+                return (race, try await RaceRepository.qualifiers(of: raceID, in: db))
+            }
+            guard let (race, qualifiers) = found else { throw APIError.notFound("RACE_NOT_FOUND", "race \(raceID) not found") }
+            return JSONResponse(.object([("race", RaceViews.race(race, qualifiers: qualifiers)),
+                                         ("qualifiers", .array(qualifiers.map(RaceViews.qualifier)))]))
+        }
+    }
+
+    public func registerAdmin(on group: RouterGroup<ArenaRequestContext>) {
+        let database = services.database
+        let engine = self.engine
+        let services = self.services
+        group.get("current") { _, _ in
+            let races = try await database.read { db -> [JSONValue] in
+                var views: [JSONValue] = []
+                for race in try await RaceRepository.races(statuses: [.qualifyingOpen, .raceRunning], in: db) {
+                    views.append(RaceViews.race(race, qualifiers: try await RaceRepository.qualifiers(of: race.raceID, in: db)))
+                }
+                return views
+            }
+            return JSONResponse(.object([("races", .array(races))]))
+        }
+        group.get(":race_id/diagnostics") { _, context in
+            let raceID = try RequestParameters.uuid(context, "race_id")
+            let view = try await database.read { db -> JSONValue? in
+                guard let race = try await RaceRepository.race(raceID, in: db) else { return nil }
+                let items = try await db.query(
+                    """
+                    SELECT w.agent_version_id, w.phase, w.is_closed, w.is_cancelled, w.included_success_count, w.required_successes,
+                           (SELECT COUNT(*) FROM evaluation_runs r WHERE r.work_item_id = w.work_item_id AND r.status IN ('CLAIMED', 'RUNNING')) AS active_count,
+                           a.agent_name
+                    FROM work_items w LEFT JOIN agent_versions v ON v.agent_version_id = w.agent_version_id
+                    LEFT JOIN agents a ON a.agent_id = v.agent_id
+                    WHERE w.race_id = ? ORDER BY w.seq
+                    """, [.text(raceID)])
+                let qualifiers = try await RaceRepository.qualifiers(of: raceID, in: db)
+                var fields = RaceViews.race(race, qualifiers: qualifiers).objectValue ?? []
+                fields += [
+                    ("incumbent_agent_version_id", race.incumbentAgentVersionID.map(JSONValue.string) ?? .null),
+                    ("problem_seed", race.problemSeed.map { .string(String($0)) } ?? .null),
+                    ("problem_count", .int(Int64(race.problemCount))),
+                    ("qualifiers", .array(qualifiers.map(RaceViews.qualifier))),
+                    ("work_items", .array(try items.map { row in
+                        .object([
+                            ("agent_version_id", .string(try row.string("agent_version_id"))),
+                            ("phase", .string(try row.string("phase"))),
+                            ("is_closed", .bool(try row.bool("is_closed"))),
+                            ("is_cancelled", .bool(try row.bool("is_cancelled"))),
+                            ("included_success_count", .int(try row.int("included_success_count"))),
+                            ("active_count", .int(row.optionalInt("active_count") ?? 0)),
+                            ("required_successes", .int(try row.int("required_successes"))),
+                            ("agent_name", row.optionalString("agent_name").map(JSONValue.string) ?? .null),
+                        ])
+                    })),
+                ]
+                return .object(fields)
+            }
+            guard let view else { throw APIError.notFound("RACE_NOT_FOUND", "race \(raceID) not found") }
+            return JSONResponse(view)
+        }
+        group.post("close-qualifying") { _, context in
+            let caller = try context.requireCaller()
+            guard let (race, previous) = try await engine.closeQualifyingNow(now: services.now()) else {
+                throw APIError.notFound("RACE_NOT_FOUND", "no race is open for qualifying on the active suite")
+            }
+            try await database.transaction { db in
+                try await db.execute(
+                    "INSERT INTO audit_events (event_id, action, target_type, target_id, actor_hotkey, created_at, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [.text(UUIDText.random()), "race.close_qualifying", "race", .text(race.raceID), .text(caller.hotkey),
+                     .int(services.now()), .null, .text("{\"status\":\"\(race.status.rawValue)\"}")])
+            }
+            return JSONResponse(.object([
+                ("race_id", .string(race.raceID)), ("previous_closes_at", Wire.timestamp(previous)),
+                ("new_closes_at", Wire.timestamp(race.qualifyingClosesAt)), ("status", .string(race.status.rawValue)),
+            ]))
+        }
+    }
+}
