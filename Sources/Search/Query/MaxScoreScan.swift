@@ -1,0 +1,196 @@
+/// The cheap per-document filters of `find_product` (shop, required services, price range), checked
+/// before a candidate is scored.
+struct CandidateFilter {
+    var shopOrdinal: UInt32?
+    var requiredServices: UInt8
+    var low: Double
+    var high: Double
+
+    /// True when every document passes (no shop, no services, an unbounded price range).
+    var isTrivial: Bool { shopOrdinal == nil && requiredServices == 0 && low == -.infinity && high == .infinity }
+
+    @inline(__always)
+    func passes(_ doc: Int, in index: SearchIndex) -> Bool {
+        if let shopOrdinal, index.shopOrdinals[doc] != shopOrdinal { return false }
+        if index.services[doc] & requiredServices != requiredServices { return false }
+        let p = index.price(doc)
+        return low <= p && p <= high
+    }
+}
+
+/// Receives the fully scored candidates of a ``MaxScoreScan`` and tells it how good a document must be
+/// to matter.
+protocol ScanSink {
+    /// Documents whose score is certainly below this may be skipped (−∞: nothing may be skipped).
+    var threshold: Float { get }
+    /// Takes a scored candidate (`key` as ``SearchIndex/key(_:_:)``); false stops the scan.
+    mutating func offer(_ key: UInt64) -> Bool
+}
+
+/// The best `k` keys (smallest first when sorted), in a max-heap.
+struct TopKSink: ScanSink {
+    let k: Int
+    private(set) var heap: [UInt64] = []
+    private(set) var threshold: Float = -.infinity
+
+    init(k: Int) {
+        self.k = k
+        heap.reserveCapacity(k)
+    }
+
+    mutating func offer(_ key: UInt64) -> Bool {
+        if heap.count < k {
+            heap.append(key)
+            var i = heap.count - 1
+            while i > 0 {
+                let parent = (i - 1) >> 1
+                if heap[parent] >= heap[i] { break }
+                heap.swapAt(parent, i)
+                i = parent
+            }
+        } else if key < heap[0] {
+            heap[0] = key
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var largest = i
+                if l < heap.count && heap[l] > heap[largest] { largest = l }
+                if r < heap.count && heap[r] > heap[largest] { largest = r }
+                if largest == i { break }
+                heap.swapAt(i, largest)
+                i = largest
+            }
+        } else {
+            return true
+        }
+        if heap.count == k { threshold = SearchIndex.score(ofKey: heap[0]) }
+        return true
+    }
+
+    /// The kept keys, best first.
+    var sorted: [UInt64] { heap.sorted() }
+}
+
+/// Counts documents ranked before `key`, stopping at `limit`.
+struct CountBeforeSink: ScanSink {
+    let key: UInt64
+    let limit: Int
+    let threshold: Float
+    private(set) var count = 0
+
+    init(key: UInt64, limit: Int) {
+        self.key = key
+        self.limit = limit
+        threshold = SearchIndex.score(ofKey: key)
+    }
+
+    mutating func offer(_ k: UInt64) -> Bool {
+        if k < key { count += 1 }
+        return count < limit
+    }
+}
+
+/// Document-at-a-time BM25 with block-max MaxScore pruning: terms are ordered by their score bound;
+/// the lowest ones whose bounds together cannot reach the sink's threshold are "non-essential" and only
+/// probed (with their block bounds first) for documents found in the essential ones. Every document the
+/// sink could want is scored exactly as ``SearchIndex/accumulate(_:into:)`` does (float term scores
+/// summed in double in query order, then rounded to float).
+struct MaxScoreScan {
+    private var cursors: [PostingCursor]
+    /// `prefix[i]`: the sum of the first i cursors' bounds.
+    private let prefix: [Double]
+    private let queryTermCount: Int
+    /// Documents visited while every term was essential.
+    private(set) var unionVisited = 0
+    /// True when the scan ran to the end with every term essential: `unionVisited` is then the number of
+    /// matching documents.
+    private(set) var everyTermStayedEssential = false
+
+    init(cursors: [PostingCursor], queryTermCount: Int) {
+        let sorted = cursors.sorted { ($0.maxScore, $0.queryPosition) < ($1.maxScore, $1.queryPosition) }
+        self.cursors = sorted
+        var prefix: [Double] = [0]
+        for c in sorted { prefix.append(prefix.last! + Double(c.maxScore)) }
+        self.prefix = prefix
+        self.queryTermCount = queryTermCount
+    }
+
+    /// True when a document whose score is at most `bound` cannot reach `threshold`. The bound is
+    /// widened by a relative 1e-9 so summation order can never matter.
+    @inline(__always)
+    private static func below(_ bound: Double, _ threshold: Float) -> Bool {
+        Float(bound * (1 + 1e-9)) < threshold
+    }
+
+    mutating func run<S: ScanSink>(index: SearchIndex, filter: CandidateFilter?, sink: inout S) {
+        let m = cursors.count
+        guard m > 0 else { return }
+        var contributions = [Float](repeating: 0, count: queryTermCount)
+        let prefix = self.prefix
+        var visited = 0
+        var allEssential = true
+        var completed = false
+        defer {
+            unionVisited = visited
+            everyTermStayedEssential = allEssential && completed
+        }
+        index.normInverse.withUnsafeBufferPointer { cache in
+            contributions.withUnsafeMutableBufferPointer { contrib in
+                cursors.withUnsafeMutableBufferPointer { c in
+                    for i in 0..<m { c[i].next() }
+                    var threshold = sink.threshold
+                    var firstEssential = 0
+                    while firstEssential < m && Self.below(prefix[firstEssential + 1], threshold) { firstEssential += 1 }
+                    while firstEssential < m {
+                        if firstEssential > 0 { allEssential = false }
+                        var d = PostingCursor.end
+                        for i in firstEssential..<m where c[i].doc < d { d = c[i].doc }
+                        if d == PostingCursor.end {
+                            completed = true
+                            break
+                        }
+                        if firstEssential == 0 { visited += 1 }
+                        if let filter, !filter.passes(d, in: index) {
+                            for i in firstEssential..<m where c[i].doc == d { c[i].next() }
+                            continue
+                        }
+                        let normInverse = cache[Int(index.norms[d])]
+                        var partial: Double = 0
+                        for i in firstEssential..<m where c[i].doc == d {
+                            let s = BM25.termScore(weight: c[i].weight, termFrequency: Float(c[i].tf), normInverse: normInverse)
+                            contrib[c[i].queryPosition] = s
+                            partial += Double(s)
+                            c[i].next()
+                        }
+                        var competitive = true
+                        var i = firstEssential - 1
+                        while i >= 0 {
+                            if Self.below(partial + prefix[i + 1], threshold) { competitive = false; break }
+                            let b = c[i].bound(at: d, cache)
+                            if Self.below(partial + Double(b) + prefix[i], threshold) { competitive = false; break }
+                            c[i].advance(to: d)
+                            if c[i].doc == d {
+                                let s = BM25.termScore(weight: c[i].weight, termFrequency: Float(c[i].tf), normInverse: normInverse)
+                                contrib[c[i].queryPosition] = s
+                                partial += Double(s)
+                            }
+                            i -= 1
+                        }
+                        if competitive {
+                            var sum: Double = 0
+                            for q in 0..<contrib.count where contrib[q] != 0 { sum += Double(contrib[q]) }
+                            let key = SearchIndex.key(score: Float(sum), idRank: index.idRank[d])
+                            if !sink.offer(key) { break }
+                            let t = sink.threshold
+                            if t != threshold {
+                                threshold = t
+                                while firstEssential < m && Self.below(prefix[firstEssential + 1], threshold) { firstEssential += 1 }
+                            }
+                        }
+                        for q in 0..<contrib.count { contrib[q] = 0 }
+                    }
+                }
+            }
+        }
+    }
+}
