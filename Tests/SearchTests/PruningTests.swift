@@ -116,6 +116,28 @@ struct PruningTests {
         }
     }
 
+    /// Filtered scans collect the documents that might outrank the last survivor and drop those below
+    /// the rising threshold now and then; compacting often must not change any answer.
+    @Test func frequentCompactionOfCompetitorsKeepsAnswers() throws {
+        let (index, products) = try Self.catalog.get()
+        var rng = LCG(state: 4242)
+        var answered = 0
+        for q in Self.queries(products, count: 150, rng: &rng) {
+            for cap in [5, 40, 120, 700] {
+                let filter = CandidateFilter(shopOrdinal: nil, requiredServices: rng.below(2) == 0 ? 0 : 1 << UInt8(rng.below(4)),
+                                             low: Double(rng.below(300)), high: Double(200 + rng.below(3000)))
+                let slow = index.exhaustiveSurvivors(q, filter: filter, candidateCap: cap)
+                for start in [1, 3, 16] {
+                    if let fast = index.prunedSurvivors(q, filter: filter, candidateCap: cap, compactionStart: start) {
+                        #expect(fast == slow, "q '\(q)' cap \(cap) compaction \(start)")
+                        answered += 1
+                    }
+                }
+            }
+        }
+        #expect(answered > 300)
+    }
+
     @Test func cursorAdvanceMatchesLinearDecoding() throws {
         let (index, _) = try Self.catalog.get()
         var rng = LCG(state: 5)

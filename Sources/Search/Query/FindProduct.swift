@@ -55,7 +55,7 @@ extension SearchIndex: ProductSearching {
     /// The same survivors by a pruned top-50 scan over the survivors only; nil when pruning cannot prove
     /// the result equal (the last survivor may lie beyond the candidate cap, or the similarity does not
     /// allow block bounds), so the caller walks exhaustively.
-    func prunedSurvivors(_ text: String, filter: CandidateFilter, candidateCap: Int) -> [Int]? {
+    func prunedSurvivors(_ text: String, filter: CandidateFilter, candidateCap: Int, compactionStart: Int = 4096) -> [Int]? {
         guard canPrune else { return nil }
         let terms = queryTerms(text)
         var cursors: [PostingCursor] = []
@@ -77,12 +77,21 @@ extension SearchIndex: ProductSearching {
         var scan = MaxScoreScan(cursors: cursors, queryTermCount: terms.count)
         // Unfiltered: the survivors are the hits, so the cap only limits how many.
         var top = TopKSink(k: trivial ? min(FindProductLimits.maxResults, candidateCap) : FindProductLimits.maxResults)
-        scan.run(index: self, filter: trivial ? nil : filter, sink: &top)
+        // Without a shop filter every competitive document is scored, so the scan can also collect the
+        // documents that might outrank the last survivor.
+        let collect = !trivial && filter.shopOrdinal == nil && docFreqSum > candidateCap
+        var competitors: [UInt64] = []
+        withUnsafeMutablePointer(to: &competitors) { p in
+            scan.run(index: self, filter: trivial ? nil : filter, sink: &top, competitors: collect ? p : nil,
+                     compactionStart: compactionStart)
+        }
         let keys = top.sorted
         if !trivial, let last = keys.last {
             // Every survivor must rank within the cap among all hits; the last one is enough to check.
             let matches = scan.everyTermStayedEssential ? scan.unionVisited : docFreqSum
-            if matches > candidateCap {
+            if collect {
+                if competitors.lazy.filter({ $0 < last }).count >= candidateCap { return nil }
+            } else if matches > candidateCap {
                 var counter = MaxScoreScan(cursors: cursors, queryTermCount: terms.count)
                 var before = CountBeforeSink(key: last, limit: candidateCap)
                 counter.run(index: self, filter: nil, sink: &before)

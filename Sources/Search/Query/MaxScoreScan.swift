@@ -92,7 +92,8 @@ struct CountBeforeSink: ScanSink {
 
 /// Document-at-a-time BM25 with block-max MaxScore pruning: terms are ordered by their score bound;
 /// the lowest ones whose bounds together cannot reach the sink's threshold are "non-essential" and only
-/// probed (with their block bounds first) for documents found in the essential ones. Every document the
+/// probed (with their block bounds first) for documents found in the essential ones; runs of documents
+/// where the terms' block bounds together cannot reach the threshold are skipped whole. Every document the
 /// sink could want is scored exactly as ``SearchIndex/accumulate(_:into:)`` does (float term scores
 /// summed in double in query order, then rounded to float).
 struct MaxScoreScan {
@@ -122,7 +123,17 @@ struct MaxScoreScan {
         Float(bound * (1 + 1e-9)) < threshold
     }
 
-    mutating func run<S: ScanSink>(index: SearchIndex, filter: CandidateFilter?, sink: inout S) {
+    /// Scans with the shop filter checked before scoring and the other filters after.
+    ///
+    /// With `competitors` (only allowed without a shop filter), the keys of every scored document that
+    /// passed the threshold at that moment are collected whether or not it passes the filter, and those
+    /// below the rising threshold are dropped now and then. Every document that outranks the final
+    /// threshold's holder is among them: a skipped document's bound is below a threshold that never
+    /// decreases.
+    mutating func run<S: ScanSink>(index: SearchIndex, filter: CandidateFilter?, sink: inout S,
+                                   competitors: UnsafeMutablePointer<[UInt64]>? = nil, compactionStart: Int = 4096) {
+        precondition(competitors == nil || filter?.shopOrdinal == nil, "competitors need every candidate scored")
+        var compactAt = max(1, compactionStart)
         let m = cursors.count
         guard m > 0 else { return }
         var contributions = [Float](repeating: 0, count: queryTermCount)
@@ -141,6 +152,9 @@ struct MaxScoreScan {
                     var threshold = sink.threshold
                     var firstEssential = 0
                     while firstEssential < m && Self.below(prefix[firstEssential + 1], threshold) { firstEssential += 1 }
+                    // The last document of the current block-max window already found competitive.
+                    var windowLast = -1
+                    let shop = filter?.shopOrdinal
                     while firstEssential < m {
                         if firstEssential > 0 { allEssential = false }
                         var d = PostingCursor.end
@@ -149,8 +163,28 @@ struct MaxScoreScan {
                             completed = true
                             break
                         }
+                        if threshold > -.infinity && d > windowLast {
+                            // Block-max: skip the window where every term stays in one block if even the
+                            // block bounds together cannot reach the threshold.
+                            var sum: Double = 0
+                            var last = PostingCursor.end
+                            for i in 0..<m {
+                                let w = c[i].window(at: d, cache)
+                                sum += Double(w.bound)
+                                if w.last < last { last = w.last }
+                            }
+                            if Self.below(sum, threshold) {
+                                allEssential = false
+                                if last == PostingCursor.end { break }
+                                for i in firstEssential..<m { c[i].advance(to: last + 1) }
+                                continue
+                            }
+                            windowLast = last
+                        }
                         if firstEssential == 0 { visited += 1 }
-                        if let filter, !filter.passes(d, in: index) {
+                        // The shop filter is selective and cheap: check it before scoring; the other
+                        // filters only for documents that score high enough.
+                        if let shop, index.shopOrdinals[d] != shop {
                             for i in firstEssential..<m where c[i].doc == d { c[i].next() }
                             continue
                         }
@@ -179,12 +213,25 @@ struct MaxScoreScan {
                         if competitive {
                             var sum: Double = 0
                             for q in 0..<contrib.count where contrib[q] != 0 { sum += Double(contrib[q]) }
-                            let key = SearchIndex.key(score: Float(sum), idRank: index.idRank[d])
-                            if !sink.offer(key) { break }
-                            let t = sink.threshold
-                            if t != threshold {
-                                threshold = t
-                                while firstEssential < m && Self.below(prefix[firstEssential + 1], threshold) { firstEssential += 1 }
+                            let score = Float(sum)
+                            // Below the threshold the id rank cannot matter (and is not loaded).
+                            if let competitors, score >= threshold {
+                                competitors.pointee.append(SearchIndex.key(score: score, idRank: index.idRank[d]))
+                                if competitors.pointee.count >= compactAt {
+                                    let t = threshold
+                                    competitors.pointee.removeAll { SearchIndex.score(ofKey: $0) < t }
+                                    compactAt = max(compactAt, 2 * competitors.pointee.count)
+                                }
+                            }
+                            if score >= threshold && (filter.map { $0.passes(d, in: index) } ?? true) {
+                                let key = SearchIndex.key(score: score, idRank: index.idRank[d])
+                                if !sink.offer(key) { break }
+                                let t = sink.threshold
+                                if t != threshold {
+                                    threshold = t
+                                    windowLast = -1
+                                    while firstEssential < m && Self.below(prefix[firstEssential + 1], threshold) { firstEssential += 1 }
+                                }
                             }
                         }
                         for q in 0..<contrib.count { contrib[q] = 0 }

@@ -23,8 +23,10 @@ struct PostingCursor {
     private var p = 0
     /// The block holding the current posting (or the next one to read).
     private var block = 0
-    /// The block last asked about by `bound(at:)` (targets only grow).
+    /// The block last asked about by `window(at:)` (targets only grow), and its cached bound.
     private var shallow = 0
+    private var shallowScored = -1
+    private var shallowBound: Float = 0
 
     init?(info: SearchIndex.TermInfo, weight: Float, queryPosition: Int, documentCount: Int, normInverse: UnsafeBufferPointer<Float>) {
         guard let base = info.postings.baseAddress, info.postings.count > 0 else { return nil }
@@ -103,9 +105,20 @@ struct PostingCursor {
     /// An upper bound of the term's score in document `target` (0 when no block can hold it), without
     /// decoding postings. Targets must not decrease between calls.
     @inline(__always) mutating func bound(at target: Int, _ normInverse: UnsafeBufferPointer<Float>) -> Float {
+        window(at: target, normInverse).bound
+    }
+
+    /// The bound of the block that would hold `target` and the last document that bound covers
+    /// (`end` past the last block, with bound 0). Targets must not decrease between calls.
+    @inline(__always) mutating func window(at target: Int, _ normInverse: UnsafeBufferPointer<Float>) -> (bound: Float, last: Int) {
         if shallow < block { shallow = block }
         while shallow < blockCount && lastDoc(shallow) < target { shallow += 1 }
-        return shallow < blockCount ? blockBound(shallow, normInverse) : 0
+        guard shallow < blockCount else { return (0, Self.end) }
+        if shallowScored != shallow {
+            shallowBound = blockBound(shallow, normInverse)
+            shallowScored = shallow
+        }
+        return (shallowBound, lastDoc(shallow))
     }
 
     /// Moves to the first posting with a document ≥ `target`.
