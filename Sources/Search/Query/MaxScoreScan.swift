@@ -145,6 +145,16 @@ struct MaxScoreScan {
             unionVisited = visited
             everyTermStayedEssential = allEssential && completed
         }
+        // Term scores at tf = 1 for every norm byte, per cursor (the common case, without a division).
+        let singles = UnsafeMutablePointer<Float>.allocate(capacity: m * 256)
+        defer { singles.deallocate() }
+        index.normInverse.withUnsafeBufferPointer { cache in
+            for i in 0..<m {
+                for n in 0..<256 {
+                    singles[i * 256 + n] = BM25.termScore(weight: cursors[i].weight, termFrequency: 1, normInverse: cache[n])
+                }
+            }
+        }
         index.normInverse.withUnsafeBufferPointer { cache in
             contributions.withUnsafeMutableBufferPointer { contrib in
                 cursors.withUnsafeMutableBufferPointer { c in
@@ -188,10 +198,12 @@ struct MaxScoreScan {
                             for i in firstEssential..<m where c[i].doc == d { c[i].next() }
                             continue
                         }
-                        let normInverse = cache[Int(index.norms[d])]
+                        let norm = Int(index.norms[d])
+                        let normInverse = cache[norm]
                         var partial: Double = 0
                         for i in firstEssential..<m where c[i].doc == d {
-                            let s = BM25.termScore(weight: c[i].weight, termFrequency: Float(c[i].tf), normInverse: normInverse)
+                            let s = c[i].tf == 1 ? singles[i &* 256 &+ norm]
+                                : BM25.termScore(weight: c[i].weight, termFrequency: Float(c[i].tf), normInverse: normInverse)
                             contrib[c[i].queryPosition] = s
                             partial += Double(s)
                             c[i].next()
@@ -204,7 +216,8 @@ struct MaxScoreScan {
                             if Self.below(partial + Double(b) + prefix[i], threshold) { competitive = false; break }
                             c[i].advance(to: d)
                             if c[i].doc == d {
-                                let s = BM25.termScore(weight: c[i].weight, termFrequency: Float(c[i].tf), normInverse: normInverse)
+                                let s = c[i].tf == 1 ? singles[i &* 256 &+ norm]
+                                    : BM25.termScore(weight: c[i].weight, termFrequency: Float(c[i].tf), normInverse: normInverse)
                                 contrib[c[i].queryPosition] = s
                                 partial += Double(s)
                             }
