@@ -82,10 +82,12 @@ struct BenchSearchCommand: AsyncParsableCommand {
         var latencies: [Double] = []
         var filteredLatencies: [Double] = []
         let clock = ContinuousClock()
+        var slowest: [String: Double] = [:]
         for _ in 0..<max(1, repeats) {
             for q in qs {
                 let t = clock.measure { _ = run(q) }
                 latencies.append(Self.ms(t))
+                slowest[q] = min(slowest[q] ?? .infinity, Self.ms(t))
                 let f = clock.measure { _ = runFiltered(q) }
                 filteredLatencies.append(Self.ms(f))
             }
@@ -178,6 +180,7 @@ struct BenchSearchCommand: AsyncParsableCommand {
             ("exhaustive_ms", Self.summary(exhaustiveLatencies)),
             ("exhaustive_filtered_ms", Self.summary(exhaustiveFilteredLatencies)),
             ("pruned_vs_exhaustive_mismatches", .int(Int64(mismatches))),
+            ("slowest_queries_best_of_repeats_ms", .object(slowest.sorted { $0.value > $1.value }.prefix(8).map { ($0.key, .double($0.value)) })),
             ("concurrency", .int(Int64(concurrency))),
             ("throughput_qps", throughput.map(JSONValue.double) ?? .null),
             ("http", http),
