@@ -148,10 +148,24 @@ struct MaxScoreScan {
         // Term scores at tf = 1 for every norm byte, per cursor (the common case, without a division).
         let singles = UnsafeMutablePointer<Float>.allocate(capacity: m * 256)
         defer { singles.deallocate() }
+        // All terms of a document share its length, so a term's score there is at most its score at
+        // the term's largest tf and that length: `lengthPrefix[n * (m + 1) + i]` sums these bounds (capped
+        // by the global ones) over the first i cursors for norm byte n.
+        let lengthPrefix = UnsafeMutablePointer<Double>.allocate(capacity: 256 * (m + 1))
+        defer { lengthPrefix.deallocate() }
         index.normInverse.withUnsafeBufferPointer { cache in
             for i in 0..<m {
                 for n in 0..<256 {
                     singles[i * 256 + n] = BM25.termScore(weight: cursors[i].weight, termFrequency: 1, normInverse: cache[n])
+                }
+            }
+            for n in 0..<256 {
+                var sum: Double = 0
+                lengthPrefix[n * (m + 1)] = 0
+                for i in 0..<m {
+                    let b = BM25.termScore(weight: cursors[i].weight, termFrequency: Float(cursors[i].maxTf), normInverse: cache[n])
+                    sum += Double(min(b, cursors[i].maxScore))
+                    lengthPrefix[n * (m + 1) + i + 1] = sum
                 }
             }
         }
@@ -210,10 +224,14 @@ struct MaxScoreScan {
                         }
                         var competitive = true
                         var i = firstEssential - 1
+                        let bounds = lengthPrefix + norm &* (m &+ 1)
                         while i >= 0 {
-                            if Self.below(partial + prefix[i + 1], threshold) { competitive = false; break }
-                            let b = c[i].bound(at: d, cache)
-                            if Self.below(partial + Double(b) + prefix[i], threshold) { competitive = false; break }
+                            if Self.below(partial + bounds[i + 1], threshold) { competitive = false; break }
+                            // The block's bound, and its largest tf at this document's length.
+                            let blockBound = c[i].bound(at: d, cache)
+                            let atLength = BM25.termScore(weight: c[i].weight, termFrequency: Float(c[i].maxTf(at: d)), normInverse: normInverse)
+                            let b = min(blockBound, atLength)
+                            if Self.below(partial + Double(b) + bounds[i], threshold) { competitive = false; break }
                             c[i].advance(to: d)
                             if c[i].doc == d {
                                 let s = c[i].tf == 1 ? singles[i &* 256 &+ norm]

@@ -17,6 +17,8 @@ struct PostingCursor {
     let queryPosition: Int
     /// An upper bound of the term's score in any document.
     private(set) var maxScore: Float = 0
+    /// The largest term frequency of any posting.
+    private(set) var maxTf: UInt32 = 0
 
     private(set) var doc = -1
     private(set) var tf: UInt64 = 0
@@ -39,8 +41,13 @@ struct PostingCursor {
         self.queryPosition = queryPosition
         guard blockCount > 0 else { return nil }
         var best: Float = 0
-        for b in 0..<blockCount { best = max(best, blockBound(b, normInverse)) }
+        var tf: UInt32 = 0
+        for b in 0..<blockCount {
+            best = max(best, blockBound(b, normInverse))
+            tf = max(tf, blockMaxTf(b))
+        }
         maxScore = best
+        maxTf = tf
     }
 
     @inline(__always) func lastDoc(_ b: Int) -> Int {
@@ -49,6 +56,10 @@ struct PostingCursor {
 
     @inline(__always) func blockEnd(_ b: Int) -> Int {
         Int(UInt32(littleEndian: blocks.loadUnaligned(fromByteOffset: b * IndexFormat.blockEntrySize + 4, as: UInt32.self)))
+    }
+
+    @inline(__always) func blockMaxTf(_ b: Int) -> UInt32 {
+        UInt32(littleEndian: blocks.loadUnaligned(fromByteOffset: b * IndexFormat.blockEntrySize + 8, as: UInt32.self))
     }
 
     /// The score bound of block `b`: the term score at its largest tf and shortest length.
@@ -119,6 +130,14 @@ struct PostingCursor {
             shallowScored = shallow
         }
         return (shallowBound, lastDoc(shallow))
+    }
+
+    /// The largest tf in the block that would hold `target` (0 past the last block). Targets must not
+    /// decrease between calls (shares the position of `window(at:)`).
+    @inline(__always) mutating func maxTf(at target: Int) -> UInt32 {
+        if shallow < block { shallow = block }
+        while shallow < blockCount && lastDoc(shallow) < target { shallow += 1 }
+        return shallow < blockCount ? blockMaxTf(shallow) : 0
     }
 
     /// Moves to the first posting with a document ≥ `target`.
