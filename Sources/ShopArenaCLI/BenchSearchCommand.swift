@@ -5,7 +5,8 @@ import Foundation
 import Search
 
 /// `shoparena bench search`: index build time and size, resident memory, in-process find_product
-/// latency over a deterministic query set derived from titles, and top-10 overlap with Lucene.
+/// latency over a deterministic query set derived from titles (pruned, and exhaustive for comparison,
+/// with a count of queries where the two disagree), and top-10 overlap with Lucene.
 struct BenchSearchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
@@ -81,13 +82,30 @@ struct BenchSearchCommand: AsyncParsableCommand {
         var latencies: [Double] = []
         var filteredLatencies: [Double] = []
         let clock = ContinuousClock()
+        var slowest: [String: Double] = [:]
         for _ in 0..<max(1, repeats) {
             for q in qs {
                 let t = clock.measure { _ = run(q) }
                 latencies.append(Self.ms(t))
+                slowest[q] = min(slowest[q] ?? .infinity, Self.ms(t))
                 let f = clock.measure { _ = runFiltered(q) }
                 filteredLatencies.append(Self.ms(f))
             }
+        }
+
+        // The same queries through the exhaustive walk (no pruning), and a check that both agree.
+        var exhaustiveLatencies: [Double] = []
+        var exhaustiveFilteredLatencies: [Double] = []
+        var mismatches = 0
+        let requests = qs.flatMap { q in
+            [FindProductRequest(q: q), FindProductRequest(q: q, price: "100-1000", sort: "priceasc", service: "COD")]
+        }
+        for (i, r) in requests.enumerated() {
+            guard let query = FindProductQuery(r) else { continue }
+            var slow: [Int] = []
+            let t = clock.measure { slow = idx.keptDocuments(query, candidateCap: cap, pruning: false) }
+            if i % 2 == 0 { exhaustiveLatencies.append(Self.ms(t)) } else { exhaustiveFilteredLatencies.append(Self.ms(t)) }
+            if idx.keptDocuments(query, candidateCap: cap) != slow { mismatches += 1 }
         }
 
         var throughput: Double? = nil
@@ -159,6 +177,10 @@ struct BenchSearchCommand: AsyncParsableCommand {
             ("candidate_cap", .int(Int64(cap))),
             ("find_product_ms", Self.summary(latencies)),
             ("find_product_filtered_ms", Self.summary(filteredLatencies)),
+            ("exhaustive_ms", Self.summary(exhaustiveLatencies)),
+            ("exhaustive_filtered_ms", Self.summary(exhaustiveFilteredLatencies)),
+            ("pruned_vs_exhaustive_mismatches", .int(Int64(mismatches))),
+            ("slowest_queries_best_of_repeats_ms", .object(slowest.sorted { $0.value > $1.value }.prefix(8).map { ($0.key, .double($0.value)) })),
             ("concurrency", .int(Int64(concurrency))),
             ("throughput_qps", throughput.map(JSONValue.double) ?? .null),
             ("http", http),

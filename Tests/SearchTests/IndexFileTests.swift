@@ -79,7 +79,8 @@ struct IndexFileTests {
         unlink(path)
         var v = bytes
         v[8] = 99
-        #expect(openError(v) == .versionMismatch(found: 99, expected: 1))
+        #expect(openError(v) == .versionMismatch(found: 99, expected: IndexFormat.version))
+        #expect(IndexFormat.version == 2)
         let notAnIndex = openError(Array("{\"id\": \"1\", \"contents\": \"x\"}\n".utf8))
         if case .badMagic? = notAnIndex {} else { Issue.record("expected badMagic, got \(String(describing: notAnIndex))") }
         #expect(throws: IndexError.notFound(path: "/nonexistent/x.idx")) { try SearchIndex.open(path: "/nonexistent/x.idx") }

@@ -14,10 +14,26 @@ struct ProductSynthesizer: Sendable {
         let variants = siblingVariants(&rng, keys: rng.pick(leaf.skuKeySets.isEmpty ? [[]] : leaf.skuKeySets),
                                        count: leaf.skuKeySets.isEmpty ? 0 : Marginals.variantCount(&rng), fixed: [])
         let attributes = extraAttributes(&rng, leaf: leaf, brand: brand, avoiding: Set(variants.flatMap { $0.map(\.key) }), count: rng.int(1...6))
-        let title = fillerTitle(&rng, leaf: leaf, brand: brand, attributes: attributes)
+        let title = withLongTailWords(fillerTitle(&rng, leaf: leaf, brand: brand, attributes: attributes),
+                                      brand: brand, productID: productID)
         let price = Double(Marginals.priceCents(&rng, scale: leaf.priceScale)) / 100
         return assemble(&rng, productID: productID, shopID: shopID, brand: brand, leaf: leaf, title: title, price: price,
                         variants: variants, attributes: attributes, service: Marginals.services(&rng))
+    }
+
+    /// A background title with long-tail words: product line and finish after the brand (when the
+    /// title starts with it), the model code at the end. Drawn from a stream keyed by the product id.
+    func withLongTailWords(_ title: String, brand: String, productID: String) -> String {
+        var tail = RandomStream(seed: RandomStream.hash(productID), layer: .filler, index: 0, field: 0x7A11)
+        let (line, finish, model) = LongTailVocabulary.titleWords(&tail)
+        var head = ""
+        var rest = Substring(title)
+        if !brand.isEmpty, title.hasPrefix(brand + " ") {
+            head = brand
+            rest = title.dropFirst(brand.count + 1)
+        }
+        let words = [head, line ?? "", finish ?? "", String(rest), model ?? ""].filter { !$0.isEmpty }
+        return words.joined(separator: " ")
     }
 
     /// Fills the free-text and URL fields around the given constrained ones.

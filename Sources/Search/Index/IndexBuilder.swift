@@ -208,22 +208,39 @@ public struct IndexBuilder: ~Copyable {
         var entries: [UInt8] = []
         entries.reserveCapacity((terms.count + 1) * IndexFormat.termEntrySize)
         var postingsOffset: UInt64 = 0
+        var blockOffset: UInt64 = 0
         for (rank, t) in termOrder.enumerated() {
             entries.appendLE(termOffsets[rank])
             entries.appendLE(postingsOffset)
             entries.appendLE(UInt32(termUTF8[t].count))
             entries.appendLE(docFreq[t])
+            entries.appendLE(blockOffset)
             postingsOffset += UInt64(postings[t].count)
+            blockOffset += UInt64((Int(docFreq[t]) + IndexFormat.blockSize - 1) / IndexFormat.blockSize)
         }
         entries.appendLE(termOffset)
         entries.appendLE(postingsOffset)
         entries.appendLE(UInt32(0))
         entries.appendLE(UInt32(0))
+        entries.appendLE(blockOffset)
         try sink.write(entries)
         end(start)
         // postings
         start = try begin()
         for t in termOrder { try sink.write(postings[t]) }
+        end(start)
+        // termBlocks
+        start = try begin()
+        var blocks: [UInt8] = []
+        for t in termOrder {
+            guard postings[t].count <= Int(UInt32.max) else { throw .badCatalog(reason: "a postings list exceeds 4 GiB") }
+            Self.appendBlocks(of: postings[t], norms: norms, to: &blocks)
+            if blocks.count >= 1 << 20 {
+                try sink.write(blocks)
+                blocks.removeAll(keepingCapacity: true)
+            }
+        }
+        try sink.write(blocks)
         end(start)
         postings = []
 
@@ -273,6 +290,43 @@ public struct IndexBuilder: ~Copyable {
         finished = true
         progress?(IndexBuildProgress(phase: .done, documents: docCount, terms: terms.count))
         return IndexBuildSummary(documents: docCount, terms: terms.count, postings: postingCount, bytes: fileSize)
+    }
+
+    /// Appends the skip-block entries of one term's postings (see ``IndexFormat/blockEntrySize``).
+    static func appendBlocks(of postings: [UInt8], norms: [UInt8], to out: inout [UInt8]) {
+        var p = 0
+        var doc = -1
+        var inBlock = 0
+        var maxTf: UInt32 = 0
+        var minNorm: UInt8 = 255
+        func varint() -> UInt64 {
+            var result: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                let byte = postings[p]
+                p += 1
+                result |= UInt64(byte & 0x7F) << shift
+                if byte < 0x80 { return result }
+                shift += 7
+            }
+        }
+        while p < postings.count {
+            let v = varint()
+            doc += Int(v >> 1)
+            let tf = v & 1 == 1 ? 1 : UInt32(clamping: varint())
+            maxTf = max(maxTf, tf)
+            minNorm = min(minNorm, norms[doc])
+            inBlock += 1
+            if inBlock == IndexFormat.blockSize || p == postings.count {
+                out.appendLE(UInt32(doc))
+                out.appendLE(UInt32(p))
+                out.appendLE(maxTf)
+                out.append(contentsOf: [minNorm, 0, 0, 0])
+                inBlock = 0
+                maxTf = 0
+                minNorm = 255
+            }
+        }
     }
 
     /// Builds an index from any sequence of documents.

@@ -10,9 +10,17 @@
 /// ```
 /// Postings: per term, documents ascending; each posting is `varint(delta << 1 | (tf == 1))`, followed by
 /// `varint(tf)` when tf ≠ 1 (delta from the previous document + 1, the first from -1).
+///
+/// Version 2 adds skip blocks for dynamic pruning: every `blockSize` postings of a term form a block with
+/// an entry in `termBlocks` (see ``IndexFormat/blockEntrySize``), and each term entry says where its blocks start.
 enum IndexFormat {
     static let magic: [UInt8] = Array("SHOPIDX1".utf8)
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
+    /// Postings per skip block (the last block of a term may be shorter).
+    static let blockSize = 64
+    /// { lastDoc u32, endOffset u32 (bytes from the term's first posting), maxTf u32, minNorm u8, 3 zero bytes }:
+    /// `maxTf` and `minNorm` bound the BM25 score of every posting in the block for any k1 > 0, 0 ≤ b ≤ 1.
+    static let blockEntrySize = 16
     static let headerSize = 512
     static let fixedHeaderFields = 8 + 4 + 4 + 6 * 8
     static let sectionEntrySize = 24
@@ -21,9 +29,12 @@ enum IndexFormat {
     enum Section: Int, CaseIterable {
         /// Term bytes (UTF-8), concatenated in term order.
         case termBytes
-        /// `termCount + 1` entries of { termOffset u64, postingsOffset u64, termLength u32, docFreq u32 }.
+        /// `termCount + 1` entries of { termOffset u64, postingsOffset u64, termLength u32, docFreq u32,
+        /// firstBlock u64 }.
         case termEntries
         case postings
+        /// Skip blocks of every term, in term order (`blockEntrySize` bytes each).
+        case termBlocks
         /// One SmallFloat length byte per document.
         case norms
         /// Float64 per document.
@@ -50,7 +61,7 @@ enum IndexFormat {
         case storedBytes
     }
 
-    static let termEntrySize = 24
+    static let termEntrySize = 32
 }
 
 /// A fast 64-bit checksum (multiply-xor over 8-byte words), streamed.

@@ -20,12 +20,16 @@ public final class SearchIndex: @unchecked Sendable {
     public let similarity: BM25
     /// `cache[norm]` for every norm byte.
     let normInverse: [Float]
+    /// Whether the skip blocks' (max tf, min norm) bounds hold for `similarity`, so queries may prune
+    /// (k1 > 0, 0 ≤ b ≤ 1: the term score grows with tf and shrinks with the norm byte).
+    let canPrune: Bool
 
     private let base: UnsafeRawPointer
     private let header: IndexHeader
     let termBytes: UnsafeRawBufferPointer
     let termEntries: UnsafeRawBufferPointer
     let postings: UnsafeRawBufferPointer
+    let termBlocks: UnsafeRawBufferPointer
     let norms: UnsafePointer<UInt8>
     let prices: UnsafePointer<UInt64>
     let soldCounts: UnsafePointer<Int64>
@@ -98,6 +102,13 @@ public final class SearchIndex: @unchecked Sendable {
             munmap(map, size)
             throw .corrupt(reason: "section \(s) has \(header.sections[s.rawValue].length) bytes, expected \(bytes)")
         }
+        let blockTotal = UInt64(littleEndian: section(.termEntries).loadUnaligned(
+            fromByteOffset: termCount * IndexFormat.termEntrySize + 24, as: UInt64.self))
+        if blockTotal > UInt64(Int.max / 64) || header.sections[IndexFormat.Section.termBlocks.rawValue].length
+            != Int(blockTotal) * IndexFormat.blockEntrySize {
+            munmap(map, size)
+            throw .corrupt(reason: "section termBlocks does not match the term dictionary")
+        }
         if fieldDocumentCount > n || sumTotalTermFreq < fieldDocumentCount {
             munmap(map, size)
             throw .corrupt(reason: "inconsistent document or term counts")
@@ -105,6 +116,7 @@ public final class SearchIndex: @unchecked Sendable {
         termBytes = section(.termBytes)
         termEntries = section(.termEntries)
         postings = section(.postings)
+        termBlocks = section(.termBlocks)
         norms = section(.norms).baseAddress!.assumingMemoryBound(to: UInt8.self)
         prices = section(.prices).baseAddress!.assumingMemoryBound(to: UInt64.self)
         soldCounts = section(.soldCounts).baseAddress!.assumingMemoryBound(to: Int64.self)
@@ -120,6 +132,9 @@ public final class SearchIndex: @unchecked Sendable {
         storedBytes = section(.storedBytes)
         let avgdl = BM25.averageLength(sumTotalTermFreq: sumTotalTermFreq, docCount: fieldDocumentCount)
         normInverse = similarity.normCache(averageLength: avgdl)
+        canPrune = similarity.k1 > 0 && similarity.k1.isFinite && similarity.b >= 0 && similarity.b <= 1
+            && normInverse.allSatisfy { $0.isFinite && $0 > 0 }
+            && zip(normInverse, normInverse.dropFirst()).allSatisfy { $0 >= $1 }
         scratch = ScratchPool(documentCount: n)
         self.fd = fd
         storedBase = header.sections[IndexFormat.Section.storedBytes.rawValue].offset
@@ -169,6 +184,8 @@ public final class SearchIndex: @unchecked Sendable {
     struct TermInfo {
         var docFreq: Int
         var postings: UnsafeRawBufferPointer
+        /// The term's skip blocks (`IndexFormat.blockEntrySize` bytes each; empty if the entry is damaged).
+        var blocks: UnsafeRawBufferPointer
     }
 
     @inline(__always)
@@ -200,8 +217,13 @@ public final class SearchIndex: @unchecked Sendable {
                 if c == 0 {
                     let start = Int(clamping: entryU64(mid, 8)), end = Int(clamping: entryU64(mid + 1, 8))
                     guard start <= end, end <= postings.count else { return nil }
+                    let b0 = Int(clamping: entryU64(mid, 24)), b1 = Int(clamping: entryU64(mid + 1, 24))
+                    let size = IndexFormat.blockEntrySize
+                    let blocks = b0 <= b1 && b1 <= termBlocks.count / size
+                        ? UnsafeRawBufferPointer(rebasing: termBlocks[(b0 * size)..<(b1 * size)])
+                        : UnsafeRawBufferPointer(rebasing: termBlocks[0..<0])
                     return TermInfo(docFreq: Int(entryU32(mid, 20)),
-                                    postings: UnsafeRawBufferPointer(rebasing: postings[start..<end]))
+                                    postings: UnsafeRawBufferPointer(rebasing: postings[start..<end]), blocks: blocks)
                 }
                 if c < 0 { lo = mid + 1 } else { hi = mid }
             }

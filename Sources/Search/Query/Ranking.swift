@@ -95,8 +95,18 @@ extension SearchIndex {
     /// The sort key of a touched document: ascending key = Lucene's order.
     @inline(__always)
     func key(_ doc: UInt32, _ scores: UnsafeMutablePointer<Double>) -> UInt64 {
-        let bits = Float(scores[Int(doc)]).bitPattern
-        return UInt64(UInt32.max - bits) << 32 | UInt64(idRank[Int(doc)])
+        Self.key(score: Float(scores[Int(doc)]), idRank: idRank[Int(doc)])
+    }
+
+    /// Score descending, then id rank ascending, as one ascending integer (scores are ≥ 0).
+    @inline(__always)
+    static func key(score: Float, idRank: UInt32) -> UInt64 {
+        UInt64(UInt32.max - score.bitPattern) << 32 | UInt64(idRank)
+    }
+
+    @inline(__always)
+    static func score(ofKey key: UInt64) -> Float {
+        Float(bitPattern: UInt32.max - UInt32(key >> 32))
     }
 
     /// Visits the hits of `query` in Lucene's order, at most `cap` of them, until `visit` returns false.

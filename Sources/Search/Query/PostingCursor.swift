@@ -1,0 +1,157 @@
+/// A forward cursor over one term's postings that can skip whole blocks (document-at-a-time scoring).
+///
+/// Damaged postings or blocks (only possible with an unverified file) exhaust the cursor instead of
+/// trapping: documents must stay in range and strictly increase.
+struct PostingCursor {
+    /// `doc` once the postings are exhausted.
+    static let end = Int.max
+
+    let bytes: UnsafePointer<UInt8>
+    let count: Int
+    let blocks: UnsafeRawBufferPointer
+    let blockCount: Int
+    let documentCount: Int
+    /// The term's BM25 weight (boost · idf).
+    let weight: Float
+    /// The position of the term in the query (scores are summed in this order, as Lucene does).
+    let queryPosition: Int
+    /// An upper bound of the term's score in any document.
+    private(set) var maxScore: Float = 0
+    /// The largest term frequency of any posting.
+    private(set) var maxTf: UInt32 = 0
+
+    private(set) var doc = -1
+    private(set) var tf: UInt64 = 0
+    private var p = 0
+    /// The block holding the current posting (or the next one to read).
+    private var block = 0
+    /// The block last asked about by `window(at:)` (targets only grow), and its cached bound.
+    private var shallow = 0
+    private var shallowScored = -1
+    private var shallowBound: Float = 0
+
+    init?(info: SearchIndex.TermInfo, weight: Float, queryPosition: Int, documentCount: Int, normInverse: UnsafeBufferPointer<Float>) {
+        guard let base = info.postings.baseAddress, info.postings.count > 0 else { return nil }
+        bytes = base.assumingMemoryBound(to: UInt8.self)
+        count = info.postings.count
+        blocks = info.blocks
+        blockCount = info.blocks.count / IndexFormat.blockEntrySize
+        self.documentCount = documentCount
+        self.weight = weight
+        self.queryPosition = queryPosition
+        guard blockCount > 0 else { return nil }
+        var best: Float = 0
+        var tf: UInt32 = 0
+        for b in 0..<blockCount {
+            best = max(best, blockBound(b, normInverse))
+            tf = max(tf, blockMaxTf(b))
+        }
+        maxScore = best
+        maxTf = tf
+    }
+
+    @inline(__always) func lastDoc(_ b: Int) -> Int {
+        Int(UInt32(littleEndian: blocks.loadUnaligned(fromByteOffset: b * IndexFormat.blockEntrySize, as: UInt32.self)))
+    }
+
+    @inline(__always) func blockEnd(_ b: Int) -> Int {
+        Int(UInt32(littleEndian: blocks.loadUnaligned(fromByteOffset: b * IndexFormat.blockEntrySize + 4, as: UInt32.self)))
+    }
+
+    @inline(__always) func blockMaxTf(_ b: Int) -> UInt32 {
+        UInt32(littleEndian: blocks.loadUnaligned(fromByteOffset: b * IndexFormat.blockEntrySize + 8, as: UInt32.self))
+    }
+
+    /// The score bound of block `b`: the term score at its largest tf and shortest length.
+    @inline(__always) func blockBound(_ b: Int, _ normInverse: UnsafeBufferPointer<Float>) -> Float {
+        let o = b * IndexFormat.blockEntrySize
+        let maxTf = UInt32(littleEndian: blocks.loadUnaligned(fromByteOffset: o + 8, as: UInt32.self))
+        let minNorm = Int(blocks.load(fromByteOffset: o + 12, as: UInt8.self))
+        return BM25.termScore(weight: weight, termFrequency: Float(maxTf), normInverse: normInverse[minNorm])
+    }
+
+    @inline(__always) private mutating func varint() -> UInt64? {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while p < count {
+            let byte = bytes[p]
+            p += 1
+            result |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return result }
+            shift += 7
+            if shift > 56 { return nil }
+        }
+        return nil
+    }
+
+    @inline(__always) private mutating func exhaust() {
+        doc = Self.end
+        tf = 0
+        p = count
+    }
+
+    /// Moves to the next posting.
+    @inline(__always) mutating func next() {
+        guard p < count, let v = varint() else { return exhaust() }
+        let delta = Int(truncatingIfNeeded: v >> 1)
+        var t: UInt64 = 1
+        if v & 1 == 0 {
+            guard let x = varint() else { return exhaust() }
+            t = x
+        }
+        let d = doc &+ delta
+        guard delta > 0 || doc < 0, d >= 0, d < documentCount, t > 0 else { return exhaust() }
+        doc = d
+        tf = t
+        while block < blockCount && d > lastDoc(block) { block += 1 }
+    }
+
+    /// The block that would hold `target` (≥ the current document), or nil past the last block.
+    @inline(__always) func blockFor(_ target: Int) -> Int? {
+        var b = block
+        while b < blockCount && lastDoc(b) < target { b += 1 }
+        return b < blockCount ? b : nil
+    }
+
+    /// An upper bound of the term's score in document `target` (0 when no block can hold it), without
+    /// decoding postings. Targets must not decrease between calls.
+    @inline(__always) mutating func bound(at target: Int, _ normInverse: UnsafeBufferPointer<Float>) -> Float {
+        window(at: target, normInverse).bound
+    }
+
+    /// The bound of the block that would hold `target` and the last document that bound covers
+    /// (`end` past the last block, with bound 0). Targets must not decrease between calls.
+    @inline(__always) mutating func window(at target: Int, _ normInverse: UnsafeBufferPointer<Float>) -> (bound: Float, last: Int) {
+        if shallow < block { shallow = block }
+        while shallow < blockCount && lastDoc(shallow) < target { shallow += 1 }
+        guard shallow < blockCount else { return (0, Self.end) }
+        if shallowScored != shallow {
+            shallowBound = blockBound(shallow, normInverse)
+            shallowScored = shallow
+        }
+        return (shallowBound, lastDoc(shallow))
+    }
+
+    /// The largest tf in the block that would hold `target` (0 past the last block). Targets must not
+    /// decrease between calls (shares the position of `window(at:)`).
+    @inline(__always) mutating func maxTf(at target: Int) -> UInt32 {
+        if shallow < block { shallow = block }
+        while shallow < blockCount && lastDoc(shallow) < target { shallow += 1 }
+        return shallow < blockCount ? blockMaxTf(shallow) : 0
+    }
+
+    /// Moves to the first posting with a document ≥ `target`.
+    @inline(__always) mutating func advance(to target: Int) {
+        guard doc < target else { return }
+        if block < blockCount && target > lastDoc(block) {
+            guard let b = blockFor(target) else { return exhaust() }
+            // Jump to the start of block b: its deltas continue from the previous block's last document.
+            let start = blockEnd(b - 1), previous = lastDoc(b - 1)
+            guard start >= p, start <= count, previous >= doc else { return exhaust() }
+            p = start
+            doc = previous
+            block = b
+        }
+        repeat { next() } while doc < target
+    }
+}
