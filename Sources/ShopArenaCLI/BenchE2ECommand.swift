@@ -16,19 +16,17 @@ struct BenchE2ECommand: AsyncParsableCommand {
     @Option(help: "Problems each validator runs at once.") var workers: Int = 2
     @Option(help: "Agent file.") var agent: String = "examples/agents/baseline_agent.py"
     @Option(help: "Working folder (default: a temporary one).") var dir: String?
-    @Option(help: "Sandbox venv interpreter (default: $SHOPARENA_SANDBOX_PYTHON or ./.venv-sandbox/bin/python).") var python: String?
-    @Option(help: "The runtime folder holding run_harness.py.") var runtime: String = "python"
+    @OptionGroup var sandbox: SandboxOptions
 
     func run() async throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let pythonPath = python ?? ProcessInfo.processInfo.environment["SHOPARENA_SANDBOX_PYTHON"]
-            ?? cwd.appendingPathComponent(".venv-sandbox/bin/python").path
+        let python = try sandbox.pythonURL(cwd: cwd)
         let directory = dir.map { URL(fileURLWithPath: $0, relativeTo: cwd) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("shoparena-bench-e2e-\(getpid())")
         defer { if dir == nil { try? FileManager.default.removeItem(at: directory) } }
         var configuration = LocalArena.Configuration(
             directory: directory, agents: [URL(fileURLWithPath: agent, relativeTo: cwd).standardizedFileURL],
-            python: URL(fileURLWithPath: pythonPath), runtime: URL(fileURLWithPath: runtime, relativeTo: cwd).standardizedFileURL)
+            python: python, runtime: sandbox.runtimeURL(cwd: cwd))
         configuration.problems = problems
         configuration.products = products
         configuration.validators = validators

@@ -45,12 +45,6 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Problems each validator runs at once.")
     var workers: Int = 2
 
-    @Option(help: "Sandbox venv interpreter (default: $SHOPARENA_SANDBOX_PYTHON or ./.venv-sandbox/bin/python).")
-    var python: String?
-
-    @Option(help: "The runtime folder holding run_harness.py.")
-    var runtime: String = "python"
-
     @Option(help: "A real OpenAI-compatible LLM for agents and judge instead of the stub.")
     var llmURL: String?
 
@@ -69,8 +63,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Only generate the catalog, index and suite under --dir, then exit.")
     var prepareOnly = false
 
-    @Flag(help: "Run agents without bubblewrap isolation (development only).")
-    var insecure = false
+    @OptionGroup var sandbox: SandboxOptions
 
     func run() async throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
@@ -81,10 +74,7 @@ struct DemoCommand: AsyncParsableCommand {
             print("catalog: \(files.catalog.path)\nindex:   \(files.index.path)\nsuite:   \(files.suite.path)")
             return
         }
-        let pythonPath = python ?? environment["SHOPARENA_SANDBOX_PYTHON"] ?? cwd.appendingPathComponent(".venv-sandbox/bin/python").path
-        guard FileManager.default.isExecutableFile(atPath: pythonPath) else {
-            throw EvalSetupError("The sandbox python \(pythonPath) does not exist; run scripts/setup-sandbox-venv or pass --python.")
-        }
+        let python = try sandbox.pythonURL(cwd: cwd)
         let agents = (agent.isEmpty ? ["examples/agents/baseline_agent.py", "examples/agents/react_agent.py"] : agent)
             .map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
         for file in agents where !FileManager.default.fileExists(atPath: file.path) {
@@ -92,7 +82,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         var configuration = LocalArena.Configuration(
             directory: URL(fileURLWithPath: dir, relativeTo: cwd).standardizedFileURL, agents: agents,
-            python: URL(fileURLWithPath: pythonPath), runtime: URL(fileURLWithPath: runtime, relativeTo: cwd).standardizedFileURL)
+            python: python, runtime: sandbox.runtimeURL(cwd: cwd))
         configuration.products = products
         configuration.problems = problems
         configuration.seed = seed
@@ -104,7 +94,7 @@ struct DemoCommand: AsyncParsableCommand {
         configuration.llmKey = environment[llmKeyEnv]
         configuration.model = model
         configuration.judgeModels = judgeModel
-        configuration.insecure = insecure
+        configuration.insecure = sandbox.insecure
         let arena = LocalArena(configuration: configuration, log: { printError("==> \($0)") })
         let outcome = try await arena.run(keepServing: !exit)
         print(Self.report(outcome))

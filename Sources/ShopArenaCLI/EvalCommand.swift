@@ -74,20 +74,14 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Environment variable holding the upstream API key.")
     var apiKeyEnv: String = "CHUTES_API_KEY"
 
-    @Option(help: "Sandbox venv interpreter (default: $SHOPARENA_SANDBOX_PYTHON or ./.venv-sandbox/bin/python).")
-    var python: String?
-
-    @Option(help: "The runtime folder holding run_harness.py (default: ./python).")
-    var runtime: String = "python"
 
     @Option(help: "Directory for each problem's trusted proxy log (<problem id>.proxy.jsonl).")
     var proxyLogDir: String?
 
-    @Flag(help: "Run agents without bubblewrap isolation (development only; agents then see the host).")
-    var insecure = false
-
     @Option(help: "Scoring profile: oro (title threshold 0.7) or shoppingbench.")
     var profile: String = "oro"
+
+    @OptionGroup var sandbox: SandboxOptions
 
     @OptionGroup var similarity: SimilarityOptions
 
@@ -127,13 +121,8 @@ struct EvalCommand: AsyncParsableCommand {
     func run() async throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let recording = try recording(cwd: cwd)
-        let runtimeURL = URL(fileURLWithPath: runtime, relativeTo: cwd).standardizedFileURL
-        let pythonPath =
-            python ?? ProcessInfo.processInfo.environment["SHOPARENA_SANDBOX_PYTHON"]
-            ?? cwd.appendingPathComponent(".venv-sandbox/bin/python").path
-        guard FileManager.default.isExecutableFile(atPath: pythonPath) else {
-            throw EvalSetupError("The sandbox python \(pythonPath) does not exist; run scripts/setup-sandbox-venv or pass --python.")
-        }
+        let runtimeURL = sandbox.runtimeURL(cwd: cwd)
+        let pythonPath = try sandbox.pythonURL(cwd: cwd).path
         for warning in try EvalSetup.checkAgent(path: agent, python: pythonPath, runtime: runtimeURL) {
             printError("eval: warning: the submission analyzer would refuse this agent: \(warning)")
         }
@@ -168,7 +157,7 @@ struct EvalCommand: AsyncParsableCommand {
             runner = try SandboxRunner(
                 configuration: SandboxConfiguration(
                     python: URL(fileURLWithPath: pythonPath), runtimeDirectory: runtimeURL,
-                    isolation: insecure ? .insecure : .bubblewrap, agentEnvironment: agentEnvironment))
+                    isolation: sandbox.isolation, agentEnvironment: agentEnvironment))
         } catch {
             throw EvalSetupError("The sandbox cannot start: \(error).")
         }
@@ -205,7 +194,7 @@ struct EvalCommand: AsyncParsableCommand {
         let width = workers ?? ProcessInfo.processInfo.activeProcessorCount
         printError(
             "eval: \(problems.count) problems, \(width) workers, \(timeout)s each; \(engine.documentCount) products; "
-                + runner.capabilities.summary + (insecure ? " (INSECURE: no isolation)" : ""))
+                + runner.capabilities.summary + (sandbox.insecure ? " (INSECURE: no isolation)" : ""))
         let started = ContinuousClock.now
         let envelopes = await runner.runBatch(
             agentFile: URL(fileURLWithPath: agent, relativeTo: cwd), problems: problems, limits: limits, workers: width,

@@ -73,14 +73,7 @@ struct ValidatorCommand: AsyncParsableCommand {
     @Option(help: "Stop after this many runs.")
     var maxRuns: Int?
 
-    @Option(help: "Sandbox venv interpreter (default: $SHOPARENA_SANDBOX_PYTHON or ./.venv-sandbox/bin/python).")
-    var python: String?
-
-    @Option(help: "The runtime folder holding run_harness.py.")
-    var runtime: String = "python"
-
-    @Flag(help: "Run agents without bubblewrap isolation (development only).")
-    var insecure = false
+    @OptionGroup var sandbox: SandboxOptions
 
     func validate() throws {
         if index == nil && catalog == nil { throw ValidationError("give --index FILE or --catalog FILE") }
@@ -94,10 +87,7 @@ struct ValidatorCommand: AsyncParsableCommand {
         let entry: KeyStore.Entry
         do { entry = try store.load(name: key) } catch { throw EvalSetupError("The validator key '\(key)' cannot be loaded: \(error).") }
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let pythonPath = python ?? environment["SHOPARENA_SANDBOX_PYTHON"] ?? cwd.appendingPathComponent(".venv-sandbox/bin/python").path
-        guard FileManager.default.isExecutableFile(atPath: pythonPath) else {
-            throw EvalSetupError("The sandbox python \(pythonPath) does not exist; run scripts/setup-sandbox-venv or pass --python.")
-        }
+        let python = try sandbox.pythonURL(cwd: cwd)
         var indexPath = index
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("shoparena-validator-\(getpid())")
         try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
@@ -105,8 +95,8 @@ struct ValidatorCommand: AsyncParsableCommand {
         if indexPath == nil, let catalog { indexPath = try EvalSetup.indexCatalog(catalog, directory: temporary) }
         let engine = try EvalSetup.openIndex(indexPath ?? "")
         let runner = try SandboxRunner(configuration: SandboxConfiguration(
-            python: URL(fileURLWithPath: pythonPath), runtimeDirectory: URL(fileURLWithPath: runtime, relativeTo: cwd).standardizedFileURL,
-            isolation: insecure ? .insecure : .bubblewrap, agentEnvironment: ["CHUTES_ACCESS_TOKEN": "shoparena-proxy"]))
+            python: python, runtimeDirectory: sandbox.runtimeURL(cwd: cwd),
+            isolation: sandbox.isolation, agentEnvironment: ["CHUTES_ACCESS_TOKEN": "shoparena-proxy"]))
         let judgeConfiguration = judgeModel.isEmpty ? nil : LLMRubricJudgeConfiguration(
             baseURL: judgeURL ?? llmURL ?? "", apiKey: environment[judgeKeyEnv], models: judgeModel)
         let evaluation = EvaluationEnvironment(
