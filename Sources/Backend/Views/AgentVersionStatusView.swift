@@ -12,7 +12,8 @@ public enum AgentVersionStatusView {
         let queries = PublicQueries(database: services.database)
         guard let version = try await queries.agentVersion(agentVersionID) else { return nil }
         let item = try await queries.latestWorkItem(agentVersionID: agentVersionID, phase: .qualifying)
-        let runs = try await item.map { try await queries.runs(workItemID: $0.workItemID) } ?? []
+        var runs: [EvaluationRunRecord] = []
+        if let item { runs = try await queries.runs(workItemID: item.workItemID) }
         return json(version: version, workItem: item, runs: runs, now: services.now(),
                     defaultRequiredSuccesses: Int64(services.settings.requiredSuccesses))
     }
