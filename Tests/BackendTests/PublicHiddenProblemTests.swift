@@ -32,7 +32,7 @@ struct PublicHiddenProblemTests {
         let routes = [
             "/v1/public/suites", "/v1/public/suites/current", "/v1/public/suites/1/problems",
             "/v1/public/suites/1/problems?include_embeddings=true", "/v1/public/leaderboard", "/v1/public/top",
-            "/v1/public/top/history", "/v1/public/agent-versions/\(v)", "/v1/public/agent-versions/\(v)/status",
+            "/v1/public/top/history", "/v1/public/top-miner-payout", "/v1/public/agent-versions/\(v)", "/v1/public/agent-versions/\(v)/status",
             "/v1/public/agent-versions/\(v)/runs", "/v1/public/agent-versions/\(v)/problems",
             "/v1/public/agent-versions/\(v)/problems?phase=RACE", "/v1/public/agent-versions/\(v)/problems?race_id=\(raceID)",
             "/v1/public/evaluation-runs/\(raceRun)", "/v1/public/evaluation-runs/\(run)", "/v1/public/evaluations/running",

@@ -112,6 +112,10 @@ struct PublicLeaderboardTests {
             #expect(none.json["top_agent_version_id"] == .null)
             #expect(none.json["challenge_threshold"] == .null)
             #expect(none.json["computed_at"]?.stringValue == Wire.timestamp(arena.clock.nowMillis()))
+            let payout = try await client.getJSON("/v1/public/top-miner-payout")
+            #expect(payout.status == .ok)
+            #expect(payout.json["as_of"]?.stringValue == Wire.timestamp(arena.clock.nowMillis()))
+            #expect(payout.json["miner_hotkey"] == .null)
         }
         let arena2 = try await TestArena.make(kind)
         let board = try await Self.board(arena2)
@@ -127,6 +131,10 @@ struct PublicLeaderboardTests {
             #expect(top.json["margin"]?.numberValue == expected.challenge.margin)
             #expect(top.json["emission_weight"]?.numberValue == expected.emissionWeight)
             #expect(top.json["policy"] == ArenaPolicy.default.jsonValue)
+            let payout = try await client.getJSON("/v1/public/top-miner-payout")
+            #expect(payout.json["miner_hotkey"]?.stringValue == board.minerB)
+            #expect(payout.json["agent_name"]?.stringValue?.hasPrefix("agent-") == true)
+            #expect(payout.json["tao_per_day"] == .null)
 
             let history = try await client.getJSON("/v1/public/top/history?suite_id=1")
             #expect(history.json["suite_id"]?.intValue == 1)

@@ -21,6 +21,7 @@ public struct PublicRoutes: Sendable {
         group.get("leaderboard") { request, _ in try await leaderboard(request) }
         group.get("top") { _, _ in try await top() }
         group.get("top/history") { request, _ in try await topHistory(request) }
+        group.get("top-miner-payout") { _, _ in try await topMinerPayout() }
         group.get("agent-versions/:id") { _, context in try await agentVersion(context) }
         group.get("agent-versions/:id/status") { _, context in try await agentVersionStatus(context) }
         group.get("agent-versions/:id/runs") { _, context in try await agentVersionRuns(context) }
@@ -126,6 +127,22 @@ public struct PublicRoutes: Sendable {
         let reported: Int64
         if let suiteID { reported = suiteID } else { reported = try await queries.currentSuite()?.suiteID ?? 0 }
         return JSONResponse(.object([("suite_id", .int(reported)), ("entries", .array(entries.map(TopView.historyEntry)))]))
+    }
+
+    /// `TopMinerPayoutResponse`: who holds the top of the current suite. The arena has no price feed or chain
+    /// view, so the TAO and USD amounts are null (the model allows it); with no suite or no top, all but
+    /// `as_of` are null.
+    func topMinerPayout() async throws -> JSONResponse {
+        var top: TopRecord?
+        if let suite = try await queries.currentSuite() { top = try await queries.currentTop(suiteID: suite.suiteID) }
+        return JSONResponse(.object([
+            ("as_of", .string(Wire.timestamp(services.now()))),
+            ("miner_hotkey", WireValue.string(top?.minerHotkey)),
+            ("agent_name", WireValue.string(top?.agentName)),
+            ("tao_per_day", .null),
+            ("usd_per_day", .null),
+            ("tao_price_usd", .null),
+        ]))
     }
 
     // MARK: Agent versions and runs
