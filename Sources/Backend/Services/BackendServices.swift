@@ -23,6 +23,7 @@ public struct BackendServices: Sendable {
 
     public var identities: IdentityRepository { IdentityRepository(database: database) }
     public var sessions: SessionRepository { SessionRepository(database: database) }
+    public var publicQueries: PublicQueries { PublicQueries(database: database) }
 
     public func now() -> Int64 { clock.nowMillis() }
 }

@@ -1,3 +1,5 @@
+import ArenaModel
+
 /// Everything an operator can tune about the backend, with the reference's defaults.
 ///
 /// `shoparena serve` fills it from flags, environment variables (`SHOPARENA_…`) and a JSON config file.
@@ -37,6 +39,8 @@ public struct BackendSettings: Sendable {
     public var credentialKey: String = "shoparena-local-development-key"
     /// How many top versions `activate` requeues on a new suite by default.
     public var requeueTopN: Int = 10
+    /// Challenge threshold, emission decay and race qualification parameters (published by /v1/public/top).
+    public var policy: ArenaPolicy = .default
 
     public init() {}
 }

@@ -1,0 +1,59 @@
+import ArenaModel
+import Store
+
+/// `AgentVersionStatus` (oro-api.md §2.1): a version's state, the progress of its qualifying work item, its
+/// scores and whether its code is released. Served at `/v1/public/agent-versions/{id}/status` and, to the
+/// owner, at `/v1/miner/agent-versions/{id}`.
+public enum AgentVersionStatusView {
+    /// The status of `agentVersionID` at `now`, or nil when no such version exists (answer 404
+    /// AGENT_VERSION_NOT_FOUND). The miner route checks ownership against `miner_hotkey` (or loads the
+    /// version itself first).
+    public static func load(agentVersionID: String, services: BackendServices) async throws -> JSONValue? {
+        let queries = PublicQueries(database: services.database)
+        guard let version = try await queries.agentVersion(agentVersionID) else { return nil }
+        let item = try await queries.latestWorkItem(agentVersionID: agentVersionID, phase: .qualifying)
+        var runs: [EvaluationRunRecord] = []
+        if let item { runs = try await queries.runs(workItemID: item.workItemID) }
+        return json(version: version, workItem: item, runs: runs, now: services.now(),
+                    defaultRequiredSuccesses: Int64(services.settings.requiredSuccesses))
+    }
+
+    /// Builds the model from already-loaded rows. `runs` are the runs of `workItem`; scores per validator come
+    /// from its included, successful, not invalidated runs.
+    public static func json(version: AgentVersionRecord, workItem: WorkItemRecord?, runs: [EvaluationRunRecord],
+                            now: Int64, defaultRequiredSuccesses: Int64) -> JSONValue {
+        var scores: [(String, JSONValue)] = []
+        for run in runs where run.status == "SUCCESS" && run.isIncluded && run.invalidatedAt == nil {
+            guard let score = run.validatorScore, !scores.contains(where: { $0.0 == run.validatorHotkey }) else { continue }
+            scores.append((run.validatorHotkey, .double(score)))
+        }
+        return .object([
+            ("agent_version_id", .string(version.agentVersionID)),
+            ("agent_name", .string(version.agentName)),
+            ("miner_hotkey", .string(version.minerHotkey)),
+            ("version_number", .int(version.versionNumber)),
+            ("submitted_at", .string(Wire.timestamp(version.submittedAt))),
+            ("state", .string(AgentVersionStateWire.wire(version.state))),
+            ("eliminated_at", Wire.timestamp(version.eliminatedAt)),
+            ("eliminated_in_race_number", WireValue.int(version.eliminatedInRaceNumber)),
+            ("suite_id", WireValue.int(version.suiteID)),
+            ("required_successes", .int(workItem?.requiredSuccesses ?? defaultRequiredSuccesses)),
+            ("success_count", .int(workItem?.includedSuccessCount ?? 0)),
+            ("active_count", .int(workItem?.activeRuns ?? 0)),
+            ("is_closed", .bool(workItem?.isClosed ?? false)),
+            ("final_score", WireValue.double(version.finalScore)),
+            ("race_score", WireValue.double(version.raceScore)),
+            ("reasoning_coefficient", WireValue.double(version.reasoningCoefficient)),
+            ("release_state", .string(version.isReleased(now: now) ? "RELEASED" : "HIDDEN")),
+            ("code_available_at", Wire.timestamp(version.codeAvailableAt)),
+            ("per_validator_success_scores", .object(scores)),
+        ])
+    }
+}
+
+/// The wire spelling of a stored version state, never an unknown enum member (anything unexpected is
+/// reported as RECEIVED).
+enum AgentVersionStateWire {
+    static let known: Set<String> = ["RECEIVED", "QUEUED", "RUNNING", "ELIGIBLE", "DISCARDED", "CANCELLED"]
+    static func wire(_ state: String) -> String { known.contains(state) ? state : "RECEIVED" }
+}

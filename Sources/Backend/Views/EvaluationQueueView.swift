@@ -1,0 +1,44 @@
+import ArenaModel
+import Store
+
+/// `PendingEvaluation` and `ValidatorPublic` (oro-api.md §2.1).
+public enum EvaluationQueueView {
+    public static func pending(_ item: WorkItemRecord, version: AgentVersionRecord) -> JSONValue {
+        .object([
+            ("work_item_id", .string(item.workItemID)),
+            ("agent_version_id", .string(item.agentVersionID)),
+            ("agent_name", .string(version.agentName)),
+            ("version_number", .int(version.versionNumber)),
+            ("miner_hotkey", .string(version.minerHotkey)),
+            ("suite_id", .int(item.suiteID)),
+            ("required_successes", .int(item.requiredSuccesses)),
+            ("completed_successes", .int(item.includedSuccessCount)),
+            ("active_runs", .int(item.activeRuns)),
+            ("remaining", .int(max(0, item.requiredSuccesses - item.includedSuccessCount))),
+            ("queued_at", .string(Wire.timestamp(item.queuedAt))),
+            ("phase", .string(item.phase)),
+            ("race_id", WireValue.string(item.raceID)),
+        ])
+    }
+
+    /// Status is lower-case `evaluating` while the validator holds a leased run, else `available`.
+    public static func validator(_ validator: ValidatorRecord) -> JSONValue {
+        let current: JSONValue = validator.currentRun.map { run in
+            JSONValue.object([("agent_name", .string(run.agentName)), ("version_id", .string(run.agentVersionID)),
+                     ("version_number", .int(run.versionNumber)), ("started_at", .string(Wire.timestamp(run.claimedAt)))])
+        } ?? .null
+        return .object([
+            ("hotkey", .string(validator.hotkey)),
+            ("status", .string(validator.currentRun == nil ? "available" : "evaluating")),
+            ("registered_at", .string(Wire.timestamp(validator.registeredAt))),
+            ("name", WireValue.string(validator.name)),
+            ("last_claim_at", Wire.timestamp(validator.lastClaimAt)),
+            ("last_seen_at", Wire.timestamp(validator.lastSeenAt)),
+            ("current_agent", current),
+            ("service_versions", WireValue.object(validator.serviceVersions)),
+            ("identity_url", .null),
+            ("identity_image", .null),
+            ("identity_description", .null),
+        ])
+    }
+}
