@@ -11,6 +11,7 @@ public enum BackendApplication {
         router.get("/health") { _, _ in
             JSONResponse(.object([("status", "ok"), ("service", "shoparena-backend")]))
         }
+        OpenAPIRoutes().register(on: router)
         PublicRoutes(services: services).register(on: router.group("v1/public"))
         AuthRoutes(services: services).register(on: router.group("v1/auth"))
         UploadRoutes(services: services).register(on: router)

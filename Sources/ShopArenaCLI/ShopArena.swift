@@ -19,5 +19,7 @@ struct ShopArena: AsyncParsableCommand {
             LLMCommand.self,
             JudgeAgreementCommand.self,
             WeightsCommand.self,
+            ServeCommand.self,
+            AdminCommand.self,
         ])
 }
