@@ -83,9 +83,9 @@ struct AdminRoutesTests {
                 #expect(Set(actions) == ["suite.activate", "suite.create"])
                 #expect(json["events"]?.at(0)?["actor_hotkey"]?.stringValue == admin.address)
             }
+            let problems = try await arena.services.database.read { try await $0.scalarInt("SELECT COUNT(*) FROM problems WHERE suite_id = 1") }
+            #expect(problems == 30)
         }
-        let problems = try await arena.services.database.read { try await $0.scalarInt("SELECT COUNT(*) FROM problems WHERE suite_id = 1") }
-        #expect(problems == 30)
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -149,17 +149,17 @@ struct AdminRoutesTests {
                 #expect(Set(actions) == ["agent_version.code_download", "agent_version.cancel", "agent_version.discard",
                                          "agent_version.reinstate", "agent_version.reevaluate"])
             }
+            let db = arena.services.database
+            let runStatus = try await db.read { try await $0.first("SELECT status FROM evaluation_runs WHERE eval_run_id = ?", [.text(active)]) }
+            #expect(try runStatus?.string("status") == "CANCELLED")
+            let items = try await db.read {
+                try await $0.query("SELECT is_cancelled, required_successes FROM work_items WHERE agent_version_id = ? ORDER BY seq", [.text(a.agentVersionID)])
+            }
+            #expect(try items.map { try $0.int("is_cancelled") } == [1, 0])
+            #expect(try items.last?.int("required_successes") == 3)
+            let state = try await db.read { try await $0.first("SELECT state FROM agent_versions WHERE agent_version_id = ?", [.text(a.agentVersionID)]) }
+            #expect(try state?.string("state") == "QUEUED")
         }
-        let db = arena.services.database
-        let runStatus = try await db.read { try await $0.first("SELECT status FROM evaluation_runs WHERE eval_run_id = ?", [.text(active)]) }
-        #expect(try runStatus?.string("status") == "CANCELLED")
-        let items = try await db.read {
-            try await $0.query("SELECT is_cancelled, required_successes FROM work_items WHERE agent_version_id = ? ORDER BY seq", [.text(a.agentVersionID)])
-        }
-        #expect(try items.map { try $0.int("is_cancelled") } == [1, 0])
-        #expect(try items.last?.int("required_successes") == 3)
-        let state = try await db.read { try await $0.first("SELECT state FROM agent_versions WHERE agent_version_id = ?", [.text(a.agentVersionID)]) }
-        #expect(try state?.string("state") == "QUEUED")
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -193,12 +193,12 @@ struct AdminRoutesTests {
                 #expect(response.status == .ok)
                 #expect(response.field("previous_top_agent_version_id") == first.agentVersionID)
             }
+            let rows = try await arena.services.database.read {
+                try await $0.query("SELECT agent_version_id, ended_at FROM top_history WHERE suite_id = 1 ORDER BY top_at", [])
+            }
+            #expect(try rows.map { try $0.string("agent_version_id") } == [first.agentVersionID, second.agentVersionID])
+            #expect(rows.first?.optionalInt("ended_at") != nil && rows.last?.optionalInt("ended_at") == nil)
         }
-        let rows = try await arena.services.database.read {
-            try await $0.query("SELECT agent_version_id, ended_at FROM top_history WHERE suite_id = 1 ORDER BY top_at", [])
-        }
-        #expect(try rows.map { try $0.string("agent_version_id") } == [first.agentVersionID, second.agentVersionID])
-        #expect(rows.first?.optionalInt("ended_at") != nil && rows.last?.optionalInt("ended_at") == nil)
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -238,14 +238,14 @@ struct AdminRoutesTests {
                 #expect(response.status == .notFound)
                 #expect(response.field("error_code") == "EVAL_RUN_NOT_FOUND")
             }
+            let db = arena.services.database
+            let item = try await db.read { try await $0.first("SELECT included_success_count, is_closed FROM work_items WHERE work_item_id = ?", [.text(version.workItemID)]) }
+            #expect(try item?.int("included_success_count") == 1 && item?.int("is_closed") == 0)
+            let state = try await db.read { try await $0.first("SELECT state, final_score FROM agent_versions WHERE agent_version_id = ?", [.text(version.agentVersionID)]) }
+            #expect(try state?.string("state") == "QUEUED" && state?.optionalDouble("final_score") == nil)
+            let untouched = try await db.read { try await $0.first("SELECT is_included FROM evaluation_runs WHERE eval_run_id = ?", [.text(r2)]) }
+            #expect(try untouched?.int("is_included") == 1)
         }
-        let db = arena.services.database
-        let item = try await db.read { try await $0.first("SELECT included_success_count, is_closed FROM work_items WHERE work_item_id = ?", [.text(version.workItemID)]) }
-        #expect(try item?.int("included_success_count") == 1 && item?.int("is_closed") == 0)
-        let state = try await db.read { try await $0.first("SELECT state, final_score FROM agent_versions WHERE agent_version_id = ?", [.text(version.agentVersionID)]) }
-        #expect(try state?.string("state") == "QUEUED" && state?.optionalDouble("final_score") == nil)
-        let untouched = try await db.read { try await $0.first("SELECT is_included FROM evaluation_runs WHERE eval_run_id = ?", [.text(r2)]) }
-        #expect(try untouched?.int("is_included") == 1)
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -325,9 +325,9 @@ struct AdminRoutesTests {
                 #expect(json["events"]?.at(0)?["reason"] == .string("sybil"))
                 #expect(json["events"]?.at(0)?["details"]?["was_banned"] == .bool(false))
             }
+            let identity = try await arena.services.identities.find(miner.address)
+            #expect(identity?.lastSubmitAt == nil && identity?.isBanned == false)
         }
-        let identity = try await arena.services.identities.find(miner.address)
-        #expect(identity?.lastSubmitAt == nil && identity?.isBanned == false)
     }
 }
 
