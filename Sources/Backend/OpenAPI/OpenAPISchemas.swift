@@ -151,6 +151,12 @@ enum OpenAPISchemas {
                 ("agent_version_id", s.uuid), ("eval_run_id?", optUUID), ("problem_id?", optUUID),
             ])),
             ("ArtifactDownloadResponse", s.object([("download_url", s.string), ("expires_at", s.dateTime)])),
+            ("TopMinerPayoutResponse", s.object([
+                ("as_of", s.dateTime), ("miner_hotkey?", optString), ("agent_name?", optString), ("tao_per_day?", optNumber),
+                ("usd_per_day?", optNumber), ("tao_price_usd?", optNumber),
+            ])),
+            ("WaitlistSignupRequest", s.object([("email", s.string), ("source?", s.string)])),
+            ("WaitlistSignupResponse", s.object([("success", s.boolean)])),
             ("InferenceModelsResponse", s.object([("models", s.array(s.string))])),
             ("AgentLatestVersion", s.object([
                 ("agent_version_id", s.uuid), ("version_number", s.integer), ("submitted_at", s.dateTime),
