@@ -19,6 +19,10 @@ enum ServeSettings {
         var description: String { "setting \(key): '\(value)' is not \(expected)" }
     }
 
+    struct ConfigError: Error, CustomStringConvertible {
+        let description: String
+    }
+
     static func int(_ key: String, _ value: String) throws -> Int {
         guard let v = Int(value) else { throw InvalidValue(key: key, value: value, expected: "an integer") }
         return v
@@ -74,13 +78,13 @@ enum ServeSettings {
     static func fileValues(_ path: String) throws -> [String: String] {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let value: JSONValue
-        do { value = try JSONParser.parse(text) } catch { throw InvalidValue(key: "config", value: path, expected: "a JSON object (\(error))") }
-        guard let object = value.objectValue else { throw InvalidValue(key: "config", value: path, expected: "a JSON object") }
+        do { value = try JSONParser.parse(text) } catch { throw ConfigError(description: "config file \(path) is not JSON: \(error)") }
+        guard let object = value.objectValue else { throw ConfigError(description: "config file \(path) must hold a JSON object") }
         let known = Set(fields.map(\.key))
         var values: [String: String] = [:]
         for (key, raw) in object {
             guard known.contains(key) else {
-                throw InvalidValue(key: key, value: path, expected: "a known setting (\(fields.map(\.key).joined(separator: ", ")))")
+                throw ConfigError(description: "config file \(path): unknown setting '\(key)' (known: \(fields.map(\.key).joined(separator: ", ")))")
             }
             switch raw {
             case .string(let s): values[key] = s
