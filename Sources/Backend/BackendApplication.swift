@@ -11,6 +11,7 @@ public enum BackendApplication {
         router.get("/health") { _, _ in
             JSONResponse(.object([("status", "ok"), ("service", "shoparena-backend")]))
         }
+        OpenAPIRoutes().register(on: router)
         PublicRoutes(services: services).register(on: router.group("v1/public"))
         let races = RaceRoutes(services: services, engine: RaceEngine(database: services.database))
         races.registerPublic(on: router.group("v1/public/races"))

@@ -20,5 +20,7 @@ struct ShopArena: AsyncParsableCommand {
             JudgeAgreementCommand.self,
             WeightsCommand.self,
             ValidatorCommand.self,
+            ServeCommand.self,
+            AdminCommand.self,
         ])
 }

@@ -1,0 +1,245 @@
+import ArenaModel
+
+/// Small builders for OpenAPI 3.1 (JSON Schema 2020-12) fragments, so the document reads like the models of
+/// reference/oro-api.md §2.1.
+enum Schema {
+    static let string: JSONValue = .object([("type", "string")])
+    static let integer: JSONValue = .object([("type", "integer")])
+    static let number: JSONValue = .object([("type", "number")])
+    static let boolean: JSONValue = .object([("type", "boolean")])
+    static let uuid: JSONValue = .object([("type", "string"), ("format", "uuid")])
+    static let dateTime: JSONValue = .object([("type", "string"), ("format", "date-time")])
+    static let anyObject: JSONValue = .object([("type", "object")])
+
+    static func ref(_ name: String) -> JSONValue { .object([("$ref", .string("#/components/schemas/\(name)"))]) }
+    static func array(_ items: JSONValue) -> JSONValue { .object([("type", "array"), ("items", items)]) }
+    static func nullable(_ schema: JSONValue) -> JSONValue { .object([("anyOf", .array([schema, .object([("type", "null")])]))]) }
+    static func enumeration(_ values: [String]) -> JSONValue {
+        .object([("type", "string"), ("enum", .array(values.map(JSONValue.string)))])
+    }
+
+    /// An object schema; property names ending in `?` are optional (the `?` is dropped).
+    static func object(_ properties: [(String, JSONValue)]) -> JSONValue {
+        var props: [(String, JSONValue)] = []
+        var required: [JSONValue] = []
+        for (name, schema) in properties {
+            if name.hasSuffix("?") {
+                props.append((String(name.dropLast()), schema))
+            } else {
+                props.append((name, schema))
+                required.append(.string(name))
+            }
+        }
+        var fields: [(String, JSONValue)] = [("type", "object"), ("properties", .object(props))]
+        if !required.isEmpty { fields.append(("required", .array(required))) }
+        return .object(fields)
+    }
+
+    static func paged(_ key: String, _ item: JSONValue) -> JSONValue {
+        object([("total", integer), ("limit", integer), ("offset", integer), (key, array(item))])
+    }
+}
+
+/// The named schemas of the document's `components`.
+enum OpenAPISchemas {
+    static var all: [(String, JSONValue)] {
+        let s = Schema.self
+        let optNumber = s.nullable(s.number), optTime = s.nullable(s.dateTime), optString = s.nullable(s.string)
+        let optInt = s.nullable(s.integer), optObject = s.nullable(s.anyObject), optUUID = s.nullable(s.uuid)
+        return [
+            ("Error", s.object([("detail", s.string), ("error_code", s.string)])),
+            ("ValidationError", s.object([("detail", s.array(s.object([
+                ("loc", s.array(s.string)), ("msg", s.string), ("type", s.string), ("input?", .object([])), ("ctx?", s.anyObject),
+            ])))])),
+            ("ScoreBelowThresholdError", s.object([("detail", s.string), ("error_code", s.string), ("candidate_score", s.number),
+                                                   ("required_score", s.number), ("current_top_score", s.number), ("margin", s.number)])),
+            ("CooldownActiveError", s.object([("detail", s.string), ("error_code", s.string), ("remaining_seconds", s.integer)])),
+            ("CodeAnalysisError", s.object([("detail", s.string), ("error_code", s.string),
+                                            ("violations?", s.array(s.object([("rule", s.string), ("severity", s.string),
+                                                                             ("message", s.string), ("line", s.nullable(s.integer))]))),
+                                            ("remaining_seconds?", optInt)])),
+            ("SuitePublic", s.object([("suite_id", s.integer), ("suite_version", s.integer), ("is_active", s.boolean)])),
+            ("ProblemPublic", s.object([("problem_id", s.uuid), ("suite_id", s.integer), ("metadata?", s.anyObject)])),
+            ("SuiteWithProblemsResponse", s.object([("suite", s.ref("SuitePublic")), ("problems", s.array(s.ref("ProblemPublic")))])),
+            ("RunProblemsResponse", s.object([("problems", s.array(s.ref("ProblemPublic")))])),
+            ("LeaderboardEntry", s.object([
+                ("rank", s.integer), ("agent_version_id", s.uuid), ("agent_name", s.string), ("miner_hotkey", s.string),
+                ("version_number", s.integer), ("final_score", s.number), ("race_score?", optNumber), ("eligible_at?", optTime),
+                ("is_discarded?", s.boolean), ("is_miner_banned?", s.boolean), ("is_current_top?", s.boolean),
+                ("was_top?", s.boolean), ("top_at?", optTime),
+            ])),
+            ("LeaderboardResponse", s.object([
+                ("total", s.integer), ("limit", s.integer), ("offset", s.integer), ("suite", s.ref("SuitePublic")),
+                ("entries", s.array(s.ref("LeaderboardEntry"))), ("unique_miners", s.integer), ("challenge_threshold?", optNumber),
+            ])),
+            ("TopAgentResponse", s.object([
+                ("suite_id", s.integer), ("computed_at", s.dateTime), ("top_agent_version_id?", optUUID),
+                ("top_miner_hotkey?", optString), ("top_score?", optNumber), ("policy?", optObject),
+                ("challenge_threshold?", optNumber), ("emission_weight?", optNumber), ("margin?", optNumber),
+            ])),
+            ("TopHistoryEntry", s.object([
+                ("agent_version_id", s.uuid), ("agent_name", s.string), ("miner_hotkey", s.string), ("version_number", s.integer),
+                ("final_score", s.number), ("top_at", s.dateTime), ("is_current_top", s.boolean), ("was_top", s.boolean),
+                ("suite_id", s.integer),
+            ])),
+            ("TopHistoryResponse", s.object([("suite_id", s.integer), ("entries", s.array(s.ref("TopHistoryEntry")))])),
+            ("AgentVersionPublic", s.object([
+                ("agent_version_id", s.uuid), ("agent_id", s.uuid), ("agent_name", s.string), ("miner_hotkey", s.string),
+                ("version_number", s.integer), ("submitted_at", s.dateTime), ("suite_id?", optInt), ("latest_final_score?", optNumber),
+            ])),
+            ("AgentVersionState", s.enumeration(["RECEIVED", "QUEUED", "RUNNING", "ELIGIBLE", "DISCARDED", "CANCELLED"])),
+            ("EvaluationRunStatus", s.enumeration(["CLAIMED", "RUNNING", "SUCCESS", "FAILED", "TIMED_OUT", "STALE", "CANCELLED"])),
+            ("ProblemStatus", s.enumeration(["PENDING", "RUNNING", "SUCCESS", "FAILED", "TIMED_OUT", "SKIPPED"])),
+            ("AgentVersionStatus", s.object([
+                ("agent_version_id", s.uuid), ("agent_name", s.string), ("miner_hotkey", s.string), ("version_number", s.integer),
+                ("submitted_at", s.dateTime), ("state", s.ref("AgentVersionState")), ("eliminated_at?", optTime),
+                ("eliminated_in_race_number?", optInt), ("suite_id?", optInt), ("required_successes?", s.integer),
+                ("success_count?", s.integer), ("active_count?", s.integer), ("is_closed?", s.boolean),
+                ("final_score?", optNumber), ("race_score?", optNumber), ("reasoning_coefficient?", optNumber),
+                ("release_state?", s.enumeration(["HIDDEN", "RELEASED"])), ("code_available_at?", optTime),
+                ("per_validator_success_scores?", optObject),
+            ])),
+            ("EvaluationRunPublic", s.object([
+                ("eval_run_id", s.uuid), ("agent_version_id", s.uuid), ("suite_id", s.integer), ("validator_hotkey", s.string),
+                ("status", s.ref("EvaluationRunStatus")), ("claimed_at", s.dateTime), ("lease_expires_at", s.dateTime),
+                ("is_included", s.boolean), ("last_heartbeat_at?", optTime), ("completed_at?", optTime),
+                ("invalidated_at?", optTime), ("invalidated_by?", optString), ("invalidation_reason?", optString),
+                ("failure_reason?", optString), ("validator_score?", optNumber), ("reasoning_quality?", optNumber),
+                ("reasoning_coefficient?", optNumber), ("score_components_summary?", optObject), ("service_versions?", optObject),
+                ("sandbox_metadata?", optObject), ("phase?", optString), ("race_id?", optUUID), ("race_number?", optInt),
+            ])),
+            ("EvaluationRunDetail", s.object([
+                ("eval_run_id", s.uuid), ("agent_version_id", s.uuid), ("agent_name", s.string), ("validator_hotkey", s.string),
+                ("status", s.ref("EvaluationRunStatus")), ("version_number", s.integer), ("claimed_at", s.dateTime),
+                ("score?", optNumber), ("completed_at?", optTime), ("failure_reason?", optString), ("is_included?", s.boolean),
+                ("invalidated_at?", optTime), ("invalidation_reason?", optString), ("sandbox_metadata?", optObject),
+                ("score_components_summary?", optObject),
+            ])),
+            ("AgentVersionProblemsResponse", s.object([
+                ("agent_version_id", s.uuid), ("suite_id?", optInt), ("problems", s.array(s.object([
+                    ("problem_id", s.uuid), ("category?", optString), ("phase?", optString), ("race_id?", optUUID),
+                    ("validator_results?", s.array(s.object([
+                        ("eval_run_id", s.uuid), ("validator_hotkey", s.string), ("status", s.ref("ProblemStatus")),
+                        ("score?", optNumber), ("score_components?", optObject), ("reasoning_score?", optNumber),
+                        ("updated_at?", optTime), ("inference_failure_count?", optInt), ("inference_total?", optInt),
+                        ("execution_time?", optNumber),
+                    ]))),
+                ]))),
+            ])),
+            ("RunningEvaluation", s.object([
+                ("eval_run_id", s.uuid), ("agent_version_id", s.uuid), ("agent_name", s.string), ("version_number", s.integer),
+                ("miner_hotkey", s.string), ("validator_hotkey", s.string), ("status", s.ref("EvaluationRunStatus")),
+                ("started_at", s.dateTime), ("progress_percent?", s.number), ("phase?", optString), ("race_id?", optUUID),
+            ])),
+            ("PendingEvaluationsResponse", s.object([
+                ("summary", s.object([("total_pending", s.integer), ("total_runs_needed", s.integer), ("total_runs_active", s.integer)])),
+                ("items", s.array(s.object([
+                    ("work_item_id", s.uuid), ("agent_version_id", s.uuid), ("agent_name", s.string), ("version_number", s.integer),
+                    ("miner_hotkey", s.string), ("suite_id", s.integer), ("required_successes", s.integer),
+                    ("completed_successes", s.integer), ("active_runs", s.integer), ("remaining", s.integer),
+                    ("queued_at", s.dateTime), ("phase?", optString), ("race_id?", optUUID),
+                ]))),
+            ])),
+            ("ValidatorPublic", s.object([
+                ("hotkey", s.string), ("status", s.enumeration(["available", "evaluating"])), ("registered_at", s.dateTime),
+                ("name?", optString), ("last_claim_at?", optTime), ("last_seen_at?", optTime), ("current_agent?", optObject),
+                ("service_versions?", optObject), ("identity_url?", optString), ("identity_image?", optString),
+                ("identity_description?", optString),
+            ])),
+            ("ArtifactDownloadRequest", s.object([
+                ("artifact_type", s.enumeration(["AGENT_CODE", "EVAL_LOGS_BUNDLE", "EVAL_PROBLEM_LOGS", "REASONING_DETAILS"])),
+                ("agent_version_id", s.uuid), ("eval_run_id?", optUUID), ("problem_id?", optUUID),
+            ])),
+            ("ArtifactDownloadResponse", s.object([("download_url", s.string), ("expires_at", s.dateTime)])),
+            ("TopMinerPayoutResponse", s.object([
+                ("as_of", s.dateTime), ("miner_hotkey?", optString), ("agent_name?", optString), ("tao_per_day?", optNumber),
+                ("usd_per_day?", optNumber), ("tao_price_usd?", optNumber),
+            ])),
+            ("WaitlistSignupRequest", s.object([("email", s.string), ("source?", s.string)])),
+            ("WaitlistSignupResponse", s.object([("success", s.boolean)])),
+            ("InferenceModelsResponse", s.object([("models", s.array(s.string))])),
+            ("AgentLatestVersion", s.object([
+                ("agent_version_id", s.uuid), ("version_number", s.integer), ("submitted_at", s.dateTime),
+                ("state", s.ref("AgentVersionState")), ("eliminated_at?", optTime), ("eliminated_in_race_number?", optInt),
+                ("final_score?", optNumber),
+            ])),
+            ("MinerAgentsResponse", s.object([
+                ("agents", s.array(s.object([
+                    ("agent_id", s.uuid), ("miner_hotkey", s.string), ("agent_name", s.string), ("created_at", s.dateTime),
+                    ("latest_version?", s.nullable(s.ref("AgentLatestVersion"))),
+                ]))),
+                ("can_submit", s.boolean), ("next_allowed_at?", optTime),
+            ])),
+            ("ChutesAuthStatusResponse", s.object([("connected", s.boolean), ("updated_at?", optTime)])),
+            ("SubmitAgentResponse", s.object([
+                ("admission_status", s.enumeration(["ACCEPTED", "REJECTED"])), ("hotkey", s.string), ("agent_id?", optUUID),
+                ("agent_version_id?", optUUID),
+                ("admission_reason?", s.nullable(s.enumeration(["BANNED", "COOLDOWN", "INVALID_FILE", "NOT_REGISTERED_ONCHAIN", "NO_ACTIVE_SUITE"]))),
+                ("next_allowed_at?", optTime), ("message?", s.string),
+            ])),
+            ("HeartbeatRequest", s.object([("service_versions?", optObject)])),
+            ("HeartbeatResponse", s.object([("lease_expires_at", s.dateTime)])),
+            ("ClaimWorkResponse", s.object([
+                ("eval_run_id", s.uuid), ("agent_version_id", s.uuid), ("suite_id", s.integer), ("lease_expires_at", s.dateTime),
+                ("code_download_url", s.string), ("chutes_access_token?", optString),
+            ])),
+            ("ProgressUpdateRequest", s.object([("problems", s.array(s.object([
+                ("problem_id", s.uuid), ("status", s.ref("ProblemStatus")), ("score?", optNumber),
+                ("score_components_summary?", optObject), ("logs_s3_key?", optString), ("reasoning_score?", optNumber),
+                ("inference_failure_count?", optInt), ("inference_total?", optInt), ("execution_time?", optNumber),
+            ])))])),
+            ("ProgressUpdateResponse", s.object([("accepted?", s.boolean)])),
+            ("PresignUploadRequest", s.object([("content_length", s.integer), ("eval_run_id", s.uuid), ("problem_id", s.uuid),
+                                               ("content_type?", s.string)])),
+            ("PresignUploadResponse", s.object([("upload_url", s.string), ("results_s3_key", s.string), ("expires_at", s.dateTime),
+                                                ("method?", s.string)])),
+            ("CompleteRunRequest", s.object([
+                ("terminal_status", s.enumeration(["SUCCESS", "FAILED", "TIMED_OUT"])), ("validator_score?", optNumber),
+                ("score_components?", optObject), ("results_s3_key?", optString), ("failure_reason?", optString),
+                ("sandbox_metadata?", optObject),
+            ])),
+            ("CompleteRunResponse", s.object([
+                ("eval_run_id", s.uuid), ("status", s.string),
+                ("work_item", s.object([("included_success_count", s.integer), ("required_successes", s.integer), ("is_closed", s.boolean)])),
+                ("agent_version_became_eligible", s.boolean), ("final_score?", optNumber),
+            ])),
+            ("ChallengeRequest", s.object([("hotkey", s.string)])),
+            ("ChallengeResponse", s.object([("challenge", s.string), ("expires_at", s.integer)])),
+            ("SessionRequest", s.object([("hotkey", s.string), ("challenge", s.string), ("signature", s.string)])),
+            ("SessionResponse", s.object([("session_token", s.string), ("expires_at", s.integer),
+                                          ("role", s.enumeration(["miner", "validator", "admin"]))])),
+            ("LogoutResponse", s.object([("success", s.boolean)])),
+            // Admin.
+            ("ReasonRequest", s.object([("reason?", optString), ("suite_id?", optInt)])),
+            ("CreateSuiteRequest", s.object([("problem_suite_uri", s.string), ("is_public?", s.boolean)])),
+            ("SuiteActivation", s.object([("suite_id", s.integer), ("suite_version", s.integer), ("is_active", s.boolean),
+                                          ("requeued_versions?", s.array(s.uuid))])),
+            ("AdminAgentVersion", s.object([
+                ("agent_version_id", s.uuid), ("agent_id", s.uuid), ("agent_name", s.string), ("miner_hotkey", s.string),
+                ("version_number", s.integer), ("created_at", s.dateTime), ("submitted_at", s.dateTime), ("suite_id", optInt),
+                ("state", s.ref("AgentVersionState")), ("is_eligible", s.boolean), ("is_discarded", s.boolean),
+                ("discard_reason", optString), ("final_score", optNumber), ("race_score", optNumber),
+                ("reasoning_coefficient", optNumber), ("eligible_at", optTime), ("code_available_at", optTime),
+                ("eliminated_at", optTime), ("eliminated_in_race_number", optInt), ("code_sha256", s.string), ("code_size", s.integer),
+            ])),
+            ("AdminMiner", s.object([
+                ("miner_hotkey", s.string), ("is_banned", s.boolean), ("ban_reason", optString), ("banned_at", optTime),
+                ("agent_count", s.integer), ("version_count", s.integer), ("registered_at", s.dateTime),
+                ("last_submitted_at", optTime), ("cooldown_until", optTime),
+            ])),
+            ("AdminValidator", s.object([
+                ("hotkey", s.string), ("status", s.enumeration(["available", "evaluating"])), ("registered_at", s.dateTime),
+                ("name", optString), ("last_claim_at", optTime), ("last_seen_at", optTime), ("service_versions", optObject),
+                ("is_banned", s.boolean), ("ban_reason", optString), ("banned_at", optTime),
+            ])),
+            ("AuditEvent", s.object([
+                ("event_id", s.uuid), ("action", s.string), ("target_type", s.string), ("target_id", s.string),
+                ("actor_hotkey", s.string), ("created_at", s.dateTime), ("reason?", optString), ("details?", optObject),
+            ])),
+            ("AdminEvaluationRun", .object([("allOf", .array([s.ref("EvaluationRunPublic"), s.object([
+                ("run_id", s.uuid), ("created_at", s.dateTime), ("score", optNumber), ("eval_work_item_id", s.uuid),
+            ])]))])),
+            ("BanResponse", s.object([("hotkey", s.string), ("is_banned", s.boolean)])),
+        ]
+    }
+}

@@ -1,0 +1,117 @@
+import ArenaModel
+import Backend
+import Foundation
+
+/// Every `BackendSettings` field under one snake_case key, settable from a JSON config file, a `SHOPARENA_<KEY>`
+/// environment variable and a `--<key-with-dashes>` flag of `shoparena serve`. Precedence: flag > environment >
+/// file > default.
+enum ServeSettings {
+    struct Field: Sendable {
+        let key: String
+        let help: String
+        let apply: @Sendable (inout BackendSettings, String) throws -> Void
+    }
+
+    struct InvalidValue: Error, CustomStringConvertible {
+        let key: String
+        let value: String
+        let expected: String
+        var description: String { "setting \(key): '\(value)' is not \(expected)" }
+    }
+
+    struct ConfigError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func int(_ key: String, _ value: String) throws -> Int {
+        guard let v = Int(value) else { throw InvalidValue(key: key, value: value, expected: "an integer") }
+        return v
+    }
+
+    static func double(_ key: String, _ value: String) throws -> Double {
+        guard let v = Double(value), v.isFinite else { throw InvalidValue(key: key, value: value, expected: "a number") }
+        return v
+    }
+
+    static func bool(_ key: String, _ value: String) throws -> Bool {
+        switch value.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw InvalidValue(key: key, value: value, expected: "true or false")
+        }
+    }
+
+    static let fields: [Field] = [
+        Field(key: "required_successes", help: "Included successful runs from distinct validators before a version is eligible") { s, v in
+            s.requiredSuccesses = try int("required_successes", v) },
+        Field(key: "lease_seconds", help: "Lease of a claim or heartbeat, seconds") { s, v in s.leaseSeconds = try double("lease_seconds", v) },
+        Field(key: "reaper_interval_seconds", help: "How often lapsed runs are marked STALE, seconds") { s, v in
+            s.reaperIntervalSeconds = try double("reaper_interval_seconds", v) },
+        Field(key: "submission_cooldown_seconds", help: "Time between two submissions of one hotkey, seconds") { s, v in
+            s.submissionCooldownSeconds = try double("submission_cooldown_seconds", v) },
+        Field(key: "security_violation_cooldown_seconds", help: "Cooldown after a security-rule refusal, seconds") { s, v in
+            s.securityViolationCooldownSeconds = try double("security_violation_cooldown_seconds", v) },
+        Field(key: "open_miner_registration", help: "Register unknown hotkeys that sign miner requests (true/false)") { s, v in
+            s.openMinerRegistration = try bool("open_miner_registration", v) },
+        Field(key: "max_agent_bytes", help: "Largest agent file accepted, bytes") { s, v in s.maxAgentBytes = try int("max_agent_bytes", v) },
+        Field(key: "max_upload_bytes", help: "Largest presigned upload, bytes") { s, v in s.maxUploadBytes = try int("max_upload_bytes", v) },
+        Field(key: "upload_url_seconds", help: "Lifetime of a presigned upload URL, seconds") { s, v in
+            s.uploadURLSeconds = try double("upload_url_seconds", v) },
+        Field(key: "public_base_url", help: "URL clients reach this server at (default http://HOST:PORT)") { s, v in s.publicBaseURL = v },
+        Field(key: "python_executable", help: "Python interpreter for the submission analyzer") { s, v in s.pythonExecutable = v },
+        Field(key: "python_runtime_path", help: "Folder holding shoparena_runtime") { s, v in s.pythonRuntimePath = v },
+        Field(key: "analyzer_timeout_seconds", help: "Time limit of the submission analyzer, seconds") { s, v in
+            s.analyzerTimeoutSeconds = try double("analyzer_timeout_seconds", v) },
+        Field(key: "session_ttl_seconds", help: "Bearer session lifetime, seconds") { s, v in s.sessionTTLSeconds = try double("session_ttl_seconds", v) },
+        Field(key: "challenge_ttl_seconds", help: "Login challenge lifetime, seconds") { s, v in
+            s.challengeTTLSeconds = try double("challenge_ttl_seconds", v) },
+        Field(key: "inference_models", help: "Comma-separated models agents may call") { s, v in
+            s.inferenceModels = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } },
+        Field(key: "credential_key", help: "Key that encrypts stored inference credentials") { s, v in s.credentialKey = v },
+        Field(key: "requeue_top_n", help: "Versions requeued when a suite is activated") { s, v in s.requeueTopN = try int("requeue_top_n", v) },
+    ]
+
+    static func envName(_ key: String) -> String { "SHOPARENA_" + key.uppercased() }
+    static func flagName(_ key: String) -> String { key.replacingOccurrences(of: "_", with: "-") }
+
+    /// A config file's values as text per key (numbers, booleans and string lists are accepted as JSON values).
+    static func fileValues(_ path: String) throws -> [String: String] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let value: JSONValue
+        do { value = try JSONParser.parse(text) } catch { throw ConfigError(description: "config file \(path) is not JSON: \(error)") }
+        guard let object = value.objectValue else { throw ConfigError(description: "config file \(path) must hold a JSON object") }
+        let known = Set(fields.map(\.key))
+        var values: [String: String] = [:]
+        for (key, raw) in object {
+            guard known.contains(key) else {
+                throw ConfigError(description: "config file \(path): unknown setting '\(key)' (known: \(fields.map(\.key).joined(separator: ", ")))")
+            }
+            switch raw {
+            case .string(let s): values[key] = s
+            case .bool(let b): values[key] = b ? "true" : "false"
+            case .array(let items): values[key] = items.compactMap(\.stringValue).joined(separator: ",")
+            default: values[key] = JSONWriter().string(raw)
+            }
+        }
+        return values
+    }
+
+    /// Settings from defaults, then the file, then the environment, then flags (`flags` by snake_case key).
+    static func resolve(file: String?, environment: [String: String], flags: [String: String]) throws -> (BackendSettings, Set<String>) {
+        var settings = BackendSettings()
+        var explicit = Set<String>()
+        let fromFile = try file.map(fileValues) ?? [:]
+        for field in fields {
+            let value = flags[field.key] ?? environment[envName(field.key)] ?? fromFile[field.key]
+            if let value {
+                try field.apply(&settings, value)
+                explicit.insert(field.key)
+            }
+        }
+        return (settings, explicit)
+    }
+
+    static var helpText: String {
+        fields.map { "  --\(flagName($0.key)) / \(envName($0.key)) / \"\($0.key)\": \($0.help)" }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,83 @@
+/// One recorded admin action.
+public struct AuditEvent: Sendable, Equatable {
+    public var eventID: String
+    public var action: String
+    public var targetType: String
+    public var targetID: String
+    public var actorHotkey: String
+    public var createdAt: Int64
+    public var reason: String?
+    /// JSON text of the action's details (what changed), if any.
+    public var details: String?
+
+    init(row: SQLRow) throws(StoreError) {
+        eventID = try row.string("event_id")
+        action = try row.string("action")
+        targetType = try row.string("target_type")
+        targetID = try row.string("target_id")
+        actorHotkey = try row.string("actor_hotkey")
+        createdAt = try row.int("created_at")
+        reason = row.optionalString("reason")
+        details = row.optionalString("details")
+    }
+}
+
+/// Filters of the audit-event listing; nil fields do not filter.
+public struct AuditEventFilter: Sendable {
+    public var action: String?
+    public var targetType: String?
+    public var targetID: String?
+    public var actorHotkey: String?
+    public var since: Int64?
+    public var until: Int64?
+
+    public init(action: String? = nil, targetType: String? = nil, targetID: String? = nil, actorHotkey: String? = nil,
+                since: Int64? = nil, until: Int64? = nil) {
+        self.action = action
+        self.targetType = targetType
+        self.targetID = targetID
+        self.actorHotkey = actorHotkey
+        self.since = since
+        self.until = until
+    }
+}
+
+/// The append-only record of admin actions (who, what, on which target, why). Written inside the action's own
+/// transaction, so an action and its audit event commit or fail together.
+public enum AuditLog {
+    /// Appends one event inside the caller's transaction.
+    public static func record(in db: any SQLExecutor, eventID: String, action: String, targetType: String, targetID: String,
+                              actorHotkey: String, reason: String?, details: String?, now: Int64) async throws(StoreError) {
+        try await db.execute(
+            """
+            INSERT INTO audit_events (event_id, action, target_type, target_id, actor_hotkey, created_at, reason, details)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.text(eventID), .text(action), .text(targetType), .text(targetID), .text(actorHotkey), .int(now),
+             .optional(reason), .optional(details)])
+    }
+
+    /// Events matching `filter`, newest first, with the total count before paging.
+    public static func list(_ database: any SQLDatabase, filter: AuditEventFilter, limit: Int, offset: Int) async throws
+        -> (total: Int, events: [AuditEvent])
+    {
+        var clause = " WHERE 1 = 1"
+        var binds: [SQLValue] = []
+        if let v = filter.action { clause += " AND action = ?"; binds.append(.text(v)) }
+        if let v = filter.targetType { clause += " AND target_type = ?"; binds.append(.text(v)) }
+        if let v = filter.targetID { clause += " AND target_id = ?"; binds.append(.text(v)) }
+        if let v = filter.actorHotkey { clause += " AND actor_hotkey = ?"; binds.append(.text(v)) }
+        if let v = filter.since { clause += " AND created_at >= ?"; binds.append(.int(v)) }
+        if let v = filter.until { clause += " AND created_at <= ?"; binds.append(.int(v)) }
+        let finalClause = clause
+        let finalBinds = binds
+        return try await database.read { db in
+            let total = try await db.scalarInt("SELECT COUNT(*) FROM audit_events" + finalClause, finalBinds) ?? 0
+            let rows = try await db.query(
+                "SELECT event_id, action, target_type, target_id, actor_hotkey, created_at, reason, details FROM audit_events"
+                    + finalClause + " ORDER BY created_at DESC, event_id DESC LIMIT ? OFFSET ?",
+                finalBinds + [.int(Int64(limit)), .int(Int64(offset))])
+            return (Int(total), try rows.map(AuditEvent.init(row:)))
+        }
+    }
+}
