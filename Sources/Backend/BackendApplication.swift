@@ -13,7 +13,7 @@ public enum BackendApplication {
         }
         OpenAPIRoutes().register(on: router)
         PublicRoutes(services: services).register(on: router.group("v1/public"))
-        let races = RaceRoutes(services: services, engine: RaceEngine(database: services.database))
+        let races = RaceRoutes(services: services, engine: RaceEngine(database: services.database, settings: .init(backend: services.settings)))
         races.registerPublic(on: router.group("v1/public/races"))
         races.registerAdmin(on: router.group("v1/admin/races").add(middleware: AuthMiddleware(services: services, role: .admin)))
         AuthRoutes(services: services).register(on: router.group("v1/auth"))

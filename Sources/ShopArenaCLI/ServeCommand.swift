@@ -88,8 +88,11 @@ struct ServeCommand: AsyncParsableCommand {
         let app = BackendApplication.make(services: services, host: host, port: port, logger: logger) { port in
             printError("shoparena: serving the arena API on http://\(host):\(port) (store: \(where_); docs: /openapi.json)")
         }
-        // TODO(lead): add the queue helper's `LeaseReaper(services:)` to this group once it is on main.
-        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // The lease reaper frees lapsed runs; the race scheduler closes qualifying and finishes races on time.
+        let races = RaceScheduler(engine: RaceEngine(database: store.database, settings: .init(backend: settings)),
+                                  clock: services.clock, logger: logger)
+        let group = ServiceGroup(services: [app, LeaseReaper(services: services, logger: logger), races],
+                                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         do {
             try await group.run()
         } catch {

@@ -18,6 +18,12 @@ public struct RaceEngine: Sendable {
         public var problemsPerRace: Int = 30
         public var requiredSuccesses: Int = 2
         public init() {}
+
+        /// The backend's policy and X.
+        public init(backend: BackendSettings) {
+            policy = backend.policy
+            requiredSuccesses = backend.requiredSuccesses
+        }
     }
 
     public let database: any SQLDatabase
