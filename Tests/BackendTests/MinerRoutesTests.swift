@@ -318,6 +318,22 @@ struct MinerRoutesTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func aMissingAnalyzerIsAServerErrorThatCostsNothing(kind: StoreKind) async throws {
+        let arena = try await TestArena.make(kind) { $0.pythonExecutable = "/nonexistent/python3" }
+        try await Fixtures.suite(arena)
+        let miner = try await arena.hotkey(.miner)
+        let clock = arena.clock
+        try await arena.test { client in
+            let response = try await Self.submit(client, miner, clock, SubmitForm(code: Self.validCode))
+            #expect(response.status == .internalServerError)
+            #expect(response.field("error_code") == "ANALYZER_UNAVAILABLE")
+            #expect(response.field("detail")?.contains("/nonexistent/python3") == true)
+            #expect(try await arena.services.agents.cooldownUntil(miner.address, now: clock.nowMillis()) == nil)
+            #expect(try await arena.services.agents.agents(ofMiner: miner.address).isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func chutesCredentialIsStoredEncrypted(kind: StoreKind) async throws {
         let arena = try await TestArena.make(kind) { $0.credentialKey = "test-key" }
         let miner = try await arena.hotkey(.miner)
