@@ -1,10 +1,108 @@
+import ArenaModel
 import Hummingbird
+import Store
 
-/// The miner routes (see reference/oro-api.md §2). Being written; registers nothing yet.
+/// The miner routes (oro-api §2, §2.1, §4.1): submit, the miner's agents and versions, and the Chutes
+/// credential `oro submit` checks first. Every route runs behind `AuthMiddleware(role: .miner)`.
 public struct MinerRoutes: Sendable {
     public let services: BackendServices
+    public let analyzer: any SubmissionAnalyzer
 
-    public init(services: BackendServices) { self.services = services }
+    public init(services: BackendServices) {
+        self.init(services: services, analyzer: PythonAnalyzer(settings: services.settings))
+    }
 
-    public func register(on group: RouterGroup<ArenaRequestContext>) {}
+    public init(services: BackendServices, analyzer: any SubmissionAnalyzer) {
+        self.services = services
+        self.analyzer = analyzer
+    }
+
+    public func register(on group: RouterGroup<ArenaRequestContext>) {
+        let submission = SubmissionHandler(services: services, analyzer: analyzer)
+        group.post("submit") { request, context in
+            try await submission.handle(request, caller: context.requireCaller(), context: context)
+        }
+        group.get("agents") { _, context in try await agents(context.requireCaller()) }
+        group.get("agents/:agent_id/versions") { _, context in
+            try await versions(context.requireCaller(), agentID: RequestParameters.uuid(context, "agent_id"))
+        }
+        group.get("agent-versions/:agent_version_id") { _, context in
+            try await status(context.requireCaller(), versionID: RequestParameters.uuid(context, "agent_version_id"))
+        }
+        group.get("chutes-auth/status") { _, context in try await chutesStatus(context.requireCaller()) }
+        group.post("chutes-auth") { request, context in
+            try await storeChutesToken(request, caller: context.requireCaller(), context: context)
+        }
+    }
+
+    /// MinerAgentsResponse: the caller's agents (newest first) with their latest version, and whether the
+    /// cooldown allows a submission now.
+    func agents(_ caller: Caller) async throws -> JSONResponse {
+        let now = services.now()
+        let agents = try await services.agents.agents(ofMiner: caller.hotkey)
+        let until = try await services.agents.cooldownUntil(caller.hotkey, now: now)
+        let list: [JSONValue] = agents.map { pair in
+            .object([
+                ("agent_id", .string(pair.agent.agentID)),
+                ("miner_hotkey", .string(pair.agent.minerHotkey)),
+                ("agent_name", .string(pair.agent.agentName)),
+                ("created_at", .string(Wire.timestamp(pair.agent.createdAt))),
+                ("latest_version", pair.latest.map(Self.historyEntry) ?? .null),
+            ])
+        }
+        return JSONResponse(.object([
+            ("agents", .array(list)), ("can_submit", .bool(until == nil)), ("next_allowed_at", Wire.timestamp(until)),
+        ]))
+    }
+
+    /// list[AgentVersionHistoryEntry], newest first; 404 unless the caller owns the agent.
+    func versions(_ caller: Caller, agentID: String) async throws -> JSONResponse {
+        guard let agent = try await services.agents.agent(agentID), agent.minerHotkey == caller.hotkey else {
+            throw APIError.notFound("AGENT_NOT_FOUND", "no agent \(agentID) belongs to hotkey \(caller.hotkey)")
+        }
+        let versions = try await services.agents.versions(ofAgent: agent.agentID)
+        return JSONResponse(.array(versions.map(Self.historyEntry)))
+    }
+
+    /// AgentVersionStatus of one of the caller's versions; another miner's version is reported as absent.
+    func status(_ caller: Caller, versionID: String) async throws -> JSONResponse {
+        let notFound = APIError.notFound("AGENT_VERSION_NOT_FOUND", "no agent version \(versionID) belongs to hotkey \(caller.hotkey)")
+        guard let version = try await services.agents.version(versionID), version.minerHotkey == caller.hotkey else {
+            throw notFound
+        }
+        guard let json = try await AgentVersionStatusView.load(agentVersionID: version.agentVersionID, services: services) else {
+            throw notFound
+        }
+        return JSONResponse(json)
+    }
+
+    func chutesStatus(_ caller: Caller) async throws -> JSONResponse {
+        let status = try await services.credentials.status(forMiner: caller.hotkey)
+        return JSONResponse(.object([("connected", .bool(status.connected)), ("updated_at", Wire.timestamp(status.updatedAt))]))
+    }
+
+    /// Stores the miner's Chutes refresh token, encrypted; answers `{}` as the reference does.
+    func storeChutesToken(_ request: Request, caller: Caller, context: ArenaRequestContext) async throws -> JSONResponse {
+        let body = try await JSONBody.read(request, context: context, limit: 64 << 10)
+        let token = try body.string("refresh_token")
+        guard !token.isEmpty else {
+            throw APIError.invalid(["body", "refresh_token"], "String should have at least 1 character",
+                                   type: "string_too_short", input: .string(token))
+        }
+        try await services.credentials.store(token, forMiner: caller.hotkey, now: services.now())
+        return JSONResponse(.object([]))
+    }
+
+    /// AgentLatestVersion / AgentVersionHistoryEntry (the same shape).
+    static func historyEntry(_ version: AgentRepository.Version) -> JSONValue {
+        .object([
+            ("agent_version_id", .string(version.agentVersionID)),
+            ("version_number", .int(version.versionNumber)),
+            ("submitted_at", .string(Wire.timestamp(version.submittedAt))),
+            ("state", .string(version.state)),
+            ("eliminated_at", Wire.timestamp(version.eliminatedAt)),
+            ("eliminated_in_race_number", version.eliminatedInRaceNumber.map(JSONValue.int) ?? .null),
+            ("final_score", version.finalScore.map(JSONValue.double) ?? .null),
+        ])
+    }
 }

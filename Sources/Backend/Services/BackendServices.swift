@@ -24,6 +24,11 @@ public struct BackendServices: Sendable {
     public var identities: IdentityRepository { IdentityRepository(database: database) }
     public var sessions: SessionRepository { SessionRepository(database: database) }
     public var publicQueries: PublicQueries { PublicQueries(database: database) }
+    public var agents: AgentRepository { AgentRepository(database: database) }
+    /// Miners' inference credentials, sealed with `settings.credentialKey`.
+    public var credentials: InferenceCredentials {
+        InferenceCredentials(database: database, box: CredentialBox(keyText: settings.credentialKey))
+    }
 
     public func now() -> Int64 { clock.nowMillis() }
 }
