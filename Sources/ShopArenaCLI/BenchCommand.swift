@@ -6,5 +6,6 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure performance; every subcommand prints one JSON object.",
         discussion: "Build with -c release for meaningful numbers: swift build -c release --product shoparena",
-        subcommands: [BenchSearchCommand.self, BenchScoreCommand.self, BenchIdentityCommand.self, BenchSandboxCommand.self])
+        subcommands: [BenchSearchCommand.self, BenchScoreCommand.self, BenchIdentityCommand.self, BenchSandboxCommand.self,
+                       BenchBackendCommand.self])
 }

@@ -23,6 +23,8 @@ public struct BackendServices: Sendable {
 
     public var identities: IdentityRepository { IdentityRepository(database: database) }
     public var sessions: SessionRepository { SessionRepository(database: database) }
+    public var workQueue: WorkQueue { WorkQueue(database: database, leaseSeconds: settings.leaseSeconds) }
+    public var uploads: UploadRepository { UploadRepository(database: database) }
 
     public func now() -> Int64 { clock.nowMillis() }
 }
