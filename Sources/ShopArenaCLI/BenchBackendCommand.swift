@@ -45,7 +45,7 @@ struct BenchBackendCommand: AsyncParsableCommand {
             portContinuation.yield(port)
             portContinuation.finish()
         }
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let group = ServiceGroup(configuration: .init(services: [app, LeaseReaper(services: services, logger: logger)], logger: logger))
         let report: BenchBackendLoad.Report = try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             var iterator = ports.makeAsyncIterator()
