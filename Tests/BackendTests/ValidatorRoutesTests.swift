@@ -378,6 +378,48 @@ struct ValidatorRoutesTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func twentyValidatorsClaimingAtOnceOverHTTPGetDistinctRuns(kind: StoreKind) async throws {
+        let arena = try await TestArena.make(kind)
+        let miner = try await arena.hotkey(.miner)
+        var validators: [TestHotkey] = []
+        for _ in 0..<20 { validators.append(try await arena.hotkey(.validator)) }
+        try await Fixtures.suite(arena)
+        var items: Set<String> = []
+        for index in 0..<9 {
+            items.insert(try await Fixtures.queuedVersion(arena, miner: miner.address, name: "a\(index)", required: 2).workItemID)
+        }
+        let clock = arena.clock
+        let all = validators
+        let queued = items
+        try await arena.test { client in
+            let answers = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+                for validator in all {
+                    group.addTask {
+                        try await client.execute(uri: "/v1/validator/work/claim", method: .post, headers: validator.headers(clock)) { response in
+                            (Int(response.status.code), response.field("eval_run_id"))
+                        }
+                    }
+                }
+                var out: [(Int, String?)] = []
+                for try await answer in group { out.append(answer) }
+                return out
+            }
+            #expect(answers.filter { $0.0 == 200 }.count == 18)
+            #expect(answers.filter { $0.0 == 204 }.count == 2)
+            let runIDs = answers.compactMap(\.1)
+            #expect(Set(runIDs).count == 18)
+            let perItem = try await arena.services.database.read { db in
+                try await db.query("SELECT work_item_id, COUNT(*) AS n, COUNT(DISTINCT validator_hotkey) AS v FROM evaluation_runs GROUP BY work_item_id", [])
+            }
+            #expect(Set(perItem.compactMap { $0.optionalString("work_item_id") }) == queued)
+            for row in perItem {
+                #expect(row.optionalInt("n") == 2)
+                #expect(row.optionalInt("v") == 2)
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func theReaperMarksLapsedRunsStale(kind: StoreKind) async throws {
         let arena = try await TestArena.make(kind) { $0.leaseSeconds = 30 }
         let miner = try await arena.hotkey(.miner)
