@@ -64,8 +64,11 @@ extension WorkQueue {
     public func complete(runID: String, validator: String, completion: RunCompletion, now: Int64,
                          embargo: CodeEmbargo = .default) async throws -> CompletionResult {
         let outcome: Outcome<CompletionResult> = try await database.transaction { db in
-            let checked = try await Self.lockActiveRun(runID, validator: validator, in: db, now: now)
-            guard case .done(let run) = checked else { return checked.map { _ in Self.placeholderResult } }
+            let run: RunRecord
+            switch try await Self.lockActiveRun(runID, validator: validator, in: db, now: now) {
+            case .refused(let error): return .refused(error)
+            case .done(let locked): run = locked
+            }
             guard let item = try await db.first(
                 "SELECT required_successes, included_success_count, is_closed, is_cancelled FROM work_items WHERE work_item_id = ?"
                     + db.dialect.forUpdate, [.text(run.workItemID)])
@@ -104,9 +107,6 @@ extension WorkQueue {
         }
         return try outcome.get()
     }
-
-    static let placeholderResult = CompletionResult(evalRunID: "", status: .failed, includedSuccessCount: 0, requiredSuccesses: 0,
-                                                    isClosed: false, agentVersionBecameEligible: false, finalScore: nil)
 
     /// Aggregates a closed work item's included SUCCESS runs onto its version. QUALIFYING: ELIGIBLE with the
     /// mean score; RACE: the mean becomes `race_score` (the race logic decides what it means). Returns whether

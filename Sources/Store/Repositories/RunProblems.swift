@@ -101,8 +101,11 @@ extension WorkQueue {
     /// whole batch is refused when one problem is not part of the run.
     public func recordProgress(runID: String, validator: String, updates: [ProblemProgressPatch], now: Int64) async throws {
         let outcome: Outcome<Void> = try await database.transaction { db in
-            let checked = try await Self.lockActiveRun(runID, validator: validator, in: db, now: now)
-            guard case .done(let run) = checked else { return checked.map { _ in () } }
+            let run: RunRecord
+            switch try await Self.lockActiveRun(runID, validator: validator, in: db, now: now) {
+            case .refused(let error): return .refused(error)
+            case .done(let locked): run = locked
+            }
             let known = try await Self.problemIDs(of: run, in: db)
             if let unknown = updates.first(where: { !known.contains($0.problemID) }) {
                 return .refused(.invalidProblemID(unknown.problemID))
@@ -140,15 +143,6 @@ extension WorkQueue {
                     inferenceTotal: row.optionalInt("inference_total"),
                     executionTime: row.optionalDouble("execution_time"), updatedAt: try row.int("updated_at"))
             }
-        }
-    }
-}
-
-extension WorkQueue.Outcome {
-    func map<U: Sendable>(_ transform: (T) -> U) -> WorkQueue.Outcome<U> {
-        switch self {
-        case .done(let value): return .done(transform(value))
-        case .refused(let error): return .refused(error)
         }
     }
 }
