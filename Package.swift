@@ -99,6 +99,7 @@ let package = Package(
             "ArenaModel", "Catalog", "Search", "SearchService", "Scoring", "Identity", "LLM", "Sandbox", "Proxy",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
 
         // Helpers shared by the test targets (locating shared/data, temporary folders).

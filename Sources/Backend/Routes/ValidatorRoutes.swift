@@ -1,10 +1,224 @@
+import ArenaModel
 import Hummingbird
+import Store
 
-/// The validator routes (see reference/oro-api.md §2). Being written; registers nothing yet.
+/// The validator routes (oro-api.md §2 validator rows, §4.2): claim, problems, heartbeat, progress, presign and
+/// complete. Handlers parse the request, call `WorkQueue`/`UploadRepository`, and answer the SDK's shapes.
 public struct ValidatorRoutes: Sendable {
     public let services: BackendServices
 
     public init(services: BackendServices) { self.services = services }
 
-    public func register(on group: RouterGroup<ArenaRequestContext>) {}
+    public func register(on group: RouterGroup<ArenaRequestContext>) {
+        group.post("work/claim") { request, context in try await claim(request, context) }
+        group.get("evaluation-runs/:id/problems") { _, context in try await problems(context) }
+        group.post("evaluation-runs/:id/heartbeat") { request, context in try await heartbeat(request, context) }
+        group.post("evaluation-runs/:id/progress") { request, context in try await progress(request, context) }
+        group.post("evaluation-runs/:id/complete") { request, context in try await complete(request, context) }
+        group.post("uploads/presign") { request, context in try await presign(request, context) }
+    }
+
+    var capabilities: RunCapabilities { RunCapabilities(secret: services.settings.credentialKey) }
+
+    // MARK: Handlers
+
+    func claim(_ request: Request, _ context: ArenaRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let body = try await JSONBody.read(request, context: context, allowEmpty: true)
+        let versions = try Self.serviceVersions(body)
+        let claimed: ClaimedRun?
+        do {
+            claimed = try await services.workQueue.claim(validator: caller.hotkey, serviceVersions: versions, now: services.now())
+        } catch { throw Self.apiError(error) }
+        guard let claimed else { return Response(status: .noContent) }
+        let json: JSONValue = .object([
+            ("eval_run_id", .string(claimed.evalRunID)),
+            ("agent_version_id", .string(claimed.agentVersionID)),
+            ("suite_id", .int(claimed.suiteID)),
+            ("lease_expires_at", .string(Wire.timestamp(claimed.leaseExpiresAt))),
+            ("code_download_url", .string(codeDownloadURL(runID: claimed.evalRunID))),
+            ("chutes_access_token", .string(inferenceToken(for: claimed))),
+        ])
+        return try JSONResponse(json).response(from: request, context: context)
+    }
+
+    func problems(_ context: ArenaRequestContext) async throws -> JSONResponse {
+        let caller = try context.requireCaller()
+        let runID = try RequestParameters.uuid(context, "id")
+        let problems: [RunProblem]
+        do {
+            problems = try await services.workQueue.problems(runID: runID, validator: caller.hotkey)
+        } catch { throw Self.apiError(error) }
+        return JSONResponse(.object([("problems", .array(problems.map { problem in
+            let metadata = (try? JSONParser.parse(problem.metadataJSON)) ?? .object([])
+            return .object([("problem_id", .string(problem.problemID)), ("suite_id", .int(problem.suiteID)), ("metadata", metadata)])
+        }))]))
+    }
+
+    func heartbeat(_ request: Request, _ context: ArenaRequestContext) async throws -> JSONResponse {
+        let caller = try context.requireCaller()
+        let runID = try RequestParameters.uuid(context, "id")
+        let body = try await JSONBody.read(request, context: context, allowEmpty: true)
+        let versions = try Self.serviceVersions(body)
+        let lease: Int64
+        do {
+            lease = try await services.workQueue.heartbeat(runID: runID, validator: caller.hotkey, serviceVersions: versions,
+                                                           now: services.now())
+        } catch { throw Self.apiError(error) }
+        return JSONResponse(.object([("lease_expires_at", .string(Wire.timestamp(lease)))]))
+    }
+
+    func progress(_ request: Request, _ context: ArenaRequestContext) async throws -> JSONResponse {
+        let caller = try context.requireCaller()
+        let runID = try RequestParameters.uuid(context, "id")
+        let body = try await JSONBody.read(request, context: context, limit: 8 << 20)
+        guard let raw = body.value["problems"], !raw.isNull else {
+            throw APIError.invalid(["body", "problems"], "Field required", type: "missing")
+        }
+        guard let items = raw.arrayValue else {
+            throw APIError.invalid(["body", "problems"], "Input should be a valid list", type: "list_type", input: raw)
+        }
+        let updates = try items.map(Self.progressPatch)
+        do {
+            try await services.workQueue.recordProgress(runID: runID, validator: caller.hotkey, updates: updates, now: services.now())
+        } catch { throw Self.apiError(error) }
+        return JSONResponse(.object([("accepted", .bool(true))]))
+    }
+
+    func complete(_ request: Request, _ context: ArenaRequestContext) async throws -> JSONResponse {
+        let caller = try context.requireCaller()
+        let runID = try RequestParameters.uuid(context, "id")
+        let body = try await JSONBody.read(request, context: context, limit: 4 << 20)
+        let statusText = try body.string("terminal_status")
+        guard let status = TerminalStatus(rawValue: statusText) else {
+            throw APIError.invalid(["body", "terminal_status"], "Input should be 'SUCCESS', 'FAILED' or 'TIMED_OUT'",
+                                   type: "enum", input: .string(statusText))
+        }
+        let score = try body.optionalDouble("validator_score")
+        if status == .success, score == nil {
+            throw APIError.badRequest("MISSING_SCORE", "a SUCCESS completion needs validator_score")
+        }
+        let components = try body.optionalObject("score_components")
+        let completion = RunCompletion(
+            status: status, validatorScore: score,
+            reasoningQuality: components?["reasoning_quality"]?.numberValue,
+            reasoningCoefficient: components?["reasoning_coefficient"]?.numberValue,
+            scoreComponents: components.map { JSONWriter().string($0) },
+            resultsS3Key: try body.optionalString("results_s3_key"),
+            failureReason: try body.optionalString("failure_reason"),
+            sandboxMetadata: try body.optionalObject("sandbox_metadata").map { JSONWriter().string($0) })
+        let result: CompletionResult
+        do {
+            result = try await services.workQueue.complete(runID: runID, validator: caller.hotkey, completion: completion,
+                                                           now: services.now())
+        } catch { throw Self.apiError(error) }
+        return JSONResponse(.object([
+            ("eval_run_id", .string(result.evalRunID)),
+            ("status", .string(result.status.rawValue)),
+            ("work_item", .object([
+                ("included_success_count", .int(result.includedSuccessCount)),
+                ("required_successes", .int(result.requiredSuccesses)),
+                ("is_closed", .bool(result.isClosed)),
+            ])),
+            ("agent_version_became_eligible", .bool(result.agentVersionBecameEligible)),
+            ("final_score", result.finalScore.map(JSONValue.double) ?? .null),
+        ]))
+    }
+
+    func presign(_ request: Request, _ context: ArenaRequestContext) async throws -> JSONResponse {
+        let caller = try context.requireCaller()
+        let body = try await JSONBody.read(request, context: context)
+        let length = try body.int("content_length")
+        let runID = try body.uuid("eval_run_id")
+        let problemID = try body.uuid("problem_id")
+        let contentType = try body.optionalString("content_type") ?? "application/json"
+        guard length >= 0 else {
+            throw APIError.invalid(["body", "content_length"], "Input should be greater than or equal to 0",
+                                   type: "greater_than_equal", input: .int(length))
+        }
+        guard length <= Int64(services.settings.maxUploadBytes) else {
+            throw APIError.badRequest("FILE_TOO_LARGE",
+                                      "content_length \(length) exceeds the upload limit of \(services.settings.maxUploadBytes) bytes")
+        }
+        let now = services.now()
+        let expires = now + Int64((services.settings.uploadURLSeconds * 1000).rounded())
+        let slot: UploadSlot
+        do {
+            slot = try await services.uploads.presign(runID: runID, problemID: problemID, validator: caller.hotkey,
+                                                      contentLength: length, contentType: contentType, expiresAt: expires)
+        } catch { throw Self.apiError(error) }
+        return JSONResponse(.object([
+            ("upload_url", .string(Self.join(services.settings.publicBaseURL, "/v1/uploads/\(slot.token)"))),
+            ("results_s3_key", .string(slot.objectKey)),
+            ("expires_at", .string(Wire.timestamp(slot.expiresAt))),
+            ("method", "PUT"),
+        ]))
+    }
+
+    // MARK: Helpers
+
+    func codeDownloadURL(runID: String) -> String {
+        Self.join(services.settings.publicBaseURL, "/v1/code/\(runID)/\(capabilities.codeToken(runID: runID))/agent.py")
+    }
+
+    /// The token the validator funds the agent's inference with.
+    ///
+    /// TODO(miner credentials): when the miner routes store `identities.inference_credential` encrypted, decrypt
+    /// `claimed.storedInferenceCredential` here (with `settings.credentialKey`) and hand it out. Until then every
+    /// claim gets a non-empty per-run placeholder, so 1.0.45 validators do not fail the run at once.
+    func inferenceToken(for claimed: ClaimedRun) -> String {
+        capabilities.placeholderInferenceToken(runID: claimed.evalRunID)
+    }
+
+    static func join(_ base: String, _ path: String) -> String {
+        (base.hasSuffix("/") ? String(base.dropLast()) : base) + path
+    }
+
+    /// `service_versions` as JSON text (nil when absent or null).
+    static func serviceVersions(_ body: JSONBody) throws -> String? {
+        try body.optionalObject("service_versions").map { JSONWriter().string($0) }
+    }
+
+    static let problemStatuses: Set<String> = ["PENDING", "RUNNING", "SUCCESS", "FAILED", "TIMED_OUT", "SKIPPED"]
+
+    /// One `ProblemProgressUpdate`: absent keys stay `.unchanged`, present ones (null included) are set.
+    static func progressPatch(_ raw: JSONValue) throws -> ProblemProgressPatch {
+        guard raw.objectValue != nil else {
+            throw APIError.invalid(["body", "problems"], "Input should be a valid dictionary", type: "dict_type", input: raw)
+        }
+        let item = JSONBody(value: raw)
+        let problemID = try item.uuid("problem_id")
+        let status = try item.string("status")
+        guard problemStatuses.contains(status) else {
+            throw APIError.invalid(["body", "problems", "status"],
+                                   "Input should be 'PENDING', 'RUNNING', 'SUCCESS', 'FAILED', 'TIMED_OUT' or 'SKIPPED'",
+                                   type: "enum", input: .string(status))
+        }
+        var patch = ProblemProgressPatch(problemID: problemID, status: status)
+        if item.has("score") { patch.score = .set(try item.optionalDouble("score")) }
+        if item.has("reasoning_score") { patch.reasoningScore = .set(try item.optionalDouble("reasoning_score")) }
+        if item.has("score_components_summary") {
+            patch.scoreComponentsSummary = .set(try item.optionalObject("score_components_summary").map { JSONWriter().string($0) })
+        }
+        if item.has("logs_s3_key") { patch.logsS3Key = .set(try item.optionalString("logs_s3_key")) }
+        if item.has("inference_failure_count") { patch.inferenceFailureCount = .set(try item.optionalInt("inference_failure_count")) }
+        if item.has("inference_total") { patch.inferenceTotal = .set(try item.optionalInt("inference_total")) }
+        if item.has("execution_time") { patch.executionTime = .set(try item.optionalDouble("execution_time")) }
+        return patch
+    }
+
+    /// The API error for a queue refusal (other errors pass through).
+    static func apiError(_ error: any Error) -> any Error {
+        guard let refusal = error as? WorkQueueError else { return error }
+        let detail = refusal.description
+        switch refusal {
+        case .atCapacity: return APIError.conflict("AT_CAPACITY", detail)
+        case .runNotFound: return APIError.notFound("EVAL_RUN_NOT_FOUND", detail)
+        case .notRunOwner: return APIError.conflict("NOT_RUN_OWNER", detail)
+        case .runAlreadyComplete: return APIError.conflict("RUN_ALREADY_COMPLETE", detail)
+        case .leaseExpired: return APIError.conflict("LEASE_EXPIRED", detail)
+        case .invalidProblemID: return APIError.badRequest("INVALID_PROBLEM_ID", detail)
+        case .problemNotFound: return APIError.notFound("PROBLEM_NOT_FOUND", detail)
+        }
+    }
 }

@@ -29,6 +29,8 @@ public struct BackendServices: Sendable {
     public var credentials: InferenceCredentials {
         InferenceCredentials(database: database, box: CredentialBox(keyText: settings.credentialKey))
     }
+    public var workQueue: WorkQueue { WorkQueue(database: database, leaseSeconds: settings.leaseSeconds) }
+    public var uploads: UploadRepository { UploadRepository(database: database) }
 
     public func now() -> Int64 { clock.nowMillis() }
 }

@@ -1,0 +1,50 @@
+import Logging
+import ServiceLifecycle
+import Store
+import Synchronization
+
+/// Marks evaluation runs whose lease lapsed STALE every `reaperIntervalSeconds`, so their work items can be
+/// claimed again. A swift-service-lifecycle `Service`: run it in the server's `ServiceGroup`; it stops on
+/// graceful shutdown. (Claims do not wait for it: a lapsed lease stops counting as active at once.)
+public final class LeaseReaper: Service, Sendable {
+    public let services: BackendServices
+    public let logger: Logger
+    private let counters = Mutex<(reapedTotal: Int, passes: Int, lastPassAt: Int64?)>((0, 0, nil))
+
+    public init(services: BackendServices, logger: Logger = Logger(label: "shoparena.reaper")) {
+        self.services = services
+        self.logger = logger
+    }
+
+    /// Runs until cancelled or gracefully shut down; a failing pass is logged and retried on the next tick.
+    public func run() async throws {
+        let interval = max(services.settings.reaperIntervalSeconds, 0.05)
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            do {
+                try await reapOnce(now: services.now())
+            } catch {
+                logger.error("lease reaper pass failed: \(error)")
+            }
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// One pass: marks every run whose lease lapsed before `now` STALE and returns how many.
+    @discardableResult
+    public func reapOnce(now: Int64) async throws -> Int {
+        let reaped = try await services.workQueue.reapLapsed(now: now)
+        counters.withLock { $0.reapedTotal += reaped; $0.passes += 1; $0.lastPassAt = now }
+        if reaped > 0 { logger.info("lease reaper marked \(reaped) run(s) STALE") }
+        return reaped
+    }
+
+    /// Totals for `/v1/admin/reaper/stats`.
+    public var stats: (reapedTotal: Int, passes: Int, lastPassAt: Int64?, intervalSeconds: Double) {
+        let c = counters.withLock { $0 }
+        return (c.reapedTotal, c.passes, c.lastPassAt, services.settings.reaperIntervalSeconds)
+    }
+}

@@ -1,0 +1,185 @@
+import ArenaModel
+import AsyncHTTPClient
+import Backend
+import Foundation
+import Hummingbird
+import Identity
+import Store
+
+/// Arena state for `bench backend`: registered validators, a suite with problems and many queued versions.
+enum BenchBackendSeed {
+    struct Seeded { var suiteID: Int64; var problemIDs: [String] }
+
+    static func seed(services: BackendServices, validators: [String], problems: Int, items: Int) async throws -> Seeded {
+        let now = services.now()
+        for hotkey in validators { try await services.identities.register(hotkey, role: .validator, now: now) }
+        let miner = "bench-miner-\(UUID().uuidString.prefix(8))"
+        try await services.identities.register(miner, role: .miner, now: now)
+        let sha = try await services.blobs.put(Array("def agent_main(problem):\n    return []\n".utf8))
+        let problemIDs = (0..<problems).map { _ in UUIDText.random() }
+        let suiteID: Int64 = try await services.database.transaction { db in
+            let suiteID = (try await db.scalarInt("SELECT COALESCE(MAX(suite_id), 0) + 1 FROM suites")) ?? 1
+            try await db.execute(
+                "INSERT INTO suites (suite_id, suite_version, is_active, is_public, problem_count, created_at) VALUES (?, ?, 0, 1, ?, ?)",
+                [.int(suiteID), .int(suiteID), .int(Int64(problems)), .int(now)])
+            for (index, id) in problemIDs.enumerated() {
+                try await db.execute(
+                    "INSERT INTO problems (suite_id, problem_id, position, category, is_hidden, metadata) VALUES (?, ?, ?, 'product', 0, ?)",
+                    [.int(suiteID), .text(id), .int(Int64(index)), .text(#"{"problem_id":"\#(id)","query":"bench query \#(index)","category":"product"}"#)])
+            }
+            return suiteID
+        }
+        // Work items in batches (one transaction each) so a large seed does not hold the writer for long.
+        var created = 0
+        while created < items {
+            let batch = min(500, items - created)
+            try await services.database.transaction { db in
+                var seq = (try await db.scalarInt("SELECT COALESCE(MAX(seq), 0) + 1 FROM work_items")) ?? 1
+                for _ in 0..<batch {
+                    let agentID = UUIDText.random(), versionID = UUIDText.random()
+                    try await db.execute("INSERT INTO agents (agent_id, miner_hotkey, agent_name, created_at) VALUES (?, ?, ?, ?)",
+                                         [.text(agentID), .text(miner), .text("bench-" + agentID), .int(now)])
+                    try await db.execute(
+                        """
+                        INSERT INTO agent_versions (agent_version_id, agent_id, miner_hotkey, version_number, submitted_at, suite_id,
+                            code_sha256, code_size, state) VALUES (?, ?, ?, 1, ?, ?, ?, 40, 'QUEUED')
+                        """, [.text(versionID), .text(agentID), .text(miner), .int(now), .int(suiteID), .text(sha)])
+                    try await db.execute(
+                        """
+                        INSERT INTO work_items (work_item_id, seq, agent_version_id, suite_id, phase, required_successes,
+                            included_success_count, is_closed, is_cancelled, queued_at) VALUES (?, ?, ?, ?, 'QUALIFYING', 2, 0, 0, 0, ?)
+                        """, [.text(UUIDText.random()), .int(seq), .text(versionID), .int(suiteID), .int(now)])
+                    seq += 1
+                }
+            }
+            created += batch
+        }
+        return Seeded(suiteID: suiteID, problemIDs: problemIDs)
+    }
+}
+
+/// The simulated validators of `bench backend` and their measurements.
+struct BenchBackendLoad: Sendable {
+    let client: HTTPClient
+    let base: String
+    let problemIDs: [String]
+
+    struct Sample: Sendable { var endpoint: String; var milliseconds: Double; var status: Int }
+
+    struct Report: Sendable {
+        var samples: [Sample]
+        var elapsed: Double
+        var failures: [String]
+
+        func json(database: String, validators: Int, seconds: Double, build: String) -> String {
+            let byEndpoint = Dictionary(grouping: samples, by: \.endpoint)
+            let order = ["claim", "heartbeat", "progress", "complete"]
+            var endpoints: [(String, JSONValue)] = []
+            for name in order {
+                guard let list = byEndpoint[name] else { continue }
+                let sorted = list.map(\.milliseconds).sorted()
+                let statuses = Dictionary(grouping: list, by: \.status).sorted { $0.key < $1.key }
+                endpoints.append((name, .object([
+                    ("requests", .int(Int64(list.count))),
+                    ("requests_per_second", .double(Self.round(Double(list.count) / elapsed))),
+                    ("p50_ms", .double(Self.round(Self.percentile(sorted, 0.50)))),
+                    ("p99_ms", .double(Self.round(Self.percentile(sorted, 0.99)))),
+                    ("statuses", .object(statuses.map { (String($0.key), JSONValue.int(Int64($0.value.count))) })),
+                ])))
+            }
+            let all = samples.map(\.milliseconds).sorted()
+            let rate = Double(samples.count) / elapsed
+            let p99 = Self.percentile(all, 0.99)
+            let value: JSONValue = .object([
+                ("benchmark", "backend"),
+                ("database", .string(database)),
+                ("validators", .int(Int64(validators))),
+                ("seconds", .double(Self.round(elapsed))),
+                ("requests", .int(Int64(samples.count))),
+                ("requests_per_second", .double(Self.round(rate))),
+                ("p50_ms", .double(Self.round(Self.percentile(all, 0.50)))),
+                ("p99_ms", .double(Self.round(p99))),
+                ("endpoints", .object(endpoints)),
+                ("errors", .array(failures.prefix(5).map { JSONValue.string($0) })),
+                ("error_count", .int(Int64(failures.count))),
+                ("target", .object([("requests_per_second", .double(BenchBackendCommand.targetRequestsPerSecond)),
+                                    ("p99_ms", .double(BenchBackendCommand.targetP99Milliseconds))])),
+                ("meets_target", .bool(rate >= BenchBackendCommand.targetRequestsPerSecond && p99 < BenchBackendCommand.targetP99Milliseconds)),
+                ("build", .string(build)),
+                ("cores", .int(Int64(ProcessInfo.processInfo.activeProcessorCount))),
+            ])
+            return JSONWriter(style: .python).string(value)
+        }
+
+        static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+            guard !sorted.isEmpty else { return 0 }
+            let rank = Int((Double(sorted.count) * p).rounded(.up)) - 1
+            return sorted[max(0, min(sorted.count - 1, rank))]
+        }
+
+        static func round(_ v: Double) -> Double { (v * 100).rounded() / 100 }
+    }
+
+    /// Runs every validator's loop for `seconds` and gathers the samples.
+    func run(signers: [RequestSigner], seconds: Double) async throws -> Report {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let deadline = start + .milliseconds(Int64(seconds * 1000))
+        let results = try await withThrowingTaskGroup(of: ([Sample], [String]).self) { group in
+            for (index, signer) in signers.enumerated() {
+                group.addTask { try await validatorLoop(signer: signer, offset: index, deadline: deadline) }
+            }
+            var samples: [Sample] = []
+            var failures: [String] = []
+            for try await (s, f) in group { samples += s; failures += f }
+            return (samples, failures)
+        }
+        let elapsed = clock.now - start
+        return Report(samples: results.0,
+                      elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                      failures: results.1)
+    }
+
+    func validatorLoop(signer: RequestSigner, offset: Int, deadline: ContinuousClock.Instant) async throws -> ([Sample], [String]) {
+        let clock = ContinuousClock()
+        var samples: [Sample] = []
+        var failures: [String] = []
+        var problem = offset
+        func call(_ endpoint: String, _ path: String, _ body: String) async throws -> (Int, String) {
+            var request = HTTPClientRequest(url: base + path)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            for (name, value) in signer.headers(timestamp: Int64(Date().timeIntervalSince1970)).fields {
+                request.headers.add(name: name, value: value)
+            }
+            request.body = .bytes(Array(body.utf8))
+            let t0 = clock.now
+            let response = try await client.execute(request, timeout: .seconds(30))
+            let buffer = try await response.body.collect(upTo: 1 << 20)
+            let elapsed = clock.now - t0
+            let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            let status = Int(response.status.code)
+            samples.append(Sample(endpoint: endpoint, milliseconds: ms, status: status))
+            let text = String(buffer: buffer)
+            if status >= 400 { failures.append("\(endpoint) \(status): \(text.prefix(200))") }
+            return (status, text)
+        }
+        while clock.now < deadline {
+            let (status, text) = try await call("claim", "/v1/validator/work/claim", #"{"service_versions":{"validator":"bench"}}"#)
+            guard status == 200, let runID = (try? JSONParser.parse(text))?["eval_run_id"]?.stringValue else {
+                if status == 204 { try await Task.sleep(for: .milliseconds(50)) }
+                continue
+            }
+            for _ in 0..<2 where clock.now < deadline {
+                _ = try await call("heartbeat", "/v1/validator/evaluation-runs/\(runID)/heartbeat", "{}")
+                let id = problemIDs[problem % problemIDs.count]
+                problem += 1
+                _ = try await call("progress", "/v1/validator/evaluation-runs/\(runID)/progress",
+                                   #"{"problems":[{"problem_id":"\#(id)","status":"SUCCESS","score":1.0,"reasoning_score":0.8,"execution_time":3.5}]}"#)
+            }
+            _ = try await call("complete", "/v1/validator/evaluation-runs/\(runID)/complete",
+                               #"{"terminal_status":"SUCCESS","validator_score":0.5,"score_components":{"reasoning_coefficient":0.9}}"#)
+        }
+        return (samples, failures)
+    }
+}

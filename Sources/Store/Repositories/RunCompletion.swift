@@ -1,0 +1,138 @@
+import ArenaModel
+import Foundation
+
+/// Terminal statuses a validator may report (`TerminalStatus`).
+public enum TerminalStatus: String, Sendable, CaseIterable {
+    case success = "SUCCESS"
+    case failed = "FAILED"
+    case timedOut = "TIMED_OUT"
+}
+
+/// What a validator reports when a run ends (`CompleteRunRequest`); JSON fields as JSON text.
+public struct RunCompletion: Sendable, Equatable {
+    public var status: TerminalStatus
+    public var validatorScore: Double?
+    public var reasoningQuality: Double?
+    public var reasoningCoefficient: Double?
+    public var scoreComponents: String?
+    public var resultsS3Key: String?
+    public var failureReason: String?
+    public var sandboxMetadata: String?
+
+    public init(status: TerminalStatus, validatorScore: Double? = nil, reasoningQuality: Double? = nil,
+                reasoningCoefficient: Double? = nil, scoreComponents: String? = nil, resultsS3Key: String? = nil,
+                failureReason: String? = nil, sandboxMetadata: String? = nil) {
+        self.status = status
+        self.validatorScore = validatorScore
+        self.reasoningQuality = reasoningQuality
+        self.reasoningCoefficient = reasoningCoefficient
+        self.scoreComponents = scoreComponents
+        self.resultsS3Key = resultsS3Key
+        self.failureReason = failureReason
+        self.sandboxMetadata = sandboxMetadata
+    }
+}
+
+/// The answer to a completion (`CompleteRunResponse`).
+public struct CompletionResult: Sendable, Equatable {
+    public var evalRunID: String
+    public var status: TerminalStatus
+    public var includedSuccessCount: Int64
+    public var requiredSuccesses: Int64
+    public var isClosed: Bool
+    public var agentVersionBecameEligible: Bool
+    /// The version's qualifying final score (nil until it is eligible).
+    public var finalScore: Double?
+
+    public init(evalRunID: String, status: TerminalStatus, includedSuccessCount: Int64, requiredSuccesses: Int64, isClosed: Bool,
+                agentVersionBecameEligible: Bool, finalScore: Double?) {
+        self.evalRunID = evalRunID
+        self.status = status
+        self.includedSuccessCount = includedSuccessCount
+        self.requiredSuccesses = requiredSuccesses
+        self.isClosed = isClosed
+        self.agentVersionBecameEligible = agentVersionBecameEligible
+        self.finalScore = finalScore
+    }
+}
+
+extension WorkQueue {
+    /// Records a run's terminal status. A SUCCESS on an open work item is included and counted; at
+    /// `required_successes` the item closes and (QUALIFYING) the version becomes ELIGIBLE with the mean of the
+    /// included scores, `eligible_at = now` and `code_available_at` from `embargo`. FAILED and TIMED_OUT just free
+    /// the slot, so the item is claimed again.
+    public func complete(runID: String, validator: String, completion: RunCompletion, now: Int64,
+                         embargo: CodeEmbargo = .default) async throws -> CompletionResult {
+        let outcome: Outcome<CompletionResult> = try await database.transaction { db in
+            let run: RunRecord
+            switch try await Self.lockActiveRun(runID, validator: validator, in: db, now: now) {
+            case .refused(let error): return .refused(error)
+            case .done(let locked): run = locked
+            }
+            guard let item = try await db.first(
+                "SELECT required_successes, included_success_count, is_closed, is_cancelled FROM work_items WHERE work_item_id = ?"
+                    + db.dialect.forUpdate, [.text(run.workItemID)])
+            else { throw StoreError.database(message: "work item \(run.workItemID) of run \(runID) is missing", sql: "complete") }
+            let required = try item.int("required_successes")
+            var included = try item.int("included_success_count")
+            var closed = try item.bool("is_closed")
+            let cancelled = try item.bool("is_cancelled")
+            let open = !closed && !cancelled
+            let include = completion.status == .success && open
+            try await db.execute(
+                """
+                UPDATE evaluation_runs SET status = ?, completed_at = ?, is_included = ?, validator_score = ?, reasoning_quality = ?,
+                    reasoning_coefficient = ?, score_components = ?, failure_reason = ?, sandbox_metadata = ?, results_s3_key = ?
+                WHERE eval_run_id = ?
+                """,
+                [.text(completion.status.rawValue), .int(now), .bool(include), .optional(completion.validatorScore),
+                 .optional(completion.reasoningQuality), .optional(completion.reasoningCoefficient),
+                 .optional(completion.scoreComponents), .optional(completion.failureReason),
+                 .optional(completion.sandboxMetadata), .optional(completion.resultsS3Key), .text(runID)])
+            var becameEligible = false
+            if include {
+                included += 1
+                closed = included >= required
+                try await db.execute(
+                    "UPDATE work_items SET included_success_count = ?, is_closed = ?, closed_at = ? WHERE work_item_id = ?",
+                    [.int(included), .bool(closed), closed ? .int(now) : .null, .text(run.workItemID)])
+                if closed {
+                    becameEligible = try await Self.settle(run: run, in: db, now: now, embargo: embargo)
+                }
+            }
+            let score = try await db.first("SELECT final_score FROM agent_versions WHERE agent_version_id = ?", [.text(run.agentVersionID)])
+            return .done(CompletionResult(
+                evalRunID: runID, status: completion.status, includedSuccessCount: included, requiredSuccesses: required,
+                isClosed: closed, agentVersionBecameEligible: becameEligible, finalScore: score?.optionalDouble("final_score")))
+        }
+        return try outcome.get()
+    }
+
+    /// Aggregates a closed work item's included SUCCESS runs onto its version. QUALIFYING: ELIGIBLE with the
+    /// mean score; RACE: the mean becomes `race_score` (the race logic decides what it means). Returns whether
+    /// the version became eligible.
+    static func settle(run: RunRecord, in db: any SQLExecutor, now: Int64, embargo: CodeEmbargo) async throws -> Bool {
+        let means = try await db.first(
+            """
+            SELECT AVG(validator_score) AS score, AVG(reasoning_coefficient) AS coefficient FROM evaluation_runs
+            WHERE work_item_id = ? AND status = 'SUCCESS' AND is_included = 1 AND invalidated_at IS NULL
+            """, [.text(run.workItemID)])
+        let score = means?.optionalDouble("score")
+        let coefficient = means?.optionalDouble("coefficient")
+        switch run.phase {
+        case .qualifying:
+            let available = Int64((embargo.codeAvailableAt(eligibleAt: Date(timeIntervalSince1970: Double(now) / 1000))
+                .timeIntervalSince1970 * 1000).rounded())
+            try await db.execute(
+                """
+                UPDATE agent_versions SET state = 'ELIGIBLE', final_score = ?, reasoning_coefficient = ?, eligible_at = ?,
+                    code_available_at = ? WHERE agent_version_id = ? AND state IN ('QUEUED', 'RUNNING')
+                """, [.optional(score), .optional(coefficient), .int(now), .int(available), .text(run.agentVersionID)])
+            return true
+        case .race:
+            try await db.execute("UPDATE agent_versions SET race_score = ? WHERE agent_version_id = ?",
+                                 [.optional(score), .text(run.agentVersionID)])
+            return false
+        }
+    }
+}
