@@ -7,6 +7,8 @@ public struct SuiteRecord: Sendable, Hashable {
     public var suiteVersion: Int64
     public var isActive: Bool
     public var isPublic: Bool
+    /// Where the suite was loaded from (admin reads; nil when the query did not select it).
+    public var sourceURI: String?
     public var problemCount: Int64
     public var createdAt: Int64
 
@@ -17,6 +19,7 @@ public struct SuiteRecord: Sendable, Hashable {
         suiteVersion = try row.int("suite_version")
         isActive = try row.bool("is_active")
         isPublic = try row.bool("is_public")
+        sourceURI = row.optionalString("source_uri")
         problemCount = try row.int("problem_count")
         createdAt = try row.int("created_at")
     }

@@ -58,10 +58,8 @@ public struct RunProblemProgress: Sendable, Equatable {
 }
 
 extension WorkQueue {
-    /// The problems of a run, in suite position order: the suite's public problems for QUALIFYING runs.
-    ///
-    /// Extension point for races: RACE runs get the suite's hidden bank here until races record their own
-    /// draw (`HiddenProblemDraw`); replace `problemFilter(for:)` when the race tables land.
+    /// The problems of a run, in suite position order: the suite's public problems for QUALIFYING runs, the
+    /// hidden problems drawn for the run's race (`race_problems`) for RACE runs.
     public func problems(runID: String, validator: String) async throws -> [RunProblem] {
         let outcome: Outcome<[RunProblem]> = try await database.read { db in
             guard let row = try await db.first("SELECT \(RunRecord.columns) FROM evaluation_runs WHERE eval_run_id = ?", [.text(runID)])
@@ -77,7 +75,9 @@ extension WorkQueue {
     static func problemFilter(for run: RunRecord) -> (sql: String, binds: [SQLValue]) {
         switch run.phase {
         case .qualifying: return ("suite_id = ? AND is_hidden = 0", [.int(run.suiteID)])
-        case .race: return ("suite_id = ? AND is_hidden = 1", [.int(run.suiteID)])
+        case .race:
+            return ("suite_id = ? AND is_hidden = 1 AND problem_id IN (SELECT problem_id FROM race_problems WHERE race_id = ?)",
+                    [.int(run.suiteID), .optional(run.raceID)])
         }
     }
 

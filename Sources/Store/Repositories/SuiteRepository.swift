@@ -1,27 +1,6 @@
 import ArenaModel
 import Foundation
 
-/// A suite row: what `/v1/public/suites` and the admin suite routes report.
-public struct SuiteRecord: Sendable, Equatable {
-    public var suiteID: Int64
-    public var suiteVersion: Int64
-    public var isActive: Bool
-    public var isPublic: Bool
-    public var sourceURI: String?
-    public var problemCount: Int64
-    public var createdAt: Int64
-
-    init(row: SQLRow) throws(StoreError) {
-        suiteID = try row.int("suite_id")
-        suiteVersion = try row.int("suite_version")
-        isActive = try row.bool("is_active")
-        isPublic = try row.bool("is_public")
-        sourceURI = row.optionalString("source_uri")
-        problemCount = try row.int("problem_count")
-        createdAt = try row.int("created_at")
-    }
-}
-
 /// The outcome of activating a suite.
 public struct SuiteActivation: Sendable, Equatable {
     public var suite: SuiteRecord
