@@ -11,7 +11,7 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "admin",
         abstract: "Manage hotkeys and suites directly in the arena database.",
         subcommands: [AdminRegister.self, AdminSetRole.self, AdminBan.self, AdminUnban.self, AdminList.self,
-                      AdminSuiteAdd.self, AdminSuiteActivate.self])
+                      AdminSuiteAdd.self, AdminSuiteActivate.self, AdminHiddenBankAdd.self])
 }
 
 /// Where the database is: the same options as `shoparena serve`.
@@ -190,5 +190,30 @@ struct AdminSuiteActivate: AsyncParsableCommand {
             return activation.requeuedVersionIDs.count
         }
         print("suite \(suiteID) is active; \(count) versions requeued")
+    }
+}
+
+/// `shoparena admin hidden-bank-add --suite ID FILE`: the problems races draw from, never shown publicly.
+struct AdminHiddenBankAdd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hidden-bank-add",
+        abstract: "Add hidden race problems (ORO suite JSON or ShoppingBench JSONL) to a suite.")
+    @Argument(help: "The problem file (path or file:// URL).") var file: String
+    @Option(help: "The suite the bank belongs to.") var suite: Int64
+    @OptionGroup var store: AdminStoreOptions
+
+    func run() async throws {
+        let bank: ProblemSuite
+        do { bank = try SuiteRepository.load(uri: file) } catch { throw ValidationError("\(error)") }
+        let suiteID = suite
+        let message = try await store.with { store in
+            guard let count = try await SuiteRepository(database: store.database).addHiddenBank(bank, to: suiteID) else {
+                throw ValidationError("there is no suite \(suiteID); list them with `shoparena admin list --suites`")
+            }
+            try await auditLocal(store, action: "suite.hidden_bank_add", targetType: "suite", targetID: String(suiteID), reason: nil,
+                                 details: #"{"hidden_problem_count":\#(count)}"#)
+            return "suite \(suiteID): \(count) hidden race problems"
+        }
+        print(message)
     }
 }

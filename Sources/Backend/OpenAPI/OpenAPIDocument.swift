@@ -153,6 +153,8 @@ public enum OpenAPIDocument {
         // Admin.
         Operation("POST", "/v1/admin/suites", "admin", "Create a suite from a problem file", .signedAdmin, body: "CreateSuiteRequest",
                   [("201", "SuiteActivation"), ("422", "ValidationError")]),
+        Operation("POST", "/v1/admin/suites/{suite_id}/hidden-problems", "admin", "Add hidden race problems to a suite",
+                  .signedAdmin, body: "CreateSuiteRequest", [("200", nil), ("404", err), ("422", "ValidationError")]),
         Operation("POST", "/v1/admin/suites/{suite_id}/activate", "admin", "Activate a suite and requeue the best versions",
                   .signedAdmin, query: [Query("requeue_top_n", Schema.integer)],
                   [("200", "SuiteActivation"), ("404", err), ("422", "ValidationError")]),

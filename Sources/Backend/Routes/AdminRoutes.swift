@@ -16,6 +16,7 @@ public struct AdminRoutes: Sendable {
     public func register(on group: RouterGroup<ArenaRequestContext>) {
         group.post("suites") { request, context in try await createSuite(request, context) }
         group.post("suites/:suite_id/activate") { request, context in try await activateSuite(request, context) }
+        group.post("suites/:suite_id/hidden-problems") { request, context in try await addHiddenBank(request, context) }
         group.get("agent-versions") { request, _ in try await listVersions(request) }
         group.get("agent-versions/:agent_version_id/code") { request, context in try await versionCode(request, context) }
         group.post("agent-versions/:agent_version_id/cancel") { request, context in try await cancel(request, context) }
@@ -102,6 +103,26 @@ public struct AdminRoutes: Sendable {
                                                 ("suite_version", .int(record.suiteVersion)), ("is_public", .bool(isPublic))]))
         return JSONResponse(.object([("suite_id", .int(record.suiteID)), ("suite_version", .int(record.suiteVersion)),
                                      ("is_active", .bool(record.isActive))]), status: .created)
+    }
+
+    /// Adds a hidden race bank (`{problem_suite_uri}`) to a suite; answers `{suite_id, hidden_problem_count}`.
+    func addHiddenBank(_ request: Request, _ context: ArenaRequestContext) async throws -> JSONResponse {
+        let suiteID = try RequestParameters.int(context, "suite_id")
+        let body = try await JSONBody.read(request, context: context)
+        let uri = try body.string("problem_suite_uri")
+        let bank: ProblemSuite
+        do {
+            bank = try SuiteRepository.load(uri: uri)
+        } catch {
+            throw APIError.invalid(["body", "problem_suite_uri"], "\(error)", type: "value_error", input: .string(uri))
+        }
+        let actor = try makeActor(context, reason: try body.optionalString("reason"))
+        guard let count = try await suites.addHiddenBank(bank, to: suiteID) else {
+            throw APIError.notFound("SUITE_NOT_FOUND", "suite \(suiteID) not found")
+        }
+        try await admin.audit(actor, action: "suite.hidden_bank_add", targetType: "suite", targetID: String(suiteID),
+                              details: .object([("problem_suite_uri", .string(uri)), ("hidden_problem_count", .int(Int64(count)))]))
+        return JSONResponse(.object([("suite_id", .int(suiteID)), ("hidden_problem_count", .int(Int64(count)))]))
     }
 
     func activateSuite(_ request: Request, _ context: ArenaRequestContext) async throws -> JSONResponse {

@@ -46,6 +46,31 @@ public struct SuiteRepository: Sendable {
         }
     }
 
+    /// Adds `bank` to suite `suiteID` as hidden problems (the race bank): never served by public or miner
+    /// routes, drawn per race and shown only to validators holding a RACE run. Problems already in the suite
+    /// (visible or hidden) are skipped. Returns how many hidden problems the suite now has, or nil when the
+    /// suite does not exist.
+    public func addHiddenBank(_ bank: ProblemSuite, to suiteID: Int64) async throws -> Int? {
+        let rows: [(id: String, category: String, metadata: String)] = bank.problems.map { problem in
+            (problem.id, problem.category.rawValue.lowercased(), JSONWriter().string(problem.original))
+        }
+        return try await database.transaction { db -> Int? in
+            guard try await Self.find(suiteID, in: db) != nil else { return nil }
+            var position = (try await db.scalarInt("SELECT COALESCE(MAX(position), -1) + 1 FROM problems WHERE suite_id = ?",
+                                                   [.int(suiteID)]) ?? 0)
+            for row in rows {
+                let exists = try await db.scalarInt("SELECT COUNT(*) FROM problems WHERE suite_id = ? AND problem_id = ?",
+                                                    [.int(suiteID), .text(row.id)]) ?? 0
+                if exists > 0 { continue }
+                try await db.execute(
+                    "INSERT INTO problems (suite_id, problem_id, position, category, is_hidden, metadata) VALUES (?, ?, ?, ?, 1, ?)",
+                    [.int(suiteID), .text(row.id), .int(position), .text(row.category), .text(row.metadata)])
+                position += 1
+            }
+            return Int(try await db.scalarInt("SELECT COUNT(*) FROM problems WHERE suite_id = ? AND is_hidden = 1", [.int(suiteID)]) ?? 0)
+        }
+    }
+
     public func find(_ suiteID: Int64) async throws -> SuiteRecord? {
         try await database.read { db in try await Self.find(suiteID, in: db) }
     }
