@@ -1,0 +1,86 @@
+import ArenaModel
+import AsyncHTTPClient
+import Foundation
+import Judge
+import LLM
+import Logging
+import ServiceLifecycle
+import Testing
+import Validator
+
+/// The validator loop under faults, against a real backend over HTTP: a validator that dies mid-run, and a
+/// judge upstream that fails.
+@Suite("Validator faults", .serialized)
+struct ValidatorFaultTests {
+    static let logger: Logger = {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return logger
+    }()
+
+    @Test func aValidatorKilledMidRunGoesStaleAndAnotherCompletesTheWork() async throws {
+        let harness = try await ValidatorHarness.make(problems: 4, required: 1, leaseSeconds: 2)
+        let group = harness.serviceGroup(logger: Self.logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            defer { tasks.cancelAll() }
+            // Validator A claims, then "dies": no heartbeat, no progress, no complete.
+            let dead = try await harness.manualValidator(http: .shared)
+            let claimed = try await #require(try await ValidatorHarness.waitUntilClaimed(dead))
+            #expect(claimed.agentVersionID == harness.agentVersionID)
+            // Validator B keeps asking; it gets the work once A's lease lapses and the reaper marks A STALE.
+            let alive = try await harness.validator(logger: Self.logger)
+            tasks.addTask { await alive.loop() }
+            let eligible = try await ValidatorHarness.waitUntil(seconds: 120) { try await harness.versionState().state == "ELIGIBLE" }
+            #expect(eligible)
+            let statuses = try await harness.runStatuses()
+            #expect(statuses.map(\.status) == ["STALE", "SUCCESS"])
+            // A's late complete is refused: its run is no longer its own.
+            do {
+                _ = try await dead.complete(run: claimed.evalRunID, body: .object([("terminal_status", "SUCCESS"), ("validator_score", 1.0)]))
+                Issue.record("a stale run was completed")
+            } catch {
+                #expect((error as? BackendClientError)?.isLeaseLost == true, "\(error)")
+            }
+            await group.triggerGracefulShutdown()
+        }
+    }
+
+    @Test func aFailingJudgeFailsTheRunWithItsReasonAndTheWorkIsDoneLater() async throws {
+        let harness = try await ValidatorHarness.make(problems: 4, required: 1)
+        let group = harness.serviceGroup(logger: Self.logger)
+        let broken = try await FaultyChatServer.start(fallback: .status(500, "judge upstream down"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            defer { tasks.cancelAll() }
+            let failingJudge = LLMRubricJudge(configuration: LLMRubricJudgeConfiguration(
+                baseURL: broken.baseURL, models: ["judge-a"], timeout: .seconds(5), maxAttempts: 2,
+                backoffBase: .milliseconds(10), backoffCap: .milliseconds(20)))
+            let first = try await harness.validator(judge: failingJudge, logger: Self.logger)
+            await first.loop()  // one run, then it stops (maxRuns 1)
+            let afterFirst = try await harness.runStatuses()
+            #expect(afterFirst.count == 1)
+            #expect(afterFirst.first?.status == "FAILED")
+            #expect(afterFirst.first?.reason?.contains("judge") == true, "reason: \(afterFirst.first?.reason ?? "-")")
+            #expect(try await harness.versionState().state != "ELIGIBLE")
+            // The work item was requeued: a validator with a working judge completes it.
+            let second = try await harness.validator(logger: Self.logger)
+            await second.loop()
+            #expect(try await harness.runStatuses().map(\.status) == ["FAILED", "SUCCESS"])
+            #expect(try await harness.versionState().state == "ELIGIBLE")
+            await group.triggerGracefulShutdown()
+        }
+        await broken.shutdown()
+    }
+}
+
+extension ValidatorHarness {
+    /// Claims with `client` until the backend hands out a run (the HTTP server may still be starting).
+    static func waitUntilClaimed(_ client: BackendClient) async throws -> ClaimedRun? {
+        for _ in 0..<100 {
+            if let run = try? await client.claim(serviceVersions: [:]) { return run }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return nil
+    }
+}
