@@ -68,7 +68,7 @@ struct PublicLeaderboardTests {
             #expect(entries[0]["eligible_at"]?.stringValue != nil)
             #expect(entries[0]["agent_name"]?.stringValue?.hasPrefix("agent-") == true)
 
-            let page = try await client.getJSON("/v1/public/leaderboard?limit=1&offset=1&score_type=race")
+            let page = try await client.getJSON("/v1/public/leaderboard?limit=1&offset=1&score_type=qualifying")
             #expect(page.json["total"]?.intValue == 3)
             #expect(page.json["entries"]?.arrayValue?.compactMap { $0["agent_version_id"]?.stringValue } == [board.tieEarlier])
             #expect(page.json["entries"]?.arrayValue?.first?["rank"]?.intValue == 2)

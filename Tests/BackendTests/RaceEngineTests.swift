@@ -124,5 +124,19 @@ struct RaceEngineTests {
         let ranks = try await arena.services.database.read { db in try await RaceRepository.qualifiers(of: third, in: db) }
         #expect(ranks.map(\.raceRank) == [1, 2, nil])
         #expect(ranks.last?.agentVersionID == b && ranks.last?.eliminatedAt != nil)
+
+        // The race leaderboard ranks the finishers of the last race by race score; the DNF is not on it.
+        try await arena.test { client in
+            try await client.execute(uri: "/v1/public/leaderboard?score_type=race", method: .get) { response in
+                let entries = (try? response.json)?["entries"]?.arrayValue ?? []
+                #expect(entries.compactMap { $0["agent_version_id"]?.stringValue } == [c, a])
+                #expect(entries.first?["race_score"] == .double(0.75))
+            }
+            try await client.execute(uri: "/v1/public/races/\(third)", method: .get) { response in
+                let json = try? response.json
+                #expect(json?["race"]?["winner_agent_version_id"]?.stringValue == a)
+                #expect(json?["qualifiers"]?.arrayValue?.count == 3)
+            }
+        }
     }
 }

@@ -97,7 +97,8 @@ public struct PublicRoutes: Sendable {
         let limit = try parameters.int("limit", default: 100, range: 1...1000)
         let offset = try parameters.int("offset", default: 0, range: 0...Int64(Int32.max))
         let suite = try await suiteParameter(parameters)
-        let page = try await queries.leaderboard(suiteID: suite.suiteID, limit: limit, offset: offset)
+        let page = try await queries.leaderboard(suiteID: suite.suiteID, limit: limit, offset: offset,
+                                                 byRaceScore: scoreType == "race")
         let history = try await queries.topHistory(suiteID: suite.suiteID)
         let status = TopView.status(history.first { $0.isCurrent }, now: services.now(), policy: services.settings.policy)
         let entries = page.entries.enumerated().map { index, version in

@@ -136,17 +136,21 @@ public struct PublicQueries: Sendable {
 
     /// One page of the suite's leaderboard: ELIGIBLE, non-discarded versions by `final_score` descending, ties
     /// to the earlier submission; plus the total and the number of distinct miners over the whole board.
-    public func leaderboard(suiteID: Int64, limit: Int64, offset: Int64) async throws
+    /// Eligible, non-discarded versions of a suite ranked by qualifying `final_score` (ties to the earlier
+    /// submission), or with `byRaceScore` only the versions that finished a race, ranked by `race_score`.
+    public func leaderboard(suiteID: Int64, limit: Int64, offset: Int64, byRaceScore: Bool = false) async throws
         -> (total: Int64, uniqueMiners: Int64, entries: [AgentVersionRecord])
     {
         try await database.read { db in
             let filter = " WHERE v.suite_id = ? AND v.state = 'ELIGIBLE' AND v.is_discarded = 0 AND v.final_score IS NOT NULL"
+                + (byRaceScore ? " AND v.race_score IS NOT NULL" : "")
+            let order = byRaceScore ? "v.race_score DESC" : "v.final_score DESC"
             let counts = try await db.first(
                 "SELECT COUNT(*) AS total, COUNT(DISTINCT v.miner_hotkey) AS miners FROM agent_versions v" + filter,
                 [.int(suiteID)])
             let entries = try await db.query(
                 AgentVersionRecord.select + filter
-                    + " ORDER BY v.final_score DESC, v.submitted_at ASC, v.agent_version_id ASC LIMIT ? OFFSET ?",
+                    + " ORDER BY \(order), v.submitted_at ASC, v.agent_version_id ASC LIMIT ? OFFSET ?",
                 [.int(suiteID), .int(limit), .int(offset)]
             ).map { row throws(StoreError) in try AgentVersionRecord(row: row) }
             return (counts?.optionalInt("total") ?? 0, counts?.optionalInt("miners") ?? 0, entries)

@@ -82,6 +82,7 @@ public final class ValidatorDaemon: Service, Sendable {
                     delay = settings.pollInterval
                 }
             } catch {
+                if Task.isCancelled { return }  // shutting down: the failed claim is ours, not the backend's
                 if error.isBanned {
                     metrics.claim("error")
                     logger.error("this validator is banned: \(error); sleeping \(Int(settings.bannedSleep)) s")
