@@ -15,8 +15,9 @@ struct BenchBackendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backend",
         abstract: "Benchmark the validator API over HTTP with N simulated validators; prints JSON.",
-        discussion: "--database sqlite (a temporary file) or a postgres://user@host:port/db URL (tables are created if "
-            + "missing; the bench adds its own suite and work items). Build with -c release for real numbers.")
+        discussion: "--database sqlite (a temporary file) or a postgres://user@host:port/db URL of an EMPTY database "
+            + "(tables are created; older open work items would be claimed first and their problems differ). "
+            + "Client signing runs in the same process. Build with -c release for real numbers.")
 
     @Option(name: .long, help: "Simulated validators (concurrent clients).") var validators: Int = 16
     @Option(name: .long, help: "Seconds of load.") var seconds: Double = 10
