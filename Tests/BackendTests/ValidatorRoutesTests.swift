@@ -30,6 +30,8 @@ struct ValidatorRoutesTests {
             }
             let version = try await Fixtures.queuedVersion(arena, miner: miner.address, required: 1,
                                                            code: "def agent_main(problem):\n    return ['x']\n")
+            // The miner connected its inference credential (stored encrypted); the claim hands it to the validator.
+            _ = try await arena.services.credentials.store("miner-refresh-token", forMiner: miner.address, now: clock.nowMillis())
             var runID = ""
             try await client.execute(uri: "/v1/validator/work/claim", method: .post,
                                      headers: v1.headers(clock, extra: [.contentType: "application/json"]),
@@ -42,7 +44,7 @@ struct ValidatorRoutesTests {
                 #expect(json["agent_version_id"]?.stringValue == version.agentVersionID)
                 #expect(json["suite_id"] == .int(1))
                 #expect(json["lease_expires_at"]?.stringValue == Wire.timestamp(clock.nowMillis() + 120_000))
-                #expect(json["chutes_access_token"]?.stringValue?.isEmpty == false)
+                #expect(json["chutes_access_token"]?.stringValue == "miner-refresh-token")
                 #expect(json["code_download_url"]?.stringValue?.hasPrefix("http://127.0.0.1:8080/v1/code/") == true)
             }
             #expect(UUIDText.normalized(runID) == runID)

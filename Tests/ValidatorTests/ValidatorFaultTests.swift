@@ -74,6 +74,23 @@ struct ValidatorFaultTests {
     }
 }
 
+extension ValidatorFaultTests {
+    @Test func aMinerWithoutAnInferenceTokenGetsAnExplicitFailure() async throws {
+        let harness = try await ValidatorHarness.make(problems: 2, required: 1, minerConnectsInference: false)
+        let group = harness.serviceGroup(logger: Self.logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            defer { tasks.cancelAll() }
+            let validator = try await harness.validator(logger: Self.logger)
+            await validator.loop()
+            let statuses = try await harness.runStatuses()
+            #expect(statuses.map(\.status) == ["FAILED"])
+            #expect(statuses.first?.reason?.contains("no inference token") == true, "reason: \(statuses.first?.reason ?? "-")")
+            await group.triggerGracefulShutdown()
+        }
+    }
+}
+
 extension ValidatorHarness {
     /// Claims with `client` until the backend hands out a run (the HTTP server may still be starting).
     static func waitUntilClaimed(_ client: BackendClient) async throws -> ClaimedRun? {

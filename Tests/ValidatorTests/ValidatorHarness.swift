@@ -27,7 +27,8 @@ struct ValidatorHarness {
     let agentVersionID: String
 
     /// Builds the arena (suite of `problems` generated problems, `agent` submitted needing `required` successes).
-    static func make(problems: Int = 4, required: Int = 1, leaseSeconds: Double = 120, agentCode: String? = nil) async throws -> ValidatorHarness {
+    static func make(problems: Int = 4, required: Int = 1, leaseSeconds: Double = 120, agentCode: String? = nil,
+                     minerConnectsInference: Bool = true) async throws -> ValidatorHarness {
         let root = SharedData.repositoryRoot()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vh-\(UUID().uuidString)")
         let files = ArenaFiles(directory: directory)
@@ -48,7 +49,7 @@ struct ValidatorHarness {
         _ = try await suites.activate(suite.suiteID, requeueTopN: 0, requiredSuccesses: required, now: now, makeID: { UUIDText.random() })
         let miner = RequestSigner(keypair: Sr25519.Keypair(miniSecret: .random()))
         try await services.identities.register(miner.hotkey, role: .miner, now: now)
-        _ = try await services.credentials.store("miner-token", forMiner: miner.hotkey, now: now)
+        if minerConnectsInference { _ = try await services.credentials.store("miner-token", forMiner: miner.hotkey, now: now) }
         let baseline = try String(contentsOf: root.appendingPathComponent("examples/agents/baseline_agent.py"), encoding: .utf8)
         let code = Array((agentCode ?? baseline).utf8)
         let sha = try await services.blobs.put(code)

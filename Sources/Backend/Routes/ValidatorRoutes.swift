@@ -37,7 +37,7 @@ public struct ValidatorRoutes: Sendable {
             ("suite_id", .int(claimed.suiteID)),
             ("lease_expires_at", .string(Wire.timestamp(claimed.leaseExpiresAt))),
             ("code_download_url", .string(codeDownloadURL(runID: claimed.evalRunID))),
-            ("chutes_access_token", .string(inferenceToken(for: claimed))),
+            ("chutes_access_token", inferenceToken(for: claimed)),
         ])
         return try JSONResponse(json).response(from: request, context: context)
     }
@@ -161,13 +161,15 @@ public struct ValidatorRoutes: Sendable {
         Self.join(services.settings.publicBaseURL, "/v1/code/\(runID)/\(capabilities.codeToken(runID: runID))/agent.py")
     }
 
-    /// The token the validator funds the agent's inference with.
-    ///
-    /// TODO(miner credentials): when the miner routes store `identities.inference_credential` encrypted, decrypt
-    /// `claimed.storedInferenceCredential` here (with `settings.credentialKey`) and hand it out. Until then every
-    /// claim gets a non-empty per-run placeholder, so 1.0.45 validators do not fail the run at once.
-    func inferenceToken(for claimed: ClaimedRun) -> String {
-        capabilities.placeholderInferenceToken(runID: claimed.evalRunID)
+    /// The token the validator funds the agent's inference with: the miner's stored credential, decrypted.
+    /// Null when the miner never connected one (or it no longer decrypts after a key change): the validator
+    /// then completes the run FAILED with that reason, as the reference does, instead of running agents whose
+    /// inference nobody pays for.
+    func inferenceToken(for claimed: ClaimedRun) -> JSONValue {
+        guard let sealed = claimed.storedInferenceCredential,
+              let token = try? CredentialBox(keyText: services.settings.credentialKey).open(sealed), !token.isEmpty
+        else { return .null }
+        return .string(token)
     }
 
     static func join(_ base: String, _ path: String) -> String {

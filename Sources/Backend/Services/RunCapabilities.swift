@@ -1,8 +1,7 @@
 import Store
 
 /// Unguessable per-run capabilities derived from the server's secret (`BackendSettings.credentialKey`), so
-/// stateless replicas agree on them without storing anything: the token in a run's code download URL, and the
-/// placeholder inference token handed out while miners' stored credentials are not wired in.
+/// stateless replicas agree on them without storing anything: the token in a run's code download URL.
 ///
 /// A keyed hash in the HMAC shape (inner and outer SHA-256 over the padded key), over hex digests.
 public struct RunCapabilities: Sendable {
@@ -14,9 +13,6 @@ public struct RunCapabilities: Sendable {
 
     /// The token that authorises `GET /v1/code/{eval_run_id}/{token}/agent.py`.
     public func codeToken(runID: String) -> String { mac("code|" + runID) }
-
-    /// A per-run placeholder inference token (non-empty, so 1.0.45 validators do not fail the run at once).
-    public func placeholderInferenceToken(runID: String) -> String { "shoparena-run-" + mac("inference|" + runID).prefix(40) }
 
     /// Constant-time comparison of a presented code token.
     public func isValidCodeToken(_ token: String, runID: String) -> Bool {
