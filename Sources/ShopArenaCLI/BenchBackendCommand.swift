@@ -17,12 +17,14 @@ struct BenchBackendCommand: AsyncParsableCommand {
         abstract: "Benchmark the validator API over HTTP with N simulated validators; prints JSON.",
         discussion: "--database sqlite (a temporary file) or a postgres://user@host:port/db URL of an EMPTY database "
             + "(tables are created; older open work items would be claimed first and their problems differ). "
-            + "Client signing runs in the same process. Build with -c release for real numbers.")
+            + "Validators sign --presign header sets before the clock starts (separate machines in production). Build with -c release for real numbers.")
 
     @Option(name: .long, help: "Simulated validators (concurrent clients).") var validators: Int = 16
     @Option(name: .long, help: "Seconds of load.") var seconds: Double = 10
     @Option(name: .long, help: "sqlite, or a PostgreSQL URL.") var database: String = "sqlite"
     @Option(name: .long, help: "Problems per run (progress reports one per call, cycling).") var problems: Int = 30
+    @Option(name: .long, help: "Signed header sets each validator prepares before the clock starts (0: sign every request in the timed loop, in this process).")
+    var presign: Int = 2_000
 
     static let targetRequestsPerSecond = 2000.0
     static let targetP99Milliseconds = 25.0
@@ -55,7 +57,7 @@ struct BenchBackendCommand: AsyncParsableCommand {
             configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: validators)
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             let load = BenchBackendLoad(client: client, base: "http://127.0.0.1:\(port)", problemIDs: seed.problemIDs)
-            let report = try await load.run(signers: signers, seconds: seconds)
+            let report = try await load.run(signers: signers, seconds: seconds, presigned: presign)
             try await client.shutdown()
             await group.triggerGracefulShutdown()
             return report
