@@ -131,9 +131,11 @@ struct LLMRubricJudgeTests {
     }
 
     @Test func timeoutRotatesWithoutSleeping() async throws {
-        let server = try await FaultyChatServer.start(perModel: ["m1": [.hang(.seconds(3))], "m2": [.content(verdict05)]])
+        // m1 hangs far past the per-call timeout; the timeout leaves room for m2's instant answer on a loaded CI
+        // machine running every suite in parallel (300 ms was too tight there).
+        let server = try await FaultyChatServer.start(perModel: ["m1": [.hang(.seconds(8))], "m2": [.content(verdict05)]])
         let sleeper = SleepRecorder()
-        let judge = makeJudge(server, timeout: .milliseconds(300), sleeper: sleeper)
+        let judge = makeJudge(server, timeout: .seconds(2), sleeper: sleeper)
         let result = await judge.judge(Fixtures.input(secondThought: Fixtures.citing))
         await server.shutdown()
         #expect(result.verdict?.score == 0.5)
