@@ -51,6 +51,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("inference-models"), help: "Setting inference_models (see above).") var inferenceModels: String?
     @Option(name: .customLong("credential-key"), help: "Setting credential_key (see above).") var credentialKey: String?
     @Option(name: .customLong("requeue-top-n"), help: "Setting requeue_top_n (see above).") var requeueTopN: String?
+    @Option(name: .customLong("qualifying-close-time"), help: "Setting qualifying_close_time (see above).") var qualifyingCloseTime: String?
+    @Option(name: .customLong("qualifying-time-zone"), help: "Setting qualifying_time_zone (see above).") var qualifyingTimeZone: String?
+    @Option(name: .customLong("race-problem-count"), help: "Setting race_problem_count (see above).") var raceProblemCount: String?
+    @Option(name: .customLong("qualifying-ratio"), help: "Setting qualifying_ratio (see above).") var qualifyingRatio: String?
+    @Option(name: .customLong("challenge-headroom-fraction"), help: "Setting challenge_headroom_fraction (see above).") var challengeHeadroomFraction: String?
+    @Option(name: .customLong("challenge-half-life-days"), help: "Setting challenge_half_life_days (see above).") var challengeHalfLifeDays: String?
+    @Option(name: .customLong("emission-grace-days"), help: "Setting emission_grace_days (see above).") var emissionGraceDays: String?
+    @Option(name: .customLong("emission-decay-per-day"), help: "Setting emission_decay_per_day (see above).") var emissionDecayPerDay: String?
+    @Option(name: .customLong("emission-floor"), help: "Setting emission_floor (see above).") var emissionFloor: String?
+    @Option(name: .customLong("emission-decay"), help: "Setting emission_decay (see above).") var emissionDecay: String?
 
     var flagValues: [String: String] {
         let all: [String: String?] = [
@@ -72,6 +82,16 @@ struct ServeCommand: AsyncParsableCommand {
             "inference_models": inferenceModels,
             "credential_key": credentialKey,
             "requeue_top_n": requeueTopN,
+            "qualifying_close_time": qualifyingCloseTime,
+            "qualifying_time_zone": qualifyingTimeZone,
+            "race_problem_count": raceProblemCount,
+            "qualifying_ratio": qualifyingRatio,
+            "challenge_headroom_fraction": challengeHeadroomFraction,
+            "challenge_half_life_days": challengeHalfLifeDays,
+            "emission_grace_days": emissionGraceDays,
+            "emission_decay_per_day": emissionDecayPerDay,
+            "emission_floor": emissionFloor,
+            "emission_decay": emissionDecay,
         ]
         return all.compactMapValues { $0 }
     }

@@ -69,6 +69,36 @@ enum ServeSettings {
             s.inferenceModels = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } },
         Field(key: "credential_key", help: "Key that encrypts stored inference credentials") { s, v in s.credentialKey = v },
         Field(key: "requeue_top_n", help: "Versions requeued when a suite is activated") { s, v in s.requeueTopN = try int("requeue_top_n", v) },
+        Field(key: "qualifying_close_time", help: "Daily qualifying close, HH:MM local time") { s, v in
+            let parts = v.split(separator: ":").compactMap { Int($0) }
+            guard parts.count == 2, (0..<24).contains(parts[0]), (0..<60).contains(parts[1]) else {
+                throw InvalidValue(key: "qualifying_close_time", value: v, expected: "HH:MM")
+            }
+            s.qualifyingCloseTime = v },
+        Field(key: "qualifying_time_zone", help: "IANA time zone of the qualifying close (e.g. America/Los_Angeles)") { s, v in
+            guard TimeZone(identifier: v) != nil else {
+                throw InvalidValue(key: "qualifying_time_zone", value: v, expected: "an IANA time zone name")
+            }
+            s.qualifyingTimeZone = v },
+        Field(key: "race_problem_count", help: "Hidden problems drawn per race") { s, v in s.raceProblemCount = try int("race_problem_count", v) },
+        Field(key: "qualifying_ratio", help: "Share of the reference score a challenger needs to qualify (0.95)") { s, v in
+            s.policy.qualification.ratio = try double("qualifying_ratio", v) },
+        Field(key: "challenge_headroom_fraction", help: "Challenge margin as a share of the incumbent's headroom (0.20)") { s, v in
+            s.policy.challenge.headroomFraction = try double("challenge_headroom_fraction", v) },
+        Field(key: "challenge_half_life_days", help: "Half-life of the challenge margin, days (3.5)") { s, v in
+            s.policy.challenge.halfLifeDays = try double("challenge_half_life_days", v) },
+        Field(key: "emission_grace_days", help: "Days the top agent is paid in full (2)") { s, v in
+            s.policy.emission.graceDays = try double("emission_grace_days", v) },
+        Field(key: "emission_decay_per_day", help: "Daily decrease of the top agent's emission weight (0.03)") { s, v in
+            s.policy.emission.decayPerDay = try double("emission_decay_per_day", v) },
+        Field(key: "emission_floor", help: "Lowest emission weight (0.5)") { s, v in s.policy.emission.floor = try double("emission_floor", v) },
+        Field(key: "emission_decay", help: "linear or compounding") { s, v in
+            switch v {
+            case "linear": s.policy.emission.decay = .linear
+            case "compounding": s.policy.emission.decay = .compounding
+            default: throw InvalidValue(key: "emission_decay", value: v, expected: "linear or compounding")
+            }
+        },
     ]
 
     static func envName(_ key: String) -> String { "SHOPARENA_" + key.uppercased() }

@@ -139,4 +139,21 @@ struct RaceEngineTests {
             }
         }
     }
+
+    @Test func theQualifyingCloseTimeAndZoneAreSettings() async throws {
+        let arena = try await TestArena.make(.sqlite)
+        arena.clock.set(millis: 1_793_649_600_000)  // 2026-11-02 20:00 UTC
+        try await Fixtures.suite(arena, problems: 2)
+        var backend = BackendSettings()
+        backend.qualifyingCloseTime = "18:30"
+        backend.qualifyingTimeZone = "UTC"
+        backend.raceProblemCount = 5
+        let settings = RaceEngine.Settings(backend: backend)
+        #expect(settings.problemsPerRace == 5)
+        let engine = RaceEngine(database: arena.services.database, settings: settings)
+        let id = try #require(try await engine.tick(now: arena.clock.nowMillis()).first)
+        // 20:00 is past today's 18:30, so the window closes tomorrow at 18:30 UTC.
+        #expect(try await Self.race(arena, id).qualifyingClosesAt == 1_793_649_600_000 + 22 * 3_600_000 + 30 * 60_000)
+        await arena.services.database.close()
+    }
 }

@@ -19,10 +19,16 @@ public struct RaceEngine: Sendable {
         public var requiredSuccesses: Int = 2
         public init() {}
 
-        /// The backend's policy and X.
+        /// The backend's policy, X, race size and qualifying schedule (an invalid time or zone keeps the default).
         public init(backend: BackendSettings) {
             policy = backend.policy
             requiredSuccesses = backend.requiredSuccesses
+            problemsPerRace = backend.raceProblemCount
+            let parts = backend.qualifyingCloseTime.split(separator: ":").compactMap { Int($0) }
+            if parts.count == 2,
+               let configured = try? QualifyingSchedule(hour: parts[0], minute: parts[1], timeZoneIdentifier: backend.qualifyingTimeZone) {
+                schedule = configured
+            }
         }
     }
 

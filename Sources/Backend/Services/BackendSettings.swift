@@ -41,6 +41,11 @@ public struct BackendSettings: Sendable {
     public var requeueTopN: Int = 10
     /// Challenge threshold, emission decay and race qualification parameters (published by /v1/public/top).
     public var policy: ArenaPolicy = .default
+    /// Daily qualifying close, local time `HH:MM` in `qualifyingTimeZone` (the reference: 12:00 Pacific).
+    public var qualifyingCloseTime: String = "12:00"
+    public var qualifyingTimeZone: String = "America/Los_Angeles"
+    /// Hidden problems drawn for each race (all of the bank when it is smaller).
+    public var raceProblemCount: Int = 30
 
     public init() {}
 }
