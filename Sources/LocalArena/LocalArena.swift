@@ -232,7 +232,8 @@ public struct LocalArena: Sendable {
         throw ArenaHTTP.Failure(status: 0, body: "the backend did not start on \(api.baseURL)")
     }
 
-    static func freePort() -> Int {
+    /// A free TCP port on 127.0.0.1 (bound and released; good enough for tests and local runs).
+    public static func freePort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()

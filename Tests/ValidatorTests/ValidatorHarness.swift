@@ -35,7 +35,7 @@ struct ValidatorHarness {
         try await files.prepare(products: 800, problems: problems, seed: 7, log: { _ in })
         let database = try SQLiteDatabase(path: directory.appendingPathComponent("arena.sqlite").path)
         try await Migrator().migrate(database, now: SystemClock().nowMillis())
-        let port = Self.freePort()
+        let port = LocalArena.freePort()
         var settings = BackendSettings()
         settings.leaseSeconds = leaseSeconds
         settings.reaperIntervalSeconds = 0.2
@@ -120,17 +120,5 @@ struct ValidatorHarness {
             try await Task.sleep(for: .milliseconds(100))
         }
         return try await condition()
-    }
-
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
