@@ -24,49 +24,8 @@ public struct AgentRepository: Sendable {
         }
     }
 
-    /// One submitted version of an agent, as stored.
-    public struct Version: Sendable, Equatable {
-        public var agentVersionID: String
-        public var agentID: String
-        public var agentName: String
-        public var minerHotkey: String
-        public var versionNumber: Int64
-        public var submittedAt: Int64
-        public var suiteID: Int64?
-        public var codeSHA256: String
-        public var codeSize: Int64
-        /// `AgentVersionState` on the wire: RECEIVED, QUEUED, RUNNING, ELIGIBLE, DISCARDED or CANCELLED.
-        public var state: String
-        public var finalScore: Double?
-        public var eligibleAt: Int64?
-        public var codeAvailableAt: Int64?
-        public var isDiscarded: Bool
-        public var eliminatedAt: Int64?
-        public var eliminatedInRaceNumber: Int64?
-        public var raceScore: Double?
-        public var reasoningCoefficient: Double?
-
-        init(row: SQLRow) throws(StoreError) {
-            agentVersionID = try row.string("agent_version_id")
-            agentID = try row.string("agent_id")
-            agentName = try row.string("agent_name")
-            minerHotkey = try row.string("miner_hotkey")
-            versionNumber = try row.int("version_number")
-            submittedAt = try row.int("submitted_at")
-            suiteID = row.optionalInt("suite_id")
-            codeSHA256 = try row.string("code_sha256")
-            codeSize = try row.int("code_size")
-            state = try row.string("state")
-            finalScore = row.optionalDouble("final_score")
-            eligibleAt = row.optionalInt("eligible_at")
-            codeAvailableAt = row.optionalInt("code_available_at")
-            isDiscarded = row.optionalBool("is_discarded") ?? false
-            eliminatedAt = row.optionalInt("eliminated_at")
-            eliminatedInRaceNumber = row.optionalInt("eliminated_in_race_number")
-            raceScore = row.optionalDouble("race_score")
-            reasoningCoefficient = row.optionalDouble("reasoning_coefficient")
-        }
-    }
+    /// One submitted version of an agent: the same row type the public queries read.
+    public typealias Version = AgentVersionRecord
 
     /// An analysed file that passed every check, ready to become a version.
     public struct Submission: Sendable {

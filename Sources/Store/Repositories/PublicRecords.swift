@@ -44,6 +44,9 @@ public struct AgentVersionRecord: Sendable, Hashable {
     public var submittedAt: Int64
     public var suiteID: Int64?
     public var codeSHA256: String
+    /// Bytes of the agent file (0 when the query did not select `code_size`).
+    public var codeSize: Int64
+    /// `AgentVersionState` on the wire: RECEIVED, QUEUED, RUNNING, ELIGIBLE, DISCARDED or CANCELLED.
     public var state: String
     public var finalScore: Double?
     public var eligibleAt: Int64?
@@ -53,6 +56,7 @@ public struct AgentVersionRecord: Sendable, Hashable {
     public var eliminatedInRaceNumber: Int64?
     public var raceScore: Double?
     public var reasoningCoefficient: Double?
+    /// Whether the miner is banned (false when the query did not join identities).
     public var isMinerBanned: Bool
 
     /// Whether the code embargo has ended at `now` (`release_state` RELEASED).
@@ -60,7 +64,7 @@ public struct AgentVersionRecord: Sendable, Hashable {
 
     static let select = """
         SELECT v.agent_version_id, v.agent_id, a.agent_name, v.miner_hotkey, v.version_number, v.submitted_at,
-            v.suite_id, v.code_sha256, v.state, v.final_score, v.eligible_at, v.code_available_at, v.is_discarded,
+            v.suite_id, v.code_sha256, v.code_size, v.state, v.final_score, v.eligible_at, v.code_available_at, v.is_discarded,
             v.eliminated_at, v.eliminated_in_race_number, v.race_score, v.reasoning_coefficient,
             COALESCE(i.is_banned, 0) AS is_miner_banned
         FROM agent_versions v
@@ -77,16 +81,17 @@ public struct AgentVersionRecord: Sendable, Hashable {
         submittedAt = try row.int("submitted_at")
         suiteID = row.optionalInt("suite_id")
         codeSHA256 = try row.string("code_sha256")
+        codeSize = row.optionalInt("code_size") ?? 0
         state = try row.string("state")
         finalScore = row.optionalDouble("final_score")
         eligibleAt = row.optionalInt("eligible_at")
         codeAvailableAt = row.optionalInt("code_available_at")
-        isDiscarded = try row.bool("is_discarded")
+        isDiscarded = row.optionalBool("is_discarded") ?? false
         eliminatedAt = row.optionalInt("eliminated_at")
         eliminatedInRaceNumber = row.optionalInt("eliminated_in_race_number")
         raceScore = row.optionalDouble("race_score")
         reasoningCoefficient = row.optionalDouble("reasoning_coefficient")
-        isMinerBanned = try row.bool("is_miner_banned")
+        isMinerBanned = row.optionalBool("is_miner_banned") ?? false
     }
 }
 
