@@ -2,9 +2,9 @@ import ArenaModel
 
 /// A counter-based random source: every stream is a pure function of `(seed, layer, index, field)`,
 /// so product *i* of a catalog never depends on the products generated before it (nested scales,
-/// sharding). Inside one stream draws are SplitMix64 steps.
+/// sharding). Inside one stream draws are steps of ArenaModel's `SplitMix64`, keyed by those coordinates.
 public struct RandomStream: Sendable {
-    private var state: UInt64
+    private var generator: SplitMix64
 
     /// The layers of the generator, so streams of different purposes never coincide.
     public enum Layer: UInt64, Sendable {
@@ -12,7 +12,7 @@ public struct RandomStream: Sendable {
     }
 
     public init(seed: UInt64, layer: Layer, index: UInt64, field: UInt64 = 0) {
-        state = RandomStream.key(seed: seed, layer: layer, index: index, field: field)
+        generator = SplitMix64(seed: RandomStream.key(seed: seed, layer: layer, index: index, field: field))
     }
 
     /// Hashes the coordinates of a stream into one 64-bit key (three rounds of the SplitMix finalizer).
@@ -29,13 +29,7 @@ public struct RandomStream: Sendable {
         return StableID.mix(h)
     }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { generator.next() }
 
     /// Uniform in [0, 1).
     public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
