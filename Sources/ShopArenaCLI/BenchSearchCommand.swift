@@ -21,6 +21,8 @@ struct BenchSearchCommand: AsyncParsableCommand {
     @Option(help: "find_product requests sent over HTTP in total.") var httpRequests = 3000
     @Option(help: "Index file to build (default: a temporary file, removed afterwards).") var index: String?
     @Flag(help: "Reuse --index if it exists instead of rebuilding.") var reuseIndex = false
+    @Option(help: "Document numbering of the built index: shortest-first or catalog.")
+    var documentOrder: IndexDocumentOrder = .shortestFirst
     @Option(help: "How many queries to derive from titles.") var queries = 300
     @Option(help: "Read the queries from this file (one JSON string per line) instead.") var queryFile: String?
     @Option(help: "Write the derived queries to this file (one JSON string per line) for peer engines.") var writeQueries: String?
@@ -51,7 +53,7 @@ struct BenchSearchCommand: AsyncParsableCommand {
         var summary: IndexBuildSummary? = nil
         if !(reuseIndex && FileManager.default.fileExists(atPath: indexPath)) {
             let start = Date()
-            summary = try buildIndex(catalog: catalog, out: indexPath, quiet: false)
+            summary = try buildIndex(catalog: catalog, out: indexPath, order: documentOrder, quiet: false)
             buildSeconds = Date().timeIntervalSince(start)
         }
         defer { if index == nil { unlink(indexPath) } }

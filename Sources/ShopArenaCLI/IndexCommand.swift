@@ -19,18 +19,21 @@ struct IndexBuildCommand: AsyncParsableCommand {
 
     @Option(help: "The catalog JSONL file.") var catalog: String
     @Option(help: "The index file to write (written to FILE.partial, renamed at the end).") var out: String
+    @Option(help: "Document numbering: shortest-first (prunes best) or catalog. Results are the same either way.")
+    var documentOrder: IndexDocumentOrder = .shortestFirst
 
     func run() async throws {
-        let summary = try buildIndex(catalog: catalog, out: out, quiet: false)
+        let summary = try buildIndex(catalog: catalog, out: out, order: documentOrder, quiet: false)
         FileHandle.standardError.write(Data("indexed \(summary.documents) documents, \(summary.terms) terms, \(summary.postings) postings, \(summary.bytes) bytes -> \(out)\n".utf8))
     }
 }
 
 /// Streams a catalog into an index, reporting progress on stderr.
-func buildIndex(catalog: String, out: String, quiet: Bool) throws -> IndexBuildSummary {
+func buildIndex(catalog: String, out: String, order: IndexDocumentOrder = .shortestFirst,
+                quiet: Bool) throws -> IndexBuildSummary {
     let start = Date()
     var reader = try CatalogReader(path: catalog)
-    var builder = try IndexBuilder(path: out, progressEvery: 100_000) { p in
+    var builder = try IndexBuilder(path: out, order: order, progressEvery: 100_000) { p in
         guard !quiet else { return }
         let seconds = Date().timeIntervalSince(start)
         let line = String(format: "index %@: %d documents, %d terms, %.1f s\n", p.phase.rawValue, p.documents, p.terms, seconds)
@@ -54,3 +57,5 @@ struct IndexInfoCommand: AsyncParsableCommand {
         """)
     }
 }
+
+extension IndexDocumentOrder: ExpressibleByArgument {}

@@ -8,7 +8,7 @@ import Darwin
 
 /// What the builder reports while it works.
 public struct IndexBuildProgress: Sendable {
-    public enum Phase: String, Sendable { case indexing, sorting, writing, done }
+    public enum Phase: String, Sendable { case indexing, sorting, renumbering, writing, done }
     public var phase: Phase
     public var documents: Int
     public var terms: Int
@@ -24,7 +24,8 @@ public struct IndexBuildSummary: Sendable {
 
 /// Builds an index file from catalog documents, streamed: only the postings, the per-document columns
 /// (norm, price, sold count, services, shop, id) and offsets stay in memory; product JSON goes to a side
-/// file as it arrives. Writes `<path>.partial` and renames it into place at the end.
+/// file as it arrives. Writes `<path>.partial` and renames it into place at the end. Documents are
+/// renumbered shortest first unless another ``IndexDocumentOrder`` is asked for.
 ///
 /// ```swift
 /// var builder = try IndexBuilder(path: "catalog.idx")
@@ -39,6 +40,7 @@ public struct IndexBuilder: ~Copyable {
     private let progress: ((IndexBuildProgress) -> Void)?
     private let progressEvery: Int
     private let analyzer = EnglishAnalyzer()
+    private let order: IndexDocumentOrder
 
     private var termIDs: [String: Int32] = [:]
     private var terms: [String] = []
@@ -62,9 +64,10 @@ public struct IndexBuilder: ~Copyable {
     private var finished = false
 
     /// Starts a build into `path`. `progress` is called every `progressEvery` documents and per phase.
-    public init(path: String, progressEvery: Int = 100_000,
+    public init(path: String, order: IndexDocumentOrder = .shortestFirst, progressEvery: Int = 100_000,
                 progress: ((IndexBuildProgress) -> Void)? = nil) throws(IndexError) {
         self.path = path
+        self.order = order
         partialPath = path + ".partial"
         storedPath = path + ".stored.partial"
         stored = try FileSink(path: storedPath)
@@ -147,8 +150,13 @@ public struct IndexBuilder: ~Copyable {
     /// Sorts, writes the file, syncs it and renames it into place.
     public consuming func finish() throws(IndexError) -> IndexBuildSummary {
         let docCount = norms.count
-        progress?(IndexBuildProgress(phase: .sorting, documents: docCount, terms: terms.count))
         try stored.closeSynced()
+        let permutation = DocumentPermutation(order: order, norms: norms)
+        if !permutation.isIdentity {
+            progress?(IndexBuildProgress(phase: .renumbering, documents: docCount, terms: terms.count))
+            renumber(permutation)
+        }
+        progress?(IndexBuildProgress(phase: .sorting, documents: docCount, terms: terms.count))
 
         // Terms in UTF-8 byte order.
         let termUTF8 = terms.map { Array($0.utf8) }
@@ -255,24 +263,10 @@ public struct IndexBuilder: ~Copyable {
         start = try begin(); try sink.write(idBytes); end(start)
         start = try begin(); try sink.write(array: docsByID.map { UInt32($0) }); end(start)
         start = try begin(); try sink.write(array: idRank); end(start)
-        start = try begin(); try sink.write(array: storedOffsets); end(start)
-        // storedBytes: copied from the side file.
+        start = try begin(); try sink.write(array: renumberedStoredOffsets(order: permutation.oldOf)); end(start)
+        // storedBytes: copied from the side file in document order.
         start = try begin()
-        let input = open(storedPath, O_RDONLY)
-        guard input >= 0 else { throw .io(path: storedPath, reason: "cannot reopen: \(errnoText())") }
-        defer { close(input) }
-        var chunk = [UInt8](repeating: 0, count: 4 << 20)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress!, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .io(path: storedPath, reason: "read failed: \(errnoText())")
-            }
-            if n == 0 { break }
-            try chunk.withUnsafeBytes { b in
-                Result { () throws(IndexError) in try sink.write(UnsafeRawBufferPointer(rebasing: b[0..<n])) }
-            }.get()
-        }
+        try copyStoredProducts(order: permutation.oldOf, to: sink)
         end(start)
         try sink.align()
         let fileSize = sink.position
@@ -290,6 +284,49 @@ public struct IndexBuilder: ~Copyable {
         finished = true
         progress?(IndexBuildProgress(phase: .done, documents: docCount, terms: terms.count))
         return IndexBuildSummary(documents: docCount, terms: terms.count, postings: postingCount, bytes: fileSize)
+    }
+
+    /// Puts every per-document column and every postings list into the permutation's order. The stored
+    /// products stay in the side file in catalog order until they are copied.
+    private mutating func renumber(_ permutation: DocumentPermutation) {
+        for t in postings.indices { postings[t] = permutation.apply(postings: postings[t]) }
+        norms = permutation.apply(norms)
+        prices = permutation.apply(prices)
+        soldCounts = permutation.apply(soldCounts)
+        services = permutation.apply(services)
+        shopOrdinals = permutation.apply(shopOrdinals)
+        (idBytes, idOffsets) = permutation.apply(bytes: idBytes, offsets: idOffsets)
+    }
+
+    /// Offsets of the stored products once copied in `order` (old document numbers, new order).
+    private func renumberedStoredOffsets(order: [Int32]) -> [UInt64] {
+        var out: [UInt64] = [0]
+        out.reserveCapacity(order.count + 1)
+        var position: UInt64 = 0
+        for old in order {
+            position += storedOffsets[Int(old) + 1] - storedOffsets[Int(old)]
+            out.append(position)
+        }
+        return out
+    }
+
+    /// Copies the stored products from the side file (catalog order) in `order`, through a read-only map.
+    private func copyStoredProducts(order: [Int32], to sink: FileSink) throws(IndexError) {
+        let total = Int(storedOffsets.last ?? 0)
+        guard total > 0 else { return }
+        let input = open(storedPath, O_RDONLY)
+        guard input >= 0 else { throw .io(path: storedPath, reason: "cannot reopen: \(errnoText())") }
+        defer { close(input) }
+        guard let map = mmap(nil, total, PROT_READ, MAP_PRIVATE, input, 0), map != MAP_FAILED else {
+            throw .io(path: storedPath, reason: "cannot map: \(errnoText())")
+        }
+        defer { munmap(map, total) }
+        _ = madvise(map, total, MADV_SEQUENTIAL)
+        let bytes = UnsafeRawBufferPointer(start: map, count: total)
+        for old in order {
+            let range = Int(storedOffsets[Int(old)])..<Int(storedOffsets[Int(old) + 1])
+            try sink.write(UnsafeRawBufferPointer(rebasing: bytes[range]))
+        }
     }
 
     /// Appends the skip-block entries of one term's postings (see ``IndexFormat/blockEntrySize``).
@@ -331,9 +368,10 @@ public struct IndexBuilder: ~Copyable {
 
     /// Builds an index from any sequence of documents.
     public static func build<S: Sequence>(
-        documents: S, into path: String, progress: ((IndexBuildProgress) -> Void)? = nil
+        documents: S, into path: String, order: IndexDocumentOrder = .shortestFirst,
+        progress: ((IndexBuildProgress) -> Void)? = nil
     ) throws(IndexError) -> IndexBuildSummary where S.Element == CatalogDocument {
-        var builder = try IndexBuilder(path: path, progress: progress)
+        var builder = try IndexBuilder(path: path, order: order, progress: progress)
         for d in documents { try builder.add(d) }
         return try builder.finish()
     }

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import ArenaModel
+import Catalog
+@testable import Search
+
+/// Renumbering documents (shortest first) must change nothing a caller can see.
+@Suite("document order of the index")
+struct DocumentOrderTests {
+    static func build(_ products: [Product], order: IndexDocumentOrder) throws -> SearchIndex {
+        let path = Fixtures.temporaryPath("order-\(order.rawValue).idx")
+        defer { unlink(path) }
+        _ = try IndexBuilder.build(documents: products.map(CatalogDocument.init(product:)), into: path, order: order)
+        return try SearchIndex.open(path: path)
+    }
+
+    @Test func shortestFirstNumbersDocumentsByLengthThenCatalogOrder() throws {
+        let (_, products) = try PruningTests.catalog.get()
+        let index = try Self.build(products, order: .shortestFirst)
+        let norms = Array(UnsafeBufferPointer(start: index.norms, count: index.documentCount))
+        #expect(norms == norms.sorted())
+        #expect(norms.first! < norms.last!, "the fixture must have titles of different lengths")
+        // Within one length, catalog order is kept.
+        let position = Dictionary(uniqueKeysWithValues: products.enumerated().map { ($0.element.productID, $0.offset) })
+        for d in 1..<index.documentCount where norms[d] == norms[d - 1] {
+            #expect(position[index.productID(ofDocument: d - 1)]! < position[index.productID(ofDocument: d)]!)
+        }
+        let catalogOrder = try Self.build(products, order: .catalog)
+        #expect((0..<catalogOrder.documentCount).allSatisfy { catalogOrder.productID(ofDocument: $0) == products[$0].productID })
+    }
+
+    @Test func bothOrdersAnswerEveryRequestIdentically() throws {
+        let (_, products) = try PruningTests.catalog.get()
+        let byLength = try Self.build(products, order: .shortestFirst)
+        let byCatalog = try Self.build(products, order: .catalog)
+        var rng = PruningTests.LCG(state: 11_22)
+        var nonEmpty = 0
+        for q in PruningTests.queries(products, count: 300, rng: &rng) {
+            let request = PruningTests.request(q, products, rng: &rng)
+            for cap in [50, 1_000, FindProductLimits.defaultCandidateCap] {
+                let a = byLength.findProduct(request, candidateCap: cap)
+                let b = byCatalog.findProduct(request, candidateCap: cap)
+                #expect(a == b, "\(request)")
+                if !a.isEmpty { nonEmpty += 1 }
+            }
+            let ranked = byLength.rank(query: q, limit: 200).map { [$0.productID: $0.score] }
+            #expect(ranked == byCatalog.rank(query: q, limit: 200).map { [$0.productID: $0.score] })
+        }
+        #expect(nonEmpty > 300)
+        for p in products.prefix(500) {
+            #expect(byLength.product(id: p.productID) == p)
+        }
+    }
+
+    @Test func renumberedPostingsDecodeToTheSameDocumentsAndFrequencies() {
+        // Documents 0...4; shortest first is 3, 1, then 0 and 4 (equal norms: catalog order), then 2.
+        let permutation = DocumentPermutation(order: .shortestFirst, norms: [5, 2, 12, 1, 5])
+        #expect(permutation.oldOf == [3, 1, 0, 4, 2])
+        #expect(permutation.newOf == [2, 1, 4, 0, 3])
+        // Old postings: doc 0 tf 1, doc 2 tf 3, doc 3 tf 1, doc 4 tf 200.
+        var old: [UInt8] = []
+        var last = -1
+        for (doc, tf) in [(0, 1), (2, 3), (3, 1), (4, 200)] as [(Int, UInt64)] {
+            old.appendVarint(UInt64(doc - last) << 1 | (tf == 1 ? 1 : 0))
+            if tf != 1 { old.appendVarint(tf) }
+            last = doc
+        }
+        let renumbered = permutation.apply(postings: old)
+        var decoded: [(Int, UInt64)] = []
+        var p = 0, doc = -1
+        func varint() -> UInt64 {
+            var r: UInt64 = 0, shift: UInt64 = 0
+            while true {
+                let b = renumbered[p]; p += 1
+                r |= UInt64(b & 0x7F) << shift
+                if b < 0x80 { return r }
+                shift += 7
+            }
+        }
+        while p < renumbered.count {
+            let v = varint()
+            doc += Int(v >> 1)
+            decoded.append((doc, v & 1 == 1 ? 1 : varint()))
+        }
+        // New numbers: old 3 → 0, old 0 → 2, old 4 → 3, old 2 → 4.
+        #expect(decoded.map(\.0) == [0, 2, 3, 4])
+        #expect(decoded.map(\.1) == [1, 1, 200, 3])
+    }
+}
