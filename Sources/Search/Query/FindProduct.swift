@@ -20,13 +20,7 @@ extension SearchIndex: ProductSearching {
     /// default) the survivors come from a pruned top-k scan and equal those of the exhaustive walk.
     public func keptDocuments(_ query: FindProductQuery, candidateCap: Int = FindProductLimits.defaultCandidateCap,
                               pruning: Bool = true) -> [Int] {
-        var filter = CandidateFilter(shopOrdinal: nil, requiredServices: ServiceMask(query.services).rawValue,
-                                     low: query.minPrice ?? -.infinity, high: query.maxPrice ?? .infinity)
-        if let shop = query.shopID {
-            guard let ordinal = self.shopOrdinal(shop) else { return [] }
-            filter.shopOrdinal = ordinal
-        }
-        guard candidateCap > 0 else { return [] }
+        guard let filter = candidateFilter(query), candidateCap > 0 else { return [] }
         let kept = (pruning ? prunedSurvivors(query.text, filter: filter, candidateCap: candidateCap) : nil)
             ?? exhaustiveSurvivors(query.text, filter: filter, candidateCap: candidateCap)
         switch query.sort {
@@ -39,6 +33,18 @@ extension SearchIndex: ProductSearching {
         case .soldCountDescending:
             return stableSorted(kept) { soldCount($0) > soldCount($1) }
         }
+    }
+
+    /// The shop, price and service filter of a validated query; nil when its shop is not in the index
+    /// (nothing can pass).
+    func candidateFilter(_ query: FindProductQuery) -> CandidateFilter? {
+        var filter = CandidateFilter(shopOrdinal: nil, requiredServices: ServiceMask(query.services).rawValue,
+                                     low: query.minPrice ?? -.infinity, high: query.maxPrice ?? .infinity)
+        if let shop = query.shopID {
+            guard let ordinal = self.shopOrdinal(shop) else { return nil }
+            filter.shopOrdinal = ordinal
+        }
+        return filter
     }
 
     /// The first 50 filter survivors among the top `candidateCap` hits, by walking every hit in order.
@@ -56,6 +62,14 @@ extension SearchIndex: ProductSearching {
     /// the result equal (the last survivor may lie beyond the candidate cap, or the similarity does not
     /// allow block bounds), so the caller walks exhaustively.
     func prunedSurvivors(_ text: String, filter: CandidateFilter, candidateCap: Int, compactionStart: Int = 4096) -> [Int]? {
+        var ignored = ScanStatistics()
+        return prunedSurvivors(text, filter: filter, candidateCap: candidateCap, compactionStart: compactionStart,
+                               statistics: &ignored)
+    }
+
+    /// ``prunedSurvivors(_:filter:candidateCap:compactionStart:)`` that also reports what its scans did.
+    func prunedSurvivors(_ text: String, filter: CandidateFilter, candidateCap: Int, compactionStart: Int = 4096,
+                         statistics: inout ScanStatistics) -> [Int]? {
         guard canPrune else { return nil }
         let terms = queryTerms(text)
         var cursors: [PostingCursor] = []
@@ -85,6 +99,7 @@ extension SearchIndex: ProductSearching {
             scan.run(index: self, filter: trivial ? nil : filter, sink: &top, competitors: collect ? p : nil,
                      compactionStart: compactionStart)
         }
+        statistics.add(scan.statistics)
         let keys = top.sorted
         if !trivial, let last = keys.last {
             // Every survivor must rank within the cap among all hits; the last one is enough to check.
@@ -95,6 +110,7 @@ extension SearchIndex: ProductSearching {
                 var counter = MaxScoreScan(cursors: cursors, queryTermCount: terms.count)
                 var before = CountBeforeSink(key: last, limit: candidateCap)
                 counter.run(index: self, filter: nil, sink: &before)
+                statistics.add(counter.statistics)
                 if before.count >= candidateCap { return nil }
             }
         }

@@ -14,6 +14,8 @@ struct MaxScoreScan {
     /// True when the scan ran to the end with every term essential: `unionVisited` is then the number of
     /// matching documents.
     private(set) var everyTermStayedEssential = false
+    /// What the last `run` did.
+    private(set) var statistics = ScanStatistics()
 
     init(cursors: [PostingCursor], queryTermCount: Int) {
         let sorted = cursors.sorted { ($0.maxScore, $0.queryPosition) < ($1.maxScore, $1.queryPosition) }
@@ -49,9 +51,14 @@ struct MaxScoreScan {
         var visited = 0
         var allEssential = true
         var completed = false
+        var stats = ScanStatistics()
+        stats.scans = 1
+        var firstEssential = 0
         defer {
             unionVisited = visited
             everyTermStayedEssential = allEssential && completed
+            stats.essentialTermsAtEnd = m - firstEssential
+            statistics = stats
         }
         // Term scores at tf = 1 for every norm byte, per cursor (the common case, without a division).
         let singles = UnsafeMutablePointer<Float>.allocate(capacity: m * 256)
@@ -61,6 +68,18 @@ struct MaxScoreScan {
         // by the global ones) over the first i cursors for norm byte n.
         let lengthPrefix = UnsafeMutablePointer<Double>.allocate(capacity: 256 * (m + 1))
         defer { lengthPrefix.deallocate() }
+        // The current block-max window (documents where every term stays in one block): each cursor's
+        // block bound and largest tf, and `windowPrefix[i]` = the sum of the first i cursors' block bounds.
+        // They bound every document up to `windowLast`; +∞ (no bound) until the first window is taken.
+        let windowBound = UnsafeMutablePointer<Float>.allocate(capacity: m)
+        windowBound.initialize(repeating: .infinity, count: m)
+        defer { windowBound.deallocate() }
+        let windowMaxTf = UnsafeMutablePointer<UInt32>.allocate(capacity: m)
+        windowMaxTf.initialize(repeating: .max, count: m)
+        defer { windowMaxTf.deallocate() }
+        let windowPrefix = UnsafeMutablePointer<Double>.allocate(capacity: m + 1)
+        windowPrefix.initialize(repeating: .infinity, count: m + 1)
+        defer { windowPrefix.deallocate() }
         index.normInverse.withUnsafeBufferPointer { cache in
             for i in 0..<m {
                 for n in 0..<256 {
@@ -82,7 +101,6 @@ struct MaxScoreScan {
                 cursors.withUnsafeMutableBufferPointer { c in
                     for i in 0..<m { c[i].next() }
                     var threshold = sink.threshold
-                    var firstEssential = 0
                     while firstEssential < m && Self.below(prefix[firstEssential + 1], threshold) { firstEssential += 1 }
                     // The last document of the current block-max window already found competitive.
                     var windowLast = -1
@@ -100,13 +118,18 @@ struct MaxScoreScan {
                             // block bounds together cannot reach the threshold.
                             var sum: Double = 0
                             var last = PostingCursor.end
+                            windowPrefix[0] = 0
                             for i in 0..<m {
                                 let w = c[i].window(at: d, cache)
+                                windowBound[i] = w.bound
+                                windowMaxTf[i] = w.maxTf
                                 sum += Double(w.bound)
+                                windowPrefix[i + 1] = sum
                                 if w.last < last { last = w.last }
                             }
                             if Self.below(sum, threshold) {
                                 allEssential = false
+                                stats.windowsSkipped &+= 1
                                 if last == PostingCursor.end { break }
                                 for i in firstEssential..<m { c[i].advance(to: last + 1) }
                                 continue
@@ -114,6 +137,7 @@ struct MaxScoreScan {
                             windowLast = last
                         }
                         if firstEssential == 0 { visited += 1 }
+                        stats.documentsVisited &+= 1
                         // The shop filter is selective and cheap: check it before scoring; the other
                         // filters only for documents that score high enough.
                         if let shop, index.shopOrdinals[d] != shop {
@@ -134,12 +158,13 @@ struct MaxScoreScan {
                         var i = firstEssential - 1
                         let bounds = lengthPrefix + norm &* (m &+ 1)
                         while i >= 0 {
-                            if Self.below(partial + bounds[i + 1], threshold) { competitive = false; break }
-                            // The block's bound, and its largest tf at this document's length.
-                            let blockBound = c[i].bound(at: d, cache)
-                            let atLength = BM25.termScore(weight: c[i].weight, termFrequency: Float(c[i].maxTf(at: d)), normInverse: normInverse)
-                            let b = min(blockBound, atLength)
-                            if Self.below(partial + Double(b) + bounds[i], threshold) { competitive = false; break }
+                            // The remaining terms' bounds at this length, or their window's block bounds.
+                            if Self.below(partial + min(bounds[i + 1], windowPrefix[i + 1]), threshold) { competitive = false; break }
+                            // The window's block bound for this term, and its largest tf at this document's length.
+                            let maxTf = windowMaxTf[i] == .max ? c[i].maxTf(at: d) : windowMaxTf[i]
+                            let atLength = BM25.termScore(weight: c[i].weight, termFrequency: Float(maxTf), normInverse: normInverse)
+                            let b = min(windowBound[i] == .infinity ? c[i].bound(at: d, cache) : windowBound[i], atLength)
+                            if Self.below(partial + Double(b) + min(bounds[i], windowPrefix[i]), threshold) { competitive = false; break }
                             c[i].advance(to: d)
                             if c[i].doc == d {
                                 let s = c[i].tf == 1 ? singles[i &* 256 &+ norm]
@@ -150,6 +175,7 @@ struct MaxScoreScan {
                             i -= 1
                         }
                         if competitive {
+                            stats.documentsScored &+= 1
                             var sum: Double = 0
                             for q in 0..<contrib.count where contrib[q] != 0 { sum += Double(contrib[q]) }
                             let score = Float(sum)
@@ -167,6 +193,7 @@ struct MaxScoreScan {
                                 if !sink.offer(key) { break }
                                 let t = sink.threshold
                                 if t != threshold {
+                                    stats.thresholdRaises &+= 1
                                     threshold = t
                                     windowLast = -1
                                     while firstEssential < m && Self.below(prefix[firstEssential + 1], threshold) { firstEssential += 1 }

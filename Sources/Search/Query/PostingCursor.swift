@@ -8,7 +8,8 @@ struct PostingCursor {
 
     let bytes: UnsafePointer<UInt8>
     let count: Int
-    let blocks: UnsafeRawBufferPointer
+    /// The skip-block entries as little-endian words (`IndexFormat.blockEntrySize` / 4 per block).
+    let blocks: UnsafePointer<UInt32>
     let blockCount: Int
     let documentCount: Int
     /// The term's BM25 weight (boost · idf).
@@ -34,12 +35,14 @@ struct PostingCursor {
         guard let base = info.postings.baseAddress, info.postings.count > 0 else { return nil }
         bytes = base.assumingMemoryBound(to: UInt8.self)
         count = info.postings.count
-        blocks = info.blocks
         blockCount = info.blocks.count / IndexFormat.blockEntrySize
+        // Sections are 8-byte aligned and entries 16 bytes long, so the words are aligned.
+        guard blockCount > 0, let blockBase = info.blocks.baseAddress,
+              Int(bitPattern: blockBase) % MemoryLayout<UInt32>.alignment == 0 else { return nil }
+        blocks = blockBase.assumingMemoryBound(to: UInt32.self)
         self.documentCount = documentCount
         self.weight = weight
         self.queryPosition = queryPosition
-        guard blockCount > 0 else { return nil }
         var best: Float = 0
         var tf: UInt32 = 0
         for b in 0..<blockCount {
@@ -51,23 +54,21 @@ struct PostingCursor {
     }
 
     @inline(__always) func lastDoc(_ b: Int) -> Int {
-        Int(UInt32(littleEndian: blocks.loadUnaligned(fromByteOffset: b * IndexFormat.blockEntrySize, as: UInt32.self)))
+        Int(UInt32(littleEndian: blocks[b &<< 2]))
     }
 
     @inline(__always) func blockEnd(_ b: Int) -> Int {
-        Int(UInt32(littleEndian: blocks.loadUnaligned(fromByteOffset: b * IndexFormat.blockEntrySize + 4, as: UInt32.self)))
+        Int(UInt32(littleEndian: blocks[b &<< 2 &+ 1]))
     }
 
     @inline(__always) func blockMaxTf(_ b: Int) -> UInt32 {
-        UInt32(littleEndian: blocks.loadUnaligned(fromByteOffset: b * IndexFormat.blockEntrySize + 8, as: UInt32.self))
+        UInt32(littleEndian: blocks[b &<< 2 &+ 2])
     }
 
     /// The score bound of block `b`: the term score at its largest tf and shortest length.
     @inline(__always) func blockBound(_ b: Int, _ normInverse: UnsafeBufferPointer<Float>) -> Float {
-        let o = b * IndexFormat.blockEntrySize
-        let maxTf = UInt32(littleEndian: blocks.loadUnaligned(fromByteOffset: o + 8, as: UInt32.self))
-        let minNorm = Int(blocks.load(fromByteOffset: o + 12, as: UInt8.self))
-        return BM25.termScore(weight: weight, termFrequency: Float(maxTf), normInverse: normInverse[minNorm])
+        let minNorm = Int(UInt32(littleEndian: blocks[b &<< 2 &+ 3]) & 0xFF)
+        return BM25.termScore(weight: weight, termFrequency: Float(blockMaxTf(b)), normInverse: normInverse[minNorm])
     }
 
     @inline(__always) private mutating func varint() -> UInt64? {
@@ -119,17 +120,17 @@ struct PostingCursor {
         window(at: target, normInverse).bound
     }
 
-    /// The bound of the block that would hold `target` and the last document that bound covers
-    /// (`end` past the last block, with bound 0). Targets must not decrease between calls.
-    @inline(__always) mutating func window(at target: Int, _ normInverse: UnsafeBufferPointer<Float>) -> (bound: Float, last: Int) {
+    /// The bound of the block that would hold `target`, its largest tf and the last document that block
+    /// covers (`end` past the last block, with bound and tf 0). Targets must not decrease between calls.
+    @inline(__always) mutating func window(at target: Int, _ normInverse: UnsafeBufferPointer<Float>) -> (bound: Float, maxTf: UInt32, last: Int) {
         if shallow < block { shallow = block }
         while shallow < blockCount && lastDoc(shallow) < target { shallow += 1 }
-        guard shallow < blockCount else { return (0, Self.end) }
+        guard shallow < blockCount else { return (0, 0, Self.end) }
         if shallowScored != shallow {
             shallowBound = blockBound(shallow, normInverse)
             shallowScored = shallow
         }
-        return (shallowBound, lastDoc(shallow))
+        return (shallowBound, blockMaxTf(shallow), lastDoc(shallow))
     }
 
     /// The largest tf in the block that would hold `target` (0 past the last block). Targets must not
