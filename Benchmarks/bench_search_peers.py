@@ -152,6 +152,8 @@ def main():
     ap.add_argument("--queries", required=True, help="one JSON string per line")
     ap.add_argument("--lucene-out", required=True)
     ap.add_argument("--swift-report")
+    ap.add_argument("--swift-build-report",
+                    help="a `bench search` report of the run that built the index (build time, size, HTTP throughput)")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--skip-lucene", action="store_true")
     ap.add_argument("--skip-python", action="store_true")
@@ -187,9 +189,22 @@ def main():
         swift = json.load(open(args.swift_report, encoding="utf-8"))
         p50 = swift["find_product_ms"]["p50"]
         p99 = swift["find_product_ms"]["p99"]
-        report["shoparena"] = {"latency_ms": swift["find_product_ms"], "build_seconds": swift["build_seconds"],
+        report["shoparena"] = {"latency_ms": swift["find_product_ms"],
+                               "filtered_latency_ms": swift["find_product_filtered_ms"],
+                               "exhaustive_latency_ms": swift["exhaustive_ms"],
+                               "pruned_vs_exhaustive_mismatches": swift["pruned_vs_exhaustive_mismatches"],
+                               "build_seconds": swift["build_seconds"],
                                "top10_overlap": (swift.get("lucene_overlap") or {}).get("mean_top10_overlap"),
-                               "rss_mb_after_open": swift["rss_mb_after_open"]}
+                               "identical_top10_lists": (swift.get("lucene_overlap") or {}).get("identical_top10_lists"),
+                               "rss_mb_after_open": swift["rss_mb_after_open"],
+                               "rss_mb_after_queries": swift["rss_mb_after_queries"],
+                               "throughput_qps": swift.get("throughput_qps"),
+                               "concurrency": swift.get("concurrency")}
+        if args.swift_build_report:
+            built = json.load(open(args.swift_build_report, encoding="utf-8"))
+            for key in ("documents", "terms", "postings", "generate_seconds", "build_seconds", "index_bytes",
+                        "open_seconds", "peak_rss_mb", "http"):
+                report["shoparena"][key] = built.get(key)
         for e in report["engines"].values():
             if "latency_ms" in e and p50 > 0:
                 e["p50_ratio_vs_shoparena"] = e["latency_ms"]["p50"] / p50
