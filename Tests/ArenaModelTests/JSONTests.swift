@@ -47,6 +47,21 @@ struct JSONTests {
         #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }
     }
 
+    @Test("raw UTF-8 in strings: ASCII, multi-byte and invalid bytes (with and without escapes)")
+    func rawBytesInStrings() throws {
+        func parse(_ bytes: [UInt8]) throws -> JSONValue {
+            try bytes.withUnsafeBufferPointer { b in try JSONParser.parse(bytes: b) }
+        }
+        let quote = UInt8(ascii: "\"")
+        #expect(try parse([quote] + Array("plain ascii ~".utf8) + [quote]) == .string("plain ascii ~"))
+        #expect(try parse([quote] + Array("café 😀".utf8) + [quote]) == .string("café 😀"))
+        #expect(try parse([quote] + Array("tab\\t café".utf8) + [quote]) == .string("tab\t café"))
+        for invalid: [UInt8] in [[0xFF], [0xC3], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0x61, 0x80, 0x62]] {
+            #expect(throws: JSONParseError.self) { try parse([quote] + invalid + [quote]) }
+            #expect(throws: JSONParseError.self) { try parse([quote] + Array("\\n".utf8) + invalid + [quote]) }
+        }
+    }
+
     @Test func deepNestingIsRefusedNotACrash() {
         let text = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }
