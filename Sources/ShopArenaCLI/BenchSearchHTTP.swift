@@ -1,14 +1,13 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Hummingbird
 import Search
 import SearchService
 import ServiceLifecycle
 
 /// The HTTP part of `bench search`: the real search server on 127.0.0.1:0 and `clients` concurrent
-/// clients sending `requests` find_product calls in total (bounded in count; loopback only).
+/// clients (async-http-client, one connection each) sending `requests` find_product calls in total
+/// (bounded in count; loopback only).
 enum BenchSearchHTTP {
     struct Result {
         var requests: Int
@@ -31,25 +30,25 @@ enum BenchSearchHTTP {
             }
             var ports = portStream.makeAsyncIterator()
             guard let port = await ports.next() else { throw CancellationError() }
-            let configuration = URLSessionConfiguration.ephemeral
-            configuration.httpMaximumConnectionsPerHost = max(1, clients)
-            let session = URLSession(configuration: configuration)
+            var configuration = HTTPClient.Configuration()
+            configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, clients))
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             let urls = queries.map { q in
-                URL(string: "http://127.0.0.1:\(port)/find_product?page=1&q="
-                    + (q.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))!
+                "http://127.0.0.1:\(port)/find_product?page=1&q=" + (q.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
             }
             let clock = ContinuousClock()
             let start = clock.now
             let result = try await withThrowingTaskGroup(of: ([Double], Int).self) { clientsGroup in
-                for client in 0..<max(1, clients) {
+                for worker in 0..<max(1, clients) {
                     clientsGroup.addTask {
                         var latencies: [Double] = []
                         var failures = 0
-                        var i = client
+                        var i = worker
                         while i < requests {
                             let t0 = clock.now
-                            let (_, response) = try await session.data(from: urls[i % urls.count])
-                            if (response as? HTTPURLResponse)?.statusCode != 200 { failures += 1 }
+                            let response = try await client.execute(HTTPClientRequest(url: urls[i % urls.count]), timeout: .seconds(30))
+                            let body = try await response.body.collect(upTo: 1 << 22)
+                            if response.status != .ok || body.readableBytes < 2 { failures += 1 }
                             latencies.append(BenchSearchCommand.ms(clock.now - t0))
                             i += clients
                         }
@@ -65,7 +64,7 @@ enum BenchSearchHTTP {
                 return Result(requests: all.count, failures: failures, seconds: BenchSearchCommand.seconds(clock.now - start),
                               latenciesMS: all)
             }
-            session.invalidateAndCancel()
+            try await client.shutdown()
             await services.triggerGracefulShutdown()
             return result
         }

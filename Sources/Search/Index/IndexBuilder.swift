@@ -310,22 +310,26 @@ public struct IndexBuilder: ~Copyable {
         return out
     }
 
-    /// Copies the stored products from the side file (catalog order) in `order`, through a read-only map.
+    /// Copies the stored products from the side file (catalog order) in `order`, one `pread` each (a
+    /// mapping would count the whole side file as resident memory of the build).
     private func copyStoredProducts(order: [Int32], to sink: FileSink) throws(IndexError) {
-        let total = Int(storedOffsets.last ?? 0)
-        guard total > 0 else { return }
         let input = open(storedPath, O_RDONLY)
         guard input >= 0 else { throw .io(path: storedPath, reason: "cannot reopen: \(errnoText())") }
         defer { close(input) }
-        guard let map = mmap(nil, total, PROT_READ, MAP_PRIVATE, input, 0), map != MAP_FAILED else {
-            throw .io(path: storedPath, reason: "cannot map: \(errnoText())")
-        }
-        defer { munmap(map, total) }
-        _ = madvise(map, total, MADV_SEQUENTIAL)
-        let bytes = UnsafeRawBufferPointer(start: map, count: total)
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
         for old in order {
-            let range = Int(storedOffsets[Int(old)])..<Int(storedOffsets[Int(old) + 1])
-            try sink.write(UnsafeRawBufferPointer(rebasing: bytes[range]))
+            let start = Int(storedOffsets[Int(old)]), length = Int(storedOffsets[Int(old) + 1]) - start
+            if length > buffer.count { buffer = [UInt8](repeating: 0, count: length) }
+            var done = 0
+            while done < length {
+                let n = buffer.withUnsafeMutableBytes { pread(input, $0.baseAddress! + done, length - done, off_t(start + done)) }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { throw .io(path: storedPath, reason: n == 0 ? "ended early" : "read failed: \(errnoText())") }
+                done += n
+            }
+            try buffer.withUnsafeBytes { b in
+                Result { () throws(IndexError) in try sink.write(UnsafeRawBufferPointer(rebasing: b[0..<length])) }
+            }.get()
         }
     }
 
