@@ -105,8 +105,26 @@ struct MaxScoreScan {
                     // The last document of the current block-max window already found competitive.
                     var windowLast = -1
                     let shop = filter?.shopOrdinal
+                    let norms = index.norms
                     while firstEssential < m {
                         if firstEssential > 0 { allEssential = false }
+                        if firstEssential == m - 1 {
+                            // One essential term (the common state once the threshold has risen): pass
+                            // over its documents that cannot reach the threshold even with the other
+                            // terms' bounds in the current window, without the general bookkeeping.
+                            let e = m - 1
+                            let rest = windowPrefix[e]
+                            while c[e].doc <= windowLast {
+                                let d = c[e].doc
+                                let norm = Int(norms[d])
+                                let s = c[e].tf == 1 ? singles[e &* 256 &+ norm]
+                                    : BM25.termScore(weight: c[e].weight, termFrequency: Float(c[e].tf), normInverse: cache[norm])
+                                guard Self.below(Double(s) + min(lengthPrefix[norm &* (m &+ 1) &+ e], rest), threshold) else { break }
+                                if e == 0 { visited += 1 }
+                                stats.documentsVisited &+= 1
+                                c[e].next()
+                            }
+                        }
                         var d = PostingCursor.end
                         for i in firstEssential..<m where c[i].doc < d { d = c[i].doc }
                         if d == PostingCursor.end {

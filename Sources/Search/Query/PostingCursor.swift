@@ -45,9 +45,22 @@ struct PostingCursor {
         self.queryPosition = queryPosition
         var best: Float = 0
         var tf: UInt32 = 0
+        // A block whose (max tf, min norm) is dominated by the best block's (no larger tf, no shorter
+        // length) cannot score higher: the float score is monotone in both. With documents numbered
+        // shortest first almost every block is dominated, so few bounds are computed.
+        var bestTf: UInt32 = 0
+        var bestNorm: UInt32 = 0
         for b in 0..<blockCount {
-            best = max(best, blockBound(b, normInverse))
-            tf = max(tf, blockMaxTf(b))
+            let blockTf = blockMaxTf(b)
+            tf = max(tf, blockTf)
+            let norm = UInt32(littleEndian: blocks[b &<< 2 &+ 3]) & 0xFF
+            if b > 0 && blockTf <= bestTf && norm >= bestNorm { continue }
+            let bound = blockBound(b, normInverse)
+            if b == 0 || bound > best {
+                best = bound
+                bestTf = blockTf
+                bestNorm = norm
+            }
         }
         maxScore = best
         maxTf = tf
