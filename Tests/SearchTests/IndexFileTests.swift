@@ -88,6 +88,34 @@ struct IndexFileTests {
         #expect(message.contains("rebuild"))
     }
 
+    @Test("damaged postings or skip blocks (unverified file) end a term's postings, never trap the pruned scan")
+    func damagedPostingsAndBlocksNeverTrapThePrunedScan() throws {
+        let (path, bytes) = try buildFile()
+        defer { unlink(path) }
+        let header = try IndexHeader.decode(Array(bytes.prefix(IndexFormat.headerSize)), path: path, actualFileSize: bytes.count)
+        let targets = [IndexFormat.Section.postings, .termBlocks].map { header.sections[$0.rawValue] }
+        var x: UInt64 = 99
+        var opened = 0
+        for trial in 0..<60 {
+            var damaged = bytes
+            let section = targets[trial % 2]
+            for _ in 0..<(1 + trial % 7) {
+                x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                damaged[section.offset + Int((x >> 33) % UInt64(section.length))] = UInt8(truncatingIfNeeded: x >> 17)
+            }
+            _ = FileManager.default.createFile(atPath: path, contents: Data(damaged))
+            let index = try SearchIndex.open(path: path, verify: false)
+            opened += 1
+            for q in ["widget", "item case", "red blue steel café", "case widget item 3"] {
+                _ = index.findProduct(.init(q: q))
+                _ = index.findProduct(.init(q: q, price: "1-30", sort: "pricedesc", service: "COD"))
+                _ = index.findProduct(.init(q: q, shopID: "shop1"))
+                _ = index.rank(query: q, limit: 100)
+            }
+        }
+        #expect(opened == 60)
+    }
+
     @Test func unverifiedDamagedFilesNeverCrashQueries() throws {
         let (path, bytes) = try buildFile()
         defer { unlink(path) }

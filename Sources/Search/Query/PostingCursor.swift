@@ -24,7 +24,8 @@ struct PostingCursor {
     private(set) var doc = -1
     private(set) var tf: UInt64 = 0
     private var p = 0
-    /// The block holding the current posting (or the next one to read).
+    /// A block at or before the one holding the current posting: `next()` does not keep it up to date
+    /// (that would cost a load per posting); `advance(to:)` and `window(at:)` move it forward.
     private var block = 0
     /// The block last asked about by `window(at:)` (targets only grow), and its cached bound.
     private var shallow = 0
@@ -106,7 +107,22 @@ struct PostingCursor {
 
     /// Moves to the next posting.
     @inline(__always) mutating func next() {
-        guard p < count, let v = varint() else { return exhaust() }
+        guard p < count else { return exhaust() }
+        var v = UInt64(bytes[p])
+        if v < 0x80 {
+            // One-byte posting: a gap below 64 with tf 1 (most postings of common terms).
+            p &+= 1
+            if v & 1 == 1 {
+                let d = doc &+ Int(truncatingIfNeeded: v >> 1)
+                guard d > doc, d < documentCount else { return exhaust() }
+                doc = d
+                tf = 1
+                return
+            }
+        } else {
+            guard let long = varint() else { return exhaust() }
+            v = long
+        }
         let delta = Int(truncatingIfNeeded: v >> 1)
         var t: UInt64 = 1
         if v & 1 == 0 {
@@ -117,7 +133,6 @@ struct PostingCursor {
         guard delta > 0 || doc < 0, d >= 0, d < documentCount, t > 0 else { return exhaust() }
         doc = d
         tf = t
-        while block < blockCount && d > lastDoc(block) { block += 1 }
     }
 
     /// The block that would hold `target` (≥ the current document), or nil past the last block.
@@ -159,11 +174,14 @@ struct PostingCursor {
         guard doc < target else { return }
         if block < blockCount && target > lastDoc(block) {
             guard let b = blockFor(target) else { return exhaust() }
-            // Jump to the start of block b: its deltas continue from the previous block's last document.
+            // Jump to the start of block b unless the cursor is already inside it (`block` may lag): its
+            // deltas continue from the previous block's last document.
             let start = blockEnd(b - 1), previous = lastDoc(b - 1)
-            guard start >= p, start <= count, previous >= doc else { return exhaust() }
-            p = start
-            doc = previous
+            if start > p {
+                guard start <= count, previous >= doc else { return exhaust() }
+                p = start
+                doc = previous
+            }
             block = b
         }
         repeat { next() } while doc < target
