@@ -61,27 +61,12 @@ struct DocumentOrderTests {
         var old: [UInt8] = []
         var last = -1
         for (doc, tf) in [(0, 1), (2, 3), (3, 1), (4, 200)] as [(Int, UInt64)] {
-            old.appendVarint(UInt64(doc - last) << 1 | (tf == 1 ? 1 : 0))
-            if tf != 1 { old.appendVarint(tf) }
+            old.appendPosting(delta: UInt64(doc - last), tf: tf)
             last = doc
         }
-        let renumbered = permutation.apply(postings: old)
+        var reader = PostingsReader(permutation.apply(postings: old))
         var decoded: [(Int, UInt64)] = []
-        var p = 0, doc = -1
-        func varint() -> UInt64 {
-            var r: UInt64 = 0, shift: UInt64 = 0
-            while true {
-                let b = renumbered[p]; p += 1
-                r |= UInt64(b & 0x7F) << shift
-                if b < 0x80 { return r }
-                shift += 7
-            }
-        }
-        while p < renumbered.count {
-            let v = varint()
-            doc += Int(v >> 1)
-            decoded.append((doc, v & 1 == 1 ? 1 : varint()))
-        }
+        while let posting = reader.next() { decoded.append(posting) }
         // New numbers: old 3 → 0, old 0 → 2, old 4 → 3, old 2 → 4.
         #expect(decoded.map(\.0) == [0, 2, 3, 4])
         #expect(decoded.map(\.1) == [1, 1, 200, 3])

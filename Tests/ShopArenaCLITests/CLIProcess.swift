@@ -90,6 +90,15 @@ enum CLIProcess {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
     }
+
+    /// Runs `shoparena catalog generate` into `scratch/catalog.jsonl` and returns its path.
+    static func generateCatalog(products: Int, seed: Int, in scratch: URL) throws -> String {
+        let catalog = scratch.appendingPathComponent("catalog.jsonl").path
+        let generated = try shoparena(
+            ["catalog", "generate", "--products", "\(products)", "--seed", "\(seed)", "--out", catalog], in: scratch)
+        guard generated.status == 0 else { throw Failure(description: "catalog generate failed: \(generated.stderr)") }
+        return catalog
+    }
 }
 
 /// Reads one pipe to its end on a background thread.

@@ -25,10 +25,7 @@ struct EvalCLITests {
     func baselineRun() throws {
         let scratch = try CLIProcess.scratch()
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let catalog = scratch.appendingPathComponent("catalog.jsonl").path
-        let generated = try CLIProcess.shoparena(
-            ["catalog", "generate", "--products", "400", "--seed", "7", "--out", catalog], in: scratch)
-        try #require(generated.status == 0, "catalog generate failed: \(generated.stderr)")
+        let catalog = try CLIProcess.generateCatalog(products: 400, seed: 7, in: scratch)
 
         let out = scratch.appendingPathComponent("run")
         let outcome = try CLIProcess.shoparena(

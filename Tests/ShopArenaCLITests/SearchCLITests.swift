@@ -9,10 +9,7 @@ struct SearchCLITests {
     func documentOrderAndProfile() throws {
         let scratch = try CLIProcess.scratch()
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let catalog = scratch.appendingPathComponent("catalog.jsonl").path
-        let generated = try CLIProcess.shoparena(
-            ["catalog", "generate", "--products", "1500", "--seed", "3", "--out", catalog], in: scratch)
-        try #require(generated.status == 0, "catalog generate failed: \(generated.stderr)")
+        let catalog = try CLIProcess.generateCatalog(products: 1500, seed: 3, in: scratch)
         var pages: [String] = []
         for order in ["shortest-first", "catalog"] {
             let index = scratch.appendingPathComponent("\(order).idx").path

@@ -71,23 +71,8 @@ struct DocumentPermutation {
     /// One term's postings (see ``IndexFormat``) renumbered: decoded, sorted by new document, re-encoded.
     func apply(postings: [UInt8]) -> [UInt8] {
         var entries: [UInt64] = []
-        var p = 0
-        var doc = -1
-        func varint() -> UInt64 {
-            var result: UInt64 = 0
-            var shift: UInt64 = 0
-            while true {
-                let byte = postings[p]
-                p += 1
-                result |= UInt64(byte & 0x7F) << shift
-                if byte < 0x80 { return result }
-                shift += 7
-            }
-        }
-        while p < postings.count {
-            let v = varint()
-            doc += Int(v >> 1)
-            let tf = v & 1 == 1 ? 1 : varint()
+        var reader = PostingsReader(postings)
+        while let (doc, tf) = reader.next() {
             entries.append(UInt64(UInt32(newOf[doc])) << 32 | UInt64(UInt32(clamping: tf)))
         }
         entries.sort()
@@ -96,9 +81,7 @@ struct DocumentPermutation {
         var last: Int64 = -1
         for e in entries {
             let d = Int64(e >> 32)
-            let tf = e & 0xFFFF_FFFF
-            out.appendVarint(UInt64(d - last) << 1 | (tf == 1 ? 1 : 0))
-            if tf != 1 { out.appendVarint(tf) }
+            out.appendPosting(delta: UInt64(d - last), tf: e & 0xFFFF_FFFF)
             last = d
         }
         return out

@@ -111,9 +111,7 @@ public struct IndexBuilder: ~Copyable {
             while j < ids.count && ids[j] == ids[i] { j += 1 }
             let t = Int(ids[i])
             let tf = UInt64(j - i)
-            let delta = UInt64(doc - lastDoc[t])
-            postings[t].appendVarint(delta << 1 | (tf == 1 ? 1 : 0))
-            if tf != 1 { postings[t].appendVarint(tf) }
+            postings[t].appendPosting(delta: UInt64(doc - lastDoc[t]), tf: tf)
             lastDoc[t] = doc
             docFreq[t] += 1
             postingCount += 1
@@ -335,32 +333,17 @@ public struct IndexBuilder: ~Copyable {
 
     /// Appends the skip-block entries of one term's postings (see ``IndexFormat/blockEntrySize``).
     static func appendBlocks(of postings: [UInt8], norms: [UInt8], to out: inout [UInt8]) {
-        var p = 0
-        var doc = -1
+        var reader = PostingsReader(postings)
         var inBlock = 0
         var maxTf: UInt32 = 0
         var minNorm: UInt8 = 255
-        func varint() -> UInt64 {
-            var result: UInt64 = 0
-            var shift: UInt64 = 0
-            while true {
-                let byte = postings[p]
-                p += 1
-                result |= UInt64(byte & 0x7F) << shift
-                if byte < 0x80 { return result }
-                shift += 7
-            }
-        }
-        while p < postings.count {
-            let v = varint()
-            doc += Int(v >> 1)
-            let tf = v & 1 == 1 ? 1 : UInt32(clamping: varint())
-            maxTf = max(maxTf, tf)
+        while let (doc, tf) = reader.next() {
+            maxTf = max(maxTf, UInt32(clamping: tf))
             minNorm = min(minNorm, norms[doc])
             inBlock += 1
-            if inBlock == IndexFormat.blockSize || p == postings.count {
+            if inBlock == IndexFormat.blockSize || reader.offset == postings.count {
                 out.appendLE(UInt32(doc))
-                out.appendLE(UInt32(p))
+                out.appendLE(UInt32(reader.offset))
                 out.appendLE(maxTf)
                 out.append(contentsOf: [minNorm, 0, 0, 0])
                 inBlock = 0
