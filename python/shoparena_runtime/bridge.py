@@ -6,8 +6,10 @@ every accepted connection, byte for byte in both directions, to a fresh connecti
 agents that speak plain HTTP (``urllib``, ``requests``) to ``SANDBOX_PROXY_URL`` work unchanged.
 
 The proxy may still be starting when the sandbox starts (the host starts both at once): a connection whose
-socket does not exist yet, or does not accept yet, is retried for up to ``connect_wait`` seconds before the
-client's connection is closed.
+socket does not exist yet, or does not accept yet, is retried for up to ``connect_wait`` seconds (60 by
+default: a loaded host may be slow to start the proxy, and one that cannot start it fails the problem and
+stops the sandbox itself). A client whose proxy never came gets an HTTP 503 with a JSON ``detail`` saying so,
+not a reset connection.
 
 Built on the C modules ``_socket`` and ``_thread`` only: ``socket``, ``selectors`` and ``threading`` import
 ``enum``, ``collections`` and friends, milliseconds on every problem's startup before ``agent_main`` runs.
@@ -79,7 +81,7 @@ class UnixSocketBridge:
         host: str = "127.0.0.1",
         port: int = 0,
         max_connections: int = 32,
-        connect_wait: float = 10.0,
+        connect_wait: float = 60.0,
     ) -> None:
         self.socket_path = socket_path
         self.host = host
@@ -173,10 +175,31 @@ class UnixSocketBridge:
                 _close(upstream)
                 return None
 
+    def _refuse(self, client) -> None:
+        """Answer 503 (the proxy never came), then drain what the client sent before closing: closing with
+        unread request bytes would reset the connection and lose the answer."""
+        body = (
+            '{"detail": "the search/inference proxy of this problem did not start within %g s", '
+            '"error_code": "PROXY_UNAVAILABLE"}' % self.connect_wait
+        ).encode()
+        head = (
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+            "Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
+        ).encode()
+        try:
+            client.settimeout(1.0)
+            client.sendall(head + body)
+            _shutdown(client, _socket.SHUT_WR)
+            while client.recv(_CHUNK):
+                pass
+        except OSError:
+            pass
+        _close(client)
+
     def _serve(self, client) -> None:
         upstream = self._connect_upstream()
         if upstream is None:
-            _close(client)
+            self._refuse(client)
             self._slots.release()
             return
         remaining = [2]

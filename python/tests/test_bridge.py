@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -90,24 +91,25 @@ def test_concurrent_connections_are_independent(echo_socket):
         assert reply == payload + f"|{len(payload)}".encode()
 
 
-def test_missing_unix_socket_closes_the_client_connection():
+def test_missing_unix_socket_answers_503_with_a_reason():
     directory = tempfile.mkdtemp(prefix="sa-none-", dir="/tmp")
     try:
         with UnixSocketBridge(os.path.join(directory, "absent.sock"), connect_wait=0.2) as bridge:
-            with socket.create_connection(("127.0.0.1", bridge.port), timeout=5) as conn:
-                conn.settimeout(5)
-                try:
-                    data = conn.recv(1024)
-                except ConnectionResetError:
+            for _ in range(2):  # the bridge keeps serving after a failed upstream connect
+                with socket.create_connection(("127.0.0.1", bridge.port), timeout=5) as conn:
+                    conn.settimeout(5)
+                    conn.sendall(b"GET /search/find_product?q=x HTTP/1.1\r\nHost: proxy\r\n\r\n")
                     data = b""
-                assert data == b""
-            # The bridge keeps serving after a failed upstream connect.
-            with socket.create_connection(("127.0.0.1", bridge.port), timeout=5) as conn:
-                conn.settimeout(5)
-                try:
-                    assert conn.recv(1024) == b""
-                except ConnectionResetError:
-                    pass
+                    while True:
+                        chunk = conn.recv(1024)
+                        if not chunk:
+                            break
+                        data += chunk
+                head, _, body = data.partition(b"\r\n\r\n")
+                assert head.startswith(b"HTTP/1.1 503 ")
+                detail = json.loads(body)
+                assert detail["error_code"] == "PROXY_UNAVAILABLE"
+                assert "did not start within 0.2 s" in detail["detail"]
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
