@@ -21,8 +21,9 @@ struct SlowProxyProvider: SandboxProxyProvider {
 /// runtime's bytecode compiled ahead.
 @Suite("Sandbox startup", .timeLimit(.minutes(3)))
 struct SandboxStartupTests {
-    /// A wall clock with room for a CI machine whose cooperative threads are busy with other suites: the
-    /// slow proxy's 700 ms sleep may resume seconds late there (the bridge waits up to 60 s for it).
+    /// A wall clock (and the agent's own 80 s read timeout) with room for a CI machine whose two
+    /// cooperative threads are held by CPU-bound suites: the slow proxy's 700 ms sleep resumed more than
+    /// 10 s late there in two fresh-clone runs (the bridge waits up to 60 s for the proxy).
     static let limits = SandboxLimits(wallClockSeconds: 90, killGraceSeconds: 1, memoryBytes: 1 << 30)
 
     @Test("an agent calling the proxy at once reaches a proxy that is still starting")
@@ -34,7 +35,7 @@ struct SandboxStartupTests {
             """
             import os, urllib.request
             # At import time, before agent_main: the earliest an agent can call.
-            BODY = urllib.request.urlopen(os.environ["SANDBOX_PROXY_URL"] + "/search/find_product?q=x", timeout=10).read()
+            BODY = urllib.request.urlopen(os.environ["SANDBOX_PROXY_URL"] + "/search/find_product?q=x", timeout=80).read()
             def agent_main(p):
                 return [{"completion": {"message": {"response": BODY.decode()}}, "extra_info": {}}]
             """, in: scratch)
