@@ -19,7 +19,9 @@ struct ValidatorFaultTests {
     }()
 
     @Test func aValidatorKilledMidRunGoesStaleAndAnotherCompletesTheWork() async throws {
-        let harness = try await ValidatorHarness.make(problems: 4, required: 1, leaseSeconds: 2)
+        // A short lease so A lapses soon, with room for B's 1 s heartbeats to arrive seconds late on a
+        // loaded 2-core CI machine (a 2 s lease made B's own run go STALE there).
+        let harness = try await ValidatorHarness.make(problems: 4, required: 1, leaseSeconds: 6)
         let group = harness.serviceGroup(logger: Self.logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
