@@ -58,10 +58,7 @@ struct SearchQueryCommand: AsyncParsableCommand {
         let profile = idx.profile(request, candidateCap: candidateCap)
         let clock = ContinuousClock()
         func best(_ body: () -> Void) -> Double {
-            (0..<5).map { _ in
-                let d = clock.measure(body).components
-                return Double(d.seconds) * 1000 + Double(d.attoseconds) / 1e15
-            }.min()!
+            (0..<5).map { _ in BenchSearchCommand.ms(clock.measure(body)) }.min()!
         }
         let query = FindProductQuery(request)
         let pruned = best { _ = query.map { idx.keptDocuments($0, candidateCap: candidateCap) } }

@@ -162,7 +162,7 @@ struct PruningTests {
                     var target = 0
                     while true {
                         target += 1 + rng.below(index.documentCount / 20)
-                        let bound = c.bound(at: target, cache)
+                        let bound = c.window(at: target, cache).bound
                         c.advance(to: target)
                         guard let expected = all.first(where: { $0.0 >= target }) else {
                             #expect(c.doc == PostingCursor.end)

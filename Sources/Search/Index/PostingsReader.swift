@@ -35,3 +35,21 @@ extension Array where Element == UInt8 {
         if tf != 1 { appendVarint(tf) }
     }
 }
+
+/// Reads the varint at `p` in `bytes[..<end]` and moves `p` past it: nil when it runs past `end` or
+/// past 64 bits (only damaged postings do). The query-time decoder of ``PostingCursor`` and
+/// ``SearchIndex/accumulate(_:into:)``.
+@inline(__always)
+func readVarint(_ bytes: UnsafePointer<UInt8>, _ p: inout Int, end: Int) -> UInt64? {
+    var result: UInt64 = 0
+    var shift: UInt64 = 0
+    while p < end {
+        let byte = bytes[p]
+        p += 1
+        result |= UInt64(byte & 0x7F) << shift
+        if byte < 0x80 { return result }
+        shift += 7
+        if shift > 56 { return nil }
+    }
+    return nil
+}

@@ -70,7 +70,9 @@ struct MaxScoreScan {
         defer { lengthPrefix.deallocate() }
         // The current block-max window (documents where every term stays in one block): each cursor's
         // block bound and largest tf, and `windowPrefix[i]` = the sum of the first i cursors' block bounds.
-        // They bound every document up to `windowLast`; +∞ (no bound) until the first window is taken.
+        // They bound every document up to `windowLast`. Until the first window is taken they are +∞ (no
+        // bound): the threshold is then −∞ and nothing is rejected; once it rises, every document is in a
+        // window taken under it (a raise resets `windowLast`).
         let windowBound = UnsafeMutablePointer<Float>.allocate(capacity: m)
         windowBound.initialize(repeating: .infinity, count: m)
         defer { windowBound.deallocate() }
@@ -106,6 +108,11 @@ struct MaxScoreScan {
                     var windowLast = -1
                     let shop = filter?.shopOrdinal
                     let norms = index.norms
+                    /// Cursor `i`'s score at its current posting, in a document of norm byte `norm`.
+                    @inline(__always) func termScore(_ i: Int, _ norm: Int) -> Float {
+                        c[i].tf == 1 ? singles[i &* 256 &+ norm]
+                            : BM25.termScore(weight: c[i].weight, termFrequency: Float(c[i].tf), normInverse: cache[norm])
+                    }
                     while firstEssential < m {
                         if firstEssential > 0 { allEssential = false }
                         if firstEssential == m - 1 {
@@ -117,8 +124,7 @@ struct MaxScoreScan {
                             while c[e].doc <= windowLast {
                                 let d = c[e].doc
                                 let norm = Int(norms[d])
-                                let s = c[e].tf == 1 ? singles[e &* 256 &+ norm]
-                                    : BM25.termScore(weight: c[e].weight, termFrequency: Float(c[e].tf), normInverse: cache[norm])
+                                let s = termScore(e, norm)
                                 guard Self.below(Double(s) + min(lengthPrefix[norm &* (m &+ 1) &+ e], rest), threshold) else { break }
                                 if e == 0 { visited += 1 }
                                 stats.documentsVisited &+= 1
@@ -162,12 +168,11 @@ struct MaxScoreScan {
                             for i in firstEssential..<m where c[i].doc == d { c[i].next() }
                             continue
                         }
-                        let norm = Int(index.norms[d])
+                        let norm = Int(norms[d])
                         let normInverse = cache[norm]
                         var partial: Double = 0
                         for i in firstEssential..<m where c[i].doc == d {
-                            let s = c[i].tf == 1 ? singles[i &* 256 &+ norm]
-                                : BM25.termScore(weight: c[i].weight, termFrequency: Float(c[i].tf), normInverse: normInverse)
+                            let s = termScore(i, norm)
                             contrib[c[i].queryPosition] = s
                             partial += Double(s)
                             c[i].next()
@@ -179,14 +184,12 @@ struct MaxScoreScan {
                             // The remaining terms' bounds at this length, or their window's block bounds.
                             if Self.below(partial + min(bounds[i + 1], windowPrefix[i + 1]), threshold) { competitive = false; break }
                             // The window's block bound for this term, and its largest tf at this document's length.
-                            let maxTf = windowMaxTf[i] == .max ? c[i].maxTf(at: d) : windowMaxTf[i]
-                            let atLength = BM25.termScore(weight: c[i].weight, termFrequency: Float(maxTf), normInverse: normInverse)
-                            let b = min(windowBound[i] == .infinity ? c[i].bound(at: d, cache) : windowBound[i], atLength)
+                            let atLength = BM25.termScore(weight: c[i].weight, termFrequency: Float(windowMaxTf[i]), normInverse: normInverse)
+                            let b = min(windowBound[i], atLength)
                             if Self.below(partial + Double(b) + min(bounds[i], windowPrefix[i]), threshold) { competitive = false; break }
                             c[i].advance(to: d)
                             if c[i].doc == d {
-                                let s = c[i].tf == 1 ? singles[i &* 256 &+ norm]
-                                    : BM25.termScore(weight: c[i].weight, termFrequency: Float(c[i].tf), normInverse: normInverse)
+                                let s = termScore(i, norm)
                                 contrib[c[i].queryPosition] = s
                                 partial += Double(s)
                             }

@@ -50,11 +50,11 @@ struct PostingCursor {
         // length) cannot score higher: the float score is monotone in both. With documents numbered
         // shortest first almost every block is dominated, so few bounds are computed.
         var bestTf: UInt32 = 0
-        var bestNorm: UInt32 = 0
+        var bestNorm = 0
         for b in 0..<blockCount {
             let blockTf = blockMaxTf(b)
             tf = max(tf, blockTf)
-            let norm = UInt32(littleEndian: blocks[b &<< 2 &+ 3]) & 0xFF
+            let norm = blockMinNorm(b)
             if b > 0 && blockTf <= bestTf && norm >= bestNorm { continue }
             let bound = blockBound(b, normInverse)
             if b == 0 || bound > best {
@@ -79,24 +79,18 @@ struct PostingCursor {
         UInt32(littleEndian: blocks[b &<< 2 &+ 2])
     }
 
+    /// The norm byte of the shortest document in block `b`.
+    @inline(__always) func blockMinNorm(_ b: Int) -> Int {
+        Int(UInt32(littleEndian: blocks[b &<< 2 &+ 3]) & 0xFF)
+    }
+
     /// The score bound of block `b`: the term score at its largest tf and shortest length.
     @inline(__always) func blockBound(_ b: Int, _ normInverse: UnsafeBufferPointer<Float>) -> Float {
-        let minNorm = Int(UInt32(littleEndian: blocks[b &<< 2 &+ 3]) & 0xFF)
-        return BM25.termScore(weight: weight, termFrequency: Float(blockMaxTf(b)), normInverse: normInverse[minNorm])
+        BM25.termScore(weight: weight, termFrequency: Float(blockMaxTf(b)), normInverse: normInverse[blockMinNorm(b)])
     }
 
     @inline(__always) private mutating func varint() -> UInt64? {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while p < count {
-            let byte = bytes[p]
-            p += 1
-            result |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 { return result }
-            shift += 7
-            if shift > 56 { return nil }
-        }
-        return nil
+        readVarint(bytes, &p, end: count)
     }
 
     @inline(__always) private mutating func exhaust() {
@@ -142,12 +136,6 @@ struct PostingCursor {
         return b < blockCount ? b : nil
     }
 
-    /// An upper bound of the term's score in document `target` (0 when no block can hold it), without
-    /// decoding postings. Targets must not decrease between calls.
-    @inline(__always) mutating func bound(at target: Int, _ normInverse: UnsafeBufferPointer<Float>) -> Float {
-        window(at: target, normInverse).bound
-    }
-
     /// The bound of the block that would hold `target`, its largest tf and the last document that block
     /// covers (`end` past the last block, with bound and tf 0). Targets must not decrease between calls.
     @inline(__always) mutating func window(at target: Int, _ normInverse: UnsafeBufferPointer<Float>) -> (bound: Float, maxTf: UInt32, last: Int) {
@@ -159,14 +147,6 @@ struct PostingCursor {
             shallowScored = shallow
         }
         return (shallowBound, blockMaxTf(shallow), lastDoc(shallow))
-    }
-
-    /// The largest tf in the block that would hold `target` (0 past the last block). Targets must not
-    /// decrease between calls (shares the position of `window(at:)`).
-    @inline(__always) mutating func maxTf(at target: Int) -> UInt32 {
-        if shallow < block { shallow = block }
-        while shallow < blockCount && lastDoc(shallow) < target { shallow += 1 }
-        return shallow < blockCount ? blockMaxTf(shallow) : 0
     }
 
     /// Moves to the first posting with a document ≥ `target`.

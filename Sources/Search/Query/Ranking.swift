@@ -56,19 +56,7 @@ extension SearchIndex {
                 let end = info.postings.count
                 var p = 0
                 var doc = -1
-                @inline(__always) func varint() -> UInt64? {
-                    var result: UInt64 = 0
-                    var shift: UInt64 = 0
-                    while p < end {
-                        let byte = bytes[p]
-                        p += 1
-                        result |= UInt64(byte & 0x7F) << shift
-                        if byte < 0x80 { return result }
-                        shift += 7
-                        if shift > 56 { return nil }
-                    }
-                    return nil
-                }
+                @inline(__always) func varint() -> UInt64? { readVarint(bytes, &p, end: end) }
                 while p < end {
                     guard let v = varint() else { break }
                     doc += Int(truncatingIfNeeded: v >> 1)

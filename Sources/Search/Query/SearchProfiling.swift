@@ -2,7 +2,7 @@ import ArenaModel
 
 extension SearchIndex {
     /// Runs one `find_product` request through the pruned scan and reports its terms and what the scan
-    /// did (for `shoparena search profile`; the answer itself is `findProduct`'s).
+    /// did (for `shoparena search query --profile`; the answer itself is `findProduct`'s).
     public func profile(_ request: FindProductRequest,
                         candidateCap: Int = FindProductLimits.defaultCandidateCap) -> SearchProfile {
         guard let query = FindProductQuery(request) else {
