@@ -1,11 +1,19 @@
 import ArenaModel
 
 /// Everything the scorer reads from a dialogue, in one pass: per-step format, the `length` score,
-/// the last `recommend_product` call, and what was malformed.
+/// the last `recommend_product` call, what was malformed, and whether ORO's scorer could score it at all
+/// (``malformation``, see ``MalformedDialogue``).
 ///
 /// Never fails: a dialogue that is not a list, steps without `completion`/`message`, a `tool_call`
 /// that is not a list or a `product_ids` that is not a string lower only what they affect and leave
 /// a ``ScoreIssue``.
+///
+/// The recommendation follows ORO's extraction loop exactly: steps in order; a step counts only when its
+/// `completion.message` is an object with a non-empty `tool_call` list; its calls are read in order, and the
+/// first call that is not an object with a `name` — or a `recommend_product` call whose `parameters` is
+/// not an object — ends that step (the calls after it, a valid `recommend_product` included, are not
+/// read); each `recommend_product` read replaces `product_ids` (missing → ""), which must be a string at
+/// the end.
 public struct DialogueAnalysis: Sendable {
     /// Number of steps (0 when the dialogue is not a list).
     public var stepCount: Int
@@ -14,10 +22,11 @@ public struct DialogueAnalysis: Sendable {
     public var format: Double
     /// 1 / number of steps when the last step calls `terminate`, else 0.
     public var length: Double
-    /// The last `recommend_product` call with a string `product_ids`; nil when there is none, or when
-    /// the last call's `product_ids` is not a string.
+    /// The last `recommend_product` call read, when its `product_ids` is a string.
     public var recommendation: Recommendation?
     public var issues: [ScoreIssue]
+    /// Why ORO's scorer would raise on this dialogue; the problem is then FAILED.
+    public var malformation: ScoreIssue?
 
     public init(dialogue: JSONValue?, profile: ScoringProfile) {
         stepFormats = []
@@ -25,6 +34,7 @@ public struct DialogueAnalysis: Sendable {
         length = 0
         recommendation = nil
         issues = []
+        malformation = MalformedDialogue.issue(in: dialogue)
         guard let dialogue else {
             stepCount = 0
             issues.append(.dialogueMissing())
@@ -41,14 +51,13 @@ public struct DialogueAnalysis: Sendable {
             return
         }
         stepFormats.reserveCapacity(steps.count)
-        var lastRecommend: (step: Int, call: JSONValue)?
-        var lastStepTerminates = false
+        var productIDs: (step: Int, value: JSONValue)?
         var formatSum = 0.0
         for (index, raw) in steps.enumerated() {
-            let f = FormatRule.check(step: raw, missingTimestampFactor: profile.missingTimestampFactor)
+            let f = FormatRule.check(step: raw, missingTimestampFactor: profile.missingTimestampFactor,
+                                     extraInfoMustBeObject: profile.extraInfoMustBeObject)
             stepFormats.append(f)
             formatSum += f.score
-            let isLast = index == steps.count - 1
             guard case .object = raw else {
                 issues.append(.stepNotObject(index, raw.kindName))
                 continue
@@ -72,26 +81,39 @@ public struct DialogueAnalysis: Sendable {
                 continue
             }
             for (i, call) in calls.enumerated() {
-                guard case .object = call, let name = call["name"]?.stringValue else {
-                    issues.append(.toolCallItemMalformed(index, i))
-                    continue
+                guard case .object = call, let name = call["name"] else {
+                    issues.append(.toolCallItemMalformed(index, i, remaining: calls.count - i - 1))
+                    break
                 }
-                if name == "recommend_product" { lastRecommend = (index, call) }
-                if isLast && name == "terminate" { lastStepTerminates = true }
+                guard Self.isNamed(name, "recommend_product") else { continue }
+                guard let parameters = call["parameters"], case .object = parameters else {
+                    issues.append(.productIDsNotString(index, "missing value"))
+                    issues.append(.toolCallItemMalformed(index, i, remaining: calls.count - i - 1))
+                    break
+                }
+                productIDs = (index, parameters["product_ids"] ?? .string(""))
             }
         }
         format = formatSum / Double(steps.count)
-        length = lastStepTerminates ? 1 / Double(steps.count) : 0
-        if let (step, call) = lastRecommend {
-            switch call["parameters"]?["product_ids"] {
-            case .string(let text)?:
+        length = Self.lastStepTerminates(steps[steps.count - 1]) ? 1 / Double(steps.count) : 0
+        if let (step, value) = productIDs {
+            if case .string(let text) = value {
                 recommendation = Recommendation(
                     ids: Recommendation.split(text, rule: profile.idSplitting), rawProductIDs: text, step: step)
-            case let other?:
-                issues.append(.productIDsNotString(step, other.kindName))
-            case nil:
-                issues.append(.productIDsNotString(step, "missing value"))
+            } else {
+                issues.append(.productIDsNotString(step, value.kindName))
             }
         }
+    }
+
+    /// ORO's `length` rule: some call of the last step's `tool_call` list is named `terminate`.
+    static func lastStepTerminates(_ step: JSONValue) -> Bool {
+        guard let calls = step["completion"]?["message"]?["tool_call"]?.arrayValue else { return false }
+        return calls.contains { $0["name"].map { isNamed($0, "terminate") } ?? false }
+    }
+
+    /// `name == tool` in Python: a string equal code point by code point.
+    static func isNamed(_ name: JSONValue, _ tool: String) -> Bool {
+        name.stringValue.map { PythonText.equal($0, tool) } ?? false
     }
 }

@@ -14,6 +14,8 @@ public enum FormatFailure: Sendable, Hashable, CustomStringConvertible {
     case toolCallNotList
     /// Item `index` of `tool_call` is not `{"name": str, "parameters": {...}}`.
     case toolCallItemMalformed(index: Int)
+    /// `extra_info` is present but not an object (ORO profile: the step scores 0).
+    case extraInfoNotObject
 
     public var description: String {
         switch self {
@@ -26,6 +28,7 @@ public enum FormatFailure: Sendable, Hashable, CustomStringConvertible {
         case .tagInsidePart(let tag, let part): return "'\(tag)' inside \(part)"
         case .toolCallNotList: return "tool_call is not a JSON list"
         case .toolCallItemMalformed(let i): return "tool_call item \(i) lacks a string name or object parameters"
+        case .extraInfoNotObject: return "'extra_info' is not an object"
         }
     }
 }
@@ -57,12 +60,18 @@ public enum FormatRule {
     /// The six tag strings.
     public static let tags = ["<think>", "</think>", "<tool_call>", "</tool_call>", "<response>", "</response>"]
 
-    /// Scores one raw step.
-    public static func check(step raw: JSONValue, missingTimestampFactor: Double) -> StepFormat {
+    /// Scores one raw step. With `extraInfoMustBeObject` (ORO), an `extra_info` that is present but not an
+    /// object scores 0 instead of counting as a missing timestamp.
+    public static func check(step raw: JSONValue, missingTimestampFactor: Double, extraInfoMustBeObject: Bool = false)
+        -> StepFormat
+    {
         let step = DialogueStep(raw: raw)
         // Python's `isinstance(True, int)` holds, so a literal `true` counts as a positive timestamp there.
         let timestampMissing = step.timestamp == nil && step.rawTimestamp != .bool(true)
-        let failure = failure(of: raw)
+        var failure = failure(of: raw)
+        if failure == nil, extraInfoMustBeObject, let extra = raw["extra_info"], extra.objectValue == nil {
+            failure = .extraInfoNotObject
+        }
         var score: Double = failure == nil ? 1 : 0
         if timestampMissing { score *= missingTimestampFactor }
         return StepFormat(score: score, failure: failure, timestampMissing: timestampMissing)

@@ -85,6 +85,13 @@ public struct OutcomeScorer: Sendable {
         s.components.length = analysis.length
         s.stepFormats = analysis.stepFormats
         s.issues = analysis.issues
+        if let malformation = analysis.malformation {
+            // ORO's scorer raises here and leaves the problem unscored; ShopArena fails it with the reason.
+            s.malformation = malformation
+            s.issues.append(malformation)
+            s.components = ScoreComponents()
+            return Plan(score: s, problem: problem)
+        }
         let ids = analysis.recommendation?.ids ?? []
         s.recommended = ids
         if ids.isEmpty && !analysis.issues.contains(where: { $0.code == "product_ids_not_string" }) {
@@ -110,10 +117,10 @@ public struct OutcomeScorer: Sendable {
                     slot.isGroundTruth = true
                     slot.found = true
                     product = products.product(id: id)
-                } else if let p = products.product(id: id) {
+                } else if let p = products.product(id: id), PythonText.equal(p.productID, id) {
                     product = p
                     slot.found = true
-                    slot.isGroundTruth = p.productID == reward.productID
+                    slot.isGroundTruth = PythonText.equal(p.productID, reward.productID)
                 } else {
                     plan.score.issues.append(.unknownProduct(id, slot: i))
                 }
@@ -137,7 +144,7 @@ public struct OutcomeScorer: Sendable {
 
     func finish(_ plan: Plan, similarities: [Double?]?, failure: (any Error)? = nil) -> ProblemScore {
         var s = plan.score
-        guard s.outcome == .scored else { return s }
+        guard s.outcome == .scored, s.malformation == nil else { return s }
         if let failure { s.issues.append(.similarityFailed(failure)) }
         let problem = plan.problem
         let web = problem.category == .web
@@ -217,15 +224,26 @@ public struct OutcomeScorer: Sendable {
         guard let product = planned.product, slot.found else { return }
         slot.productPrice = product.price
         slot.shopID = product.shopID
+        let reward = planned.reward
         if slot.isGroundTruth {
             slot.rule = 1
-            slot.title = 1
-            slot.price = 1
-            slot.service = 1
-            slot.skuAttrs = 1
+            switch profile.groundTruthFields {
+            case .perfect:
+                slot.title = 1
+                slot.price = 1
+                slot.service = 1
+                slot.skuAttrs = 1
+            case .counted:
+                // Every title hits (same product, same title); the other fields are counted as for any product.
+                let match = RewardMatch(reward: reward, product: product)
+                let titles = reward.titles.count
+                slot.hits = titles + match.hits
+                slot.constraints = titles + match.total
+                slot.missed = match.missed
+                setFieldRatios(&slot, titleHits: titles, titleTotal: titles, match: match)
+            }
             return
         }
-        let reward = planned.reward
         var titleHits = 0
         var titleTotal = 0
         slot.titleSimilarities = sims
@@ -249,11 +267,18 @@ public struct OutcomeScorer: Sendable {
         slot.hits = titleHits + match.hits
         slot.constraints = titleTotal + match.total
         slot.rule = slot.constraints > 0 ? Double(slot.hits) / Double(slot.constraints) : 0
-        let empty = profile.unconstrainedFieldRatio
-        slot.title = titleTotal > 0 ? Double(titleHits) / Double(titleTotal) : empty
-        slot.price = match.priceTotal > 0 ? Double(match.priceHits) / Double(match.priceTotal) : empty
-        slot.service = match.serviceTotal > 0 ? Double(match.serviceHits) / Double(match.serviceTotal) : empty
-        slot.skuAttrs = match.pairTotal > 0 ? Double(match.pairHits) / Double(match.pairTotal) : empty
+        setFieldRatios(&slot, titleHits: titleHits, titleTotal: titleTotal, match: match)
+    }
+
+    /// Each field's hits / constraints; a field the reward does not constrain gets the profile's ratio.
+    private func setFieldRatios(_ slot: inout SlotScore, titleHits: Int, titleTotal: Int, match: RewardMatch) {
+        func ratio(_ hits: Int, _ total: Int) -> Double {
+            total > 0 ? Double(hits) / Double(total) : profile.unconstrainedFieldRatio
+        }
+        slot.title = ratio(titleHits, titleTotal)
+        slot.price = ratio(match.priceHits, match.priceTotal)
+        slot.service = ratio(match.serviceHits, match.serviceTotal)
+        slot.skuAttrs = ratio(match.pairHits, match.pairTotal)
     }
 
     /// Web (knowledge) items: kw = the knowledge attribute (lower-cased) is in the title or description;

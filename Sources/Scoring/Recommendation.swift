@@ -15,30 +15,23 @@ public struct Recommendation: Sendable, Hashable {
         self.step = step
     }
 
-    /// Splits a `product_ids` string.
-    /// - `.trimmed` (ORO): split on ",", trim white space, drop empty ids, keep the first of repeats.
+    /// Splits a `product_ids` string, code point by code point as Python does.
+    /// - `.trimmed` (ORO): split on ",", `str.strip()` each id (``PythonText/isSpace(_:)``, which includes
+    ///   U+001C–U+001F), drop empty ids, keep the first of repeats (compared code point by code point).
     /// - `.plain` (ShoppingBench): split on "," and nothing else, so `"a, b"` gives `"a"` and `" b"`.
     public static func split(_ text: String, rule: ScoringProfile.IDSplitting) -> [String] {
-        let pieces = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let pieces = PythonText.split(text, on: ",")
         switch rule {
         case .plain:
             return pieces
         case .trimmed:
-            var seen = Set<String>()
+            var seen = Set<[UInt8]>()
             var out: [String] = []
-            for p in pieces {
-                let t = trimPythonWhitespace(p)
-                if !t.isEmpty && seen.insert(t).inserted { out.append(t) }
+            for piece in pieces {
+                let id = PythonText.strip(piece)
+                if !id.isEmpty && seen.insert(Array(id.utf8)).inserted { out.append(id) }
             }
             return out
         }
-    }
-
-    /// `str.strip()`: removes leading and trailing white space.
-    static func trimPythonWhitespace(_ s: String) -> String {
-        var sub = Substring(s)
-        while let f = sub.first, f.isWhitespace { sub.removeFirst() }
-        while let l = sub.last, l.isWhitespace { sub.removeLast() }
-        return String(sub)
     }
 }

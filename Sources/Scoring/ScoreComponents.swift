@@ -113,6 +113,9 @@ public struct ProblemScore: Sendable, Hashable {
     public var slots: [SlotScore]
     public var stepFormats: [StepFormat]
     public var issues: [ScoreIssue]
+    /// Set when ORO's scorer could not score the dialogue (``MalformedDialogue``): the problem is FAILED with
+    /// this reason and its components are 0.
+    public var malformation: ScoreIssue?
 
     public init(problemID: String, category: ProblemCategory, outcome: ScoreOutcome, envelopeStatus: EnvelopeStatus?) {
         self.problemID = problemID
@@ -125,6 +128,7 @@ public struct ProblemScore: Sendable, Hashable {
         self.slots = []
         self.stepFormats = []
         self.issues = []
+        self.malformation = nil
     }
 
     /// 1.0 on success, else 0.0 (the reference's per-problem `score`).
@@ -152,6 +156,7 @@ public struct ProblemScore: Sendable, Hashable {
         }
         pairs.append(("format_deductions", .array(formatFailures)))
         pairs.append(("issues", .array(issues.map(\.json))))
+        if let malformation { pairs.append(("failure_reason", malformation.json)) }
         return .object(pairs)
     }
 }

@@ -56,10 +56,12 @@ public struct ScoreIssue: Sendable, Hashable, CustomStringConvertible {
         ScoreIssue(
             code: "tool_call_not_list", message: "'tool_call' is a \(kind), not a list; its calls are ignored", step: step)
     }
-    static func toolCallItemMalformed(_ step: Int, _ item: Int) -> ScoreIssue {
-        ScoreIssue(
+    static func toolCallItemMalformed(_ step: Int, _ item: Int, remaining: Int) -> ScoreIssue {
+        let rest = remaining > 0 ? " and the \(remaining) call(s) after it in this step are" : " is"
+        return ScoreIssue(
             code: "tool_call_malformed",
-            message: "tool call \(item) has no string 'name' or no object 'parameters'; it is ignored", step: step)
+            message: "tool call \(item) is not an object with a 'name' (or is a recommend_product call without object "
+                + "'parameters'); it\(rest) not read, as in ORO's scorer", step: step)
     }
     static func partNotString(_ step: Int, _ part: String, _ kind: String) -> ScoreIssue {
         ScoreIssue(code: "message_part_not_string", message: "'\(part)' is a \(kind), not a string", step: step)

@@ -30,6 +30,15 @@ public struct ScoringProfile: Sendable, Hashable, CustomStringConvertible {
         case rolledOut = "rolled-out"
     }
 
+    /// What the per-field ratios (`title`, `price`, `service`, `sku & attrs`) of a ground-truth slot are.
+    public enum GroundTruthFields: String, Sendable, Hashable {
+        /// Every field counts 1 (ShoppingBench returns before counting anything).
+        case perfect
+        /// Hits / constraints as for any other product, titles all hit; an unconstrained field counts
+        /// ``ScoringProfile/unconstrainedFieldRatio`` (ORO counts the fields, then returns rule 1).
+        case counted
+    }
+
     public var name: String
     /// Title hit threshold on an embedding cosine (Qwen3-Embedding-0.6B scale), product/shop/voucher tasks.
     public var embeddingTitleThreshold: Double
@@ -46,11 +55,17 @@ public struct ScoringProfile: Sendable, Hashable, CustomStringConvertible {
     public var missingTimestampFactor: Double
     public var slotHit: SlotHit
     public var denominator: Denominator
+    public var groundTruthFields: GroundTruthFields
+    /// A step whose `extra_info` is present but not an object (null, a list, …) scores format 0: ORO's
+    /// `step.get("extra_info", {}).get(...)` raises there and the step is skipped. Without it the step is
+    /// treated as having no timestamp.
+    public var extraInfoMustBeObject: Bool
 
     public init(
         name: String, embeddingTitleThreshold: Double, embeddingWebTitleThreshold: Double, lexicalTitleThreshold: Double,
         lexicalWebTitleThreshold: Double, unconstrainedFieldRatio: Double, idSplitting: IDSplitting,
-        missingTimestampFactor: Double, slotHit: SlotHit, denominator: Denominator
+        missingTimestampFactor: Double, slotHit: SlotHit, denominator: Denominator,
+        groundTruthFields: GroundTruthFields, extraInfoMustBeObject: Bool
     ) {
         self.name = name
         self.embeddingTitleThreshold = embeddingTitleThreshold
@@ -62,26 +77,30 @@ public struct ScoringProfile: Sendable, Hashable, CustomStringConvertible {
         self.missingTimestampFactor = missingTimestampFactor
         self.slotHit = slotHit
         self.denominator = denominator
+        self.groundTruthFields = groundTruthFields
+        self.extraInfoMustBeObject = extraInfoMustBeObject
     }
 
     /// ORO's validator: title cosine ≥ 0.7, ids trimmed and de-duplicated, unconstrained fields 0,
-    /// ×0.5 format for a missing timestamp, slot hits need rule > 0, rates over the whole suite.
+    /// ×0.5 format for a missing timestamp (0 when `extra_info` is not an object), slot hits need rule > 0,
+    /// field ratios counted on ground-truth slots too, rates over the whole suite.
     public static let oro = ScoringProfile(
         name: "oro", embeddingTitleThreshold: 0.7, embeddingWebTitleThreshold: 0.8,
         lexicalTitleThreshold: LexicalTitleSimilarity.calibratedThreshold(forEmbeddingThreshold: 0.7),
         lexicalWebTitleThreshold: LexicalTitleSimilarity.calibratedThreshold(forEmbeddingThreshold: 0.8),
         unconstrainedFieldRatio: 0, idSplitting: .trimmed, missingTimestampFactor: 0.5, slotHit: .positiveRule,
-        denominator: .suite)
+        denominator: .suite, groundTruthFields: .counted, extraInfoMustBeObject: true)
 
     /// ShoppingBench's evaluator: title cosine ≥ 0.5 (0.8 for web), ids split without trimming,
-    /// unconstrained fields 1, no timestamp penalty, slot hits need only a resolved id. The denominator
+    /// unconstrained fields 1 (and every field 1 on a ground-truth slot), no timestamp penalty, slot hits need
+    /// only a resolved id. The denominator
     /// stays the whole suite (ShopArena's rule); pass `.rolledOut` for upstream's.
     public static let shoppingBench = ScoringProfile(
         name: "shoppingbench", embeddingTitleThreshold: 0.5, embeddingWebTitleThreshold: 0.8,
         lexicalTitleThreshold: LexicalTitleSimilarity.calibratedThreshold(forEmbeddingThreshold: 0.5),
         lexicalWebTitleThreshold: LexicalTitleSimilarity.calibratedThreshold(forEmbeddingThreshold: 0.8),
         unconstrainedFieldRatio: 1, idSplitting: .plain, missingTimestampFactor: 1, slotHit: .resolved,
-        denominator: .suite)
+        denominator: .suite, groundTruthFields: .perfect, extraInfoMustBeObject: false)
 
     /// The profiles by name (`oro`, `shoppingbench`).
     public static func named(_ name: String) -> ScoringProfile? {
@@ -97,6 +116,7 @@ public struct ScoringProfile: Sendable, Hashable, CustomStringConvertible {
         switch scale {
         case .embedding: return web ? embeddingWebTitleThreshold : embeddingTitleThreshold
         case .lexical: return web ? lexicalWebTitleThreshold : lexicalTitleThreshold
+        case .exact: return 1
         }
     }
 

@@ -4,6 +4,8 @@ public enum SimilarityScale: String, Sendable, Hashable {
     case embedding
     /// ``LexicalTitleSimilarity``'s score.
     case lexical
+    /// ``ExactTitleSimilarity``: 1 for equal normalised titles, else 0 (a testing aid).
+    case exact
 }
 
 /// One title comparison the scorer needs: a recommended product's title against a ground-truth title.

@@ -18,7 +18,7 @@ struct ScoreCommand: AsyncParsableCommand {
 
 /// Which title similarity to use, shared by the scoring commands.
 struct SimilarityOptions: ParsableArguments {
-    @Option(name: .long, help: "Title similarity: 'lexical' (default, offline) or 'embeddings' (OpenAI-compatible endpoint).")
+    @Option(name: .long, help: "Title similarity: 'lexical' (default, offline), 'embeddings' (OpenAI-compatible endpoint) or 'exact' (a testing aid: equal after NFKC, case folding and white-space collapsing, to compare a run with ORO's scorer).")
     var similarity: String = "lexical"
 
     @Option(name: .long, help: "Embeddings API base URL, e.g. http://127.0.0.1:8080/v1 (with --similarity embeddings).")
@@ -36,6 +36,7 @@ struct SimilarityOptions: ParsableArguments {
     func backend() throws -> any TitleSimilarity {
         switch similarity.lowercased() {
         case "lexical": return LexicalTitleSimilarity()
+        case "exact": return ExactTitleSimilarity()
         case "embeddings", "embedding":
             guard let url = embeddingsURL else {
                 throw ValidationError("--similarity embeddings needs --embeddings-url (an OpenAI-compatible /v1 base URL)")
@@ -45,7 +46,7 @@ struct SimilarityOptions: ParsableArguments {
                 configuration: .init(baseURL: url, apiKey: key, model: embeddingsModel, timeout: .seconds(embeddingsTimeout)))
             return EmbeddingTitleSimilarity(embedder: HTTPTextEmbedder(client: client))
         default:
-            throw ValidationError("unknown --similarity '\(similarity)' (expected lexical or embeddings)")
+            throw ValidationError("unknown --similarity '\(similarity)' (expected lexical, embeddings or exact)")
         }
     }
 }

@@ -64,14 +64,18 @@ struct MalformedDialogueTests {
         #expect(s.issues.contains { $0.code == "product_ids_not_string" })
     }
 
-    @Test func malformedCallItemsAreSkippedNotFatal() async {
+    /// Items that are not objects: ORO's message model refuses the step and its scorer raises, so the problem
+    /// is FAILED with that reason (it used to be scored from the valid recommend after them; issue "Fidelity").
+    @Test func nonObjectCallItemsMakeTheDialogueUnscorable() async {
         let step = Fixture.step(message: [
             "think": "x",
             "tool_call": [1, "recommend_product", ["name": 7], ["name": "recommend_product", "parameters": ["product_ids": "5035687794"]]],
         ])
         let s = await Self.score(dialogue: [step])
-        #expect(s.success)
-        #expect(s.issues.filter { $0.code == "tool_call_malformed" }.count == 3)
+        #expect(!s.success)
+        #expect(s.malformation?.code == "malformed_tool_call_item")
+        // Reading the step stops at its first malformed item, as ORO's extraction loop does.
+        #expect(s.issues.filter { $0.code == "tool_call_malformed" }.count == 1)
         #expect(s.components.format == 0)  // the step itself is not well formed
     }
 

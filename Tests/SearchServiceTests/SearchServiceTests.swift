@@ -80,9 +80,14 @@ struct SearchServiceTests {
         }
     }
 
-    @Test func aMissingPageMeansPageOne() async throws {
+    /// ShoppingBench's server (and ORO's copy) answer `[]` when `page` is missing; page 1 must be asked for.
+    @Test func aMissingPageGivesNoProducts() async throws {
         try await withApp { client in
             try await client.execute(uri: "/find_product?q=jeans", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect((try? JSONParser.parse(self.text(response)))?.arrayValue?.isEmpty == true)
+            }
+            try await client.execute(uri: "/find_product?q=jeans&page=1", method: .get) { response in
                 #expect(self.text(response).contains(#""product_id": "103""#))
             }
         }

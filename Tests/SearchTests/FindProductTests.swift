@@ -26,7 +26,8 @@ struct FindProductTests {
         #expect(ids(.init(q: "widget")) == Array(0..<10))
         #expect(ids(.init(q: "widget", page: "5")) == Array(40..<50))
         #expect(ids(.init(q: "widget", page: "01")) == Array(0..<10))
-        #expect(ids(.init(q: "widget", page: nil)) == Array(0..<10))
+        // No page at all is not page 1: ShoppingBench's server (and ORO's copy) answer [].
+        #expect(ids(.init(q: "widget", page: nil)).isEmpty)
         for bad in ["0", "6", "10", "", "-1", "1.0", " 1", "abc", "²"] {
             #expect(ids(.init(q: "widget", page: bad)).isEmpty, "page \(bad)")
         }
@@ -40,6 +41,12 @@ struct FindProductTests {
         }
         #expect(ids(.init(q: nil)).isEmpty)
         #expect(FindProductQuery.sanitize("  a+b  ") == "a b")
+        // A colon is a Lucene special: field syntax never reaches the engine.
+        #expect(FindProductQuery.sanitize("brand:nike") == "brand nike")
+        // Code points, not Characters: a colon followed by a combining mark is still replaced, and
+        // Python's str.strip() also strips U+001C–U+001F.
+        #expect(FindProductQuery.sanitize("a:\u{301}b") == "a \u{301}b")
+        #expect(FindProductQuery.sanitize("\u{1C}\u{1F}widget\u{1E}") == "widget")
     }
 
     @Test func priceFilterVariants() {
@@ -53,6 +60,14 @@ struct FindProductTests {
         #expect(ids(.init(q: "widget", price: "1-2-3")) == Array(0..<10))  // two dashes: ignored
         #expect(ids(.init(q: "widget", price: "1e3-")) .isEmpty)
         #expect(ids(.init(q: "widget", price: "4_95-")) == Array(0..<6))
+        // `nan` is a float in Python and every comparison with it is false, so a nan side filters nothing;
+        // inf sides compare as in Python.
+        #expect(ids(.init(q: "widget", price: "nan-450")) == Array(50..<60))
+        #expect(ids(.init(q: "widget", page: "2", price: "400-NaN")) == Array(10..<20))
+        #expect(ids(.init(q: "widget", price: "nan-nan")) == Array(0..<10))
+        #expect(ids(.init(q: "widget", price: "inf-")).isEmpty)
+        #expect(ids(.init(q: "widget", price: "-inf-400")) == Array(0..<10))  // two dashes: ignored
+        #expect(ids(.init(q: "widget", price: "495-inf")) == Array(0..<6))
         #expect(FindProductQuery.pythonFloat("1_") == nil)
         #expect(FindProductQuery.pythonFloat("0x10") == nil)
         #expect(FindProductQuery.pythonFloat(" -2.5 ") == -2.5)

@@ -1,5 +1,6 @@
 import ArenaModel
 import Foundation
+import Scoring
 import Testing
 @testable import Validator
 
@@ -22,6 +23,20 @@ struct ValidatorPartsTests {
         #expect(process.terminationStatus == 0)
         #expect(output.hasPrefix("\(text.utf8.count) "))
         #expect(StoredGzip.crc32(Array("123456789".utf8)) == 0xCBF4_3926)
+    }
+
+    /// A dialogue ORO's scorer cannot score is reported FAILED (never SUCCESS, never TIMED_OUT), and the reason
+    /// travels in the problem's score components to the backend and the miner.
+    @Test func anUnscorableDialogueIsReportedFailedWithItsReason() async throws {
+        let problem = try Problem(json: try JSONParser.parse(
+            #"{"query": "q", "category": "Product", "reward": {"product_id": "GT", "title": ["t"]}}"#))
+        let step: JSONValue = ["completion": ["message": ["think": "t", "response": .null]], "extra_info": ["timestamp": 1]]
+        let envelope = Envelope(problemID: problem.id, status: .success, dialogue: [step])
+        let score = await OutcomeScorer(profile: .oro, products: ProductDictionary([]), similarity: NoTitleSimilarity())
+            .score(problem, envelope: envelope)
+        #expect(RunEvaluator.problemStatus(envelope, score: score) == "FAILED")
+        #expect(RunEvaluator.problemStatus(envelope) == "SUCCESS")
+        #expect(score.json["failure_reason"]?["code"] == "malformed_message_part")
     }
 
     @Test func backoffDoublesToTheCapWithJitterAndResets() {

@@ -69,7 +69,8 @@ public struct FindProductQuery: Sendable, Hashable {
 
     /// Validates a request the way the reference server does; nil means "return []".
     public init?(_ r: FindProductRequest) {
-        guard let page = Self.parsePage(r.page ?? "1") else { return nil }
+        // No `page` at all is not page 1: ShoppingBench's server answers `[]` (its `process_page(None)`).
+        guard let page = r.page.flatMap(Self.parsePage) else { return nil }
         guard let text = Self.sanitize(r.q ?? ""), !text.isEmpty else { return nil }
         self.text = text
         self.page = page
@@ -93,19 +94,24 @@ public struct FindProductQuery: Sendable, Hashable {
         return v
     }
 
-    /// Lucene's query-syntax characters become spaces; the result is trimmed.
+    /// Lucene's query-syntax characters become spaces, code point by code point as ORO's server does, and
+    /// the result is stripped. So a colon never starts a Lucene field query: `q=brand:nike` searches
+    /// "brand nike" (documented in the README's search section).
     static func sanitize(_ q: String) -> String? {
-        let specials: Set<Character> = ["+", "-", "&", "|", "!", "(", ")", "{", "}", "[", "]", "^", "\"", "~",
-                                        "*", "?", ":", "\\", "/"]
-        let replaced = String(q.map { specials.contains($0) ? " " : $0 })
-        return replaced.trimmingPythonWhitespace()
+        let specials: Set<Unicode.Scalar> = ["+", "-", "&", "|", "!", "(", ")", "{", "}", "[", "]", "^", "\"", "~",
+                                             "*", "?", ":", "\\", "/"]
+        var replaced = String.UnicodeScalarView()
+        for scalar in q.unicodeScalars { replaced.append(specials.contains(scalar) ? " " : scalar) }
+        return PythonText.strip(String(replaced))
     }
 
-    /// `"lo-hi"` with exactly one dash; a side that is empty or not a number is unbounded.
+    /// `"lo-hi"` with exactly one dash; a side that is empty or not a number is unbounded. A `nan` side is
+    /// unbounded too: the reference filters with `price < low` / `price > high`, which are false for NaN.
     static func parsePrice(_ price: String?) -> (Double?, Double?) {
         guard let price, price.filter({ $0 == "-" }).count == 1 else { return (nil, nil) }
         let parts = price.split(separator: "-", omittingEmptySubsequences: false)
-        return (pythonFloat(String(parts[0])), pythonFloat(String(parts[1])))
+        func bound(_ s: Substring) -> Double? { pythonFloat(String(s)).flatMap { $0.isNaN ? nil : $0 } }
+        return (bound(parts[0]), bound(parts[1]))
     }
 
     /// Python's `float(s)`: surrounding whitespace allowed, decimal or exponent notation, `inf`/`nan`,
@@ -133,11 +139,8 @@ public struct FindProductQuery: Sendable, Hashable {
 }
 
 extension String {
-    /// `str.strip()` for the ASCII whitespace Python strips (and Unicode spaces).
+    /// `str.strip()` (``PythonText/strip(_:)-(String)``); never nil.
     func trimmingPythonWhitespace() -> String? {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
-        return String(scalars[first...last])
+        PythonText.strip(self)
     }
 }

@@ -177,16 +177,17 @@ public struct RunEvaluator: Sendable {
         metrics.problem(status: status, seconds: envelope.executionTime ?? 0)
         let score = await environment.scorer.score(problem, envelope: envelope)
         var judgement: ProblemJudgement?
-        if envelope.status == .success {
+        if envelope.status == .success, score.malformation == nil {
             let input = JudgeInput(envelope: envelope, query: problem.query, category: problem.category)
             judgement = await tracker.judge(problemID: problem.id, input, using: environment.judge)
         }
         var summary: [(String, JSONValue)] = [("outcome", score.components.json)]
         if let judgement { summary += judgement.summaryJSON.objectValue ?? [] }
         if let error = envelope.error { summary.append(("error", error.json)) }
+        if let malformation = score.malformation { summary.append(("failure_reason", malformation.json)) }
         var entry: [(String, JSONValue)] = [
             ("problem_id", .string(problem.id)),
-            ("status", .string(Self.problemStatus(envelope))),
+            ("status", .string(Self.problemStatus(envelope, score: score))),
             ("score", .double(score.success ? 1 : 0)),
             ("reasoning_score", judgement?.score.map(JSONValue.double) ?? .null),
             ("score_components_summary", .object(summary)),
@@ -230,8 +231,10 @@ public struct RunEvaluator: Sendable {
         }
     }
 
-    /// The problem status for progress: the envelope's, or FAILED for an unknown one (never silently TIMED_OUT).
-    static func problemStatus(_ envelope: Envelope) -> String {
+    /// The problem status for progress: the envelope's, or FAILED for an unknown one (never silently TIMED_OUT)
+    /// and for a dialogue the scorer could not score (its reason is in `score_components.failure_reason`).
+    static func problemStatus(_ envelope: Envelope, score: ProblemScore? = nil) -> String {
+        if score?.malformation != nil { return "FAILED" }
         switch envelope.status {
         case .success?: return "SUCCESS"
         case .timedOut?: return "TIMED_OUT"
