@@ -26,7 +26,7 @@ struct BenchE2ECommand: AsyncParsableCommand {
         defer { if dir == nil { try? FileManager.default.removeItem(at: directory) } }
         var configuration = LocalArena.Configuration(
             directory: directory, agents: [URL(fileURLWithPath: agent, relativeTo: cwd).standardizedFileURL],
-            python: python, runtime: sandbox.runtimeURL(cwd: cwd))
+            python: python, runtime: try sandbox.checkedRuntimeURL(cwd: cwd))
         configuration.problems = problems
         configuration.products = products
         configuration.validators = validators

@@ -82,7 +82,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         var configuration = LocalArena.Configuration(
             directory: URL(fileURLWithPath: dir, relativeTo: cwd).standardizedFileURL, agents: agents,
-            python: python, runtime: sandbox.runtimeURL(cwd: cwd))
+            python: python, runtime: try sandbox.checkedRuntimeURL(cwd: cwd))
         configuration.products = products
         configuration.problems = problems
         configuration.seed = seed
@@ -96,7 +96,7 @@ struct DemoCommand: AsyncParsableCommand {
         configuration.judgeModels = judgeModel
         configuration.insecure = sandbox.insecure
         let arena = LocalArena(configuration: configuration, log: { printError("==> \($0)") })
-        let outcome = try await arena.run(keepServing: !exit)
+        let outcome = try await ListenFailure.explaining(self) { try await arena.run(keepServing: !exit) }
         print(Self.report(outcome))
     }
 

@@ -121,7 +121,12 @@ struct EvalCommand: AsyncParsableCommand {
     func run() async throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let recording = try recording(cwd: cwd)
-        let runtimeURL = sandbox.runtimeURL(cwd: cwd)
+        let runtimeURL = try sandbox.checkedRuntimeURL(cwd: cwd)
+        if upstream == nil && replay == nil {
+            printError("eval: warning: no --upstream (or --replay): every inference call of the agent will fail with "
+                + "503, so an agent that needs an LLM scores 0. Pass --upstream URL (an OpenAI-compatible /v1 base, key in "
+                + "$\(apiKeyEnv)) and --model M, or --replay DIR of a recorded run.")
+        }
         let pythonPath = try sandbox.pythonURL(cwd: cwd).path
         for warning in try EvalSetup.checkAgent(path: agent, python: pythonPath, runtime: runtimeURL) {
             printError("eval: warning: the submission analyzer would refuse this agent: \(warning)")

@@ -44,8 +44,8 @@ struct LLMStubCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        let server = try await ScriptedChatServer.start(
-            script: parsed, host: host, port: port, models: model.isEmpty ? ["shoparena-stub"] : model)
+        let server = try await ListenFailure.explaining(self) { try await ScriptedChatServer.start(
+            script: parsed, host: host, port: port, models: model.isEmpty ? ["shoparena-stub"] : model) }
         // Unbuffered, so a script waiting for the URL sees it at once.
         FileHandle.standardOutput.write(
             Data("llm stub: \(parsed.entries.count) scripted answers on \(server.baseURL) (Ctrl-C stops)\n".utf8))

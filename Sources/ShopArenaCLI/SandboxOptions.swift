@@ -8,7 +8,7 @@ struct SandboxOptions: ParsableArguments {
     @Option(help: "Sandbox venv interpreter (default: $SHOPARENA_SANDBOX_PYTHON or ./.venv-sandbox/bin/python).")
     var python: String?
 
-    @Option(help: "The runtime folder holding run_harness.py (default: ./python).")
+    @Option(help: "The runtime folder holding run_harness.py, relative to the current directory.")
     var runtime: String = "python"
 
     @Flag(help: "Run agents without bubblewrap isolation (development only; agents then see the host).")
@@ -25,6 +25,18 @@ struct SandboxOptions: ParsableArguments {
     }
 
     func runtimeURL(cwd: URL) -> URL { URL(fileURLWithPath: runtime, relativeTo: cwd).standardizedFileURL }
+
+    /// ``runtimeURL(cwd:)``, checked to hold `run_harness.py`, or a setup error that names the folder looked in.
+    func checkedRuntimeURL(cwd: URL) throws -> URL {
+        let url = runtimeURL(cwd: cwd)
+        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("run_harness.py").path) else {
+            throw EvalSetupError(
+                "The agent runtime was looked for in \(url.path) (--runtime \(runtime), relative to \(cwd.path)) and "
+                    + "that folder has no run_harness.py. Run shoparena from the repository root, or pass "
+                    + "--runtime /path/to/shoparena/python.")
+        }
+        return url
+    }
 
     var isolation: SandboxConfiguration.Isolation { insecure ? .insecure : .bubblewrap }
 }

@@ -33,6 +33,6 @@ struct SearchServeCommand: AsyncParsableCommand {
         }
         printError("search: \(engine.documentCount) products from \(index); listening on http://\(host):\(port)")
         let app = SearchServer.makeApplication(engine: engine, host: host, port: port)
-        try await app.runService()
+        try await ListenFailure.explaining(self) { try await app.runService() }
     }
 }

@@ -117,7 +117,7 @@ struct ServeCommand: AsyncParsableCommand {
             try await group.run()
         } catch {
             await store.database.close()
-            throw error
+            throw ListenFailure.explain(error, listener: self)
         }
         await store.database.close()
     }

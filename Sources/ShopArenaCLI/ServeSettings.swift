@@ -9,7 +9,19 @@ enum ServeSettings {
     struct Field: Sendable {
         let key: String
         let help: String
+        /// The setting's value in `settings`, as help text shows it (the default, for `BackendSettings()`).
+        let show: @Sendable (BackendSettings) -> String
         let apply: @Sendable (inout BackendSettings, String) throws -> Void
+    }
+
+    static func seconds(_ value: Double) -> String {
+        let text = number(value)
+        if value >= 3600, value.truncatingRemainder(dividingBy: 3600) == 0 { return "\(text) (\(Int(value / 3600)) h)" }
+        return text
+    }
+
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 
     struct InvalidValue: Error, CustomStringConvertible {
@@ -42,57 +54,57 @@ enum ServeSettings {
     }
 
     static let fields: [Field] = [
-        Field(key: "required_successes", help: "Included successful runs from distinct validators before a version is eligible") { s, v in
+        Field(key: "required_successes", help: "Included successful runs from distinct validators before a version is eligible", show: { String($0.requiredSuccesses) }) { s, v in
             s.requiredSuccesses = try int("required_successes", v) },
-        Field(key: "lease_seconds", help: "Lease of a claim or heartbeat, seconds") { s, v in s.leaseSeconds = try double("lease_seconds", v) },
-        Field(key: "reaper_interval_seconds", help: "How often lapsed runs are marked STALE, seconds") { s, v in
+        Field(key: "lease_seconds", help: "Lease of a claim or heartbeat, seconds", show: { seconds($0.leaseSeconds) }) { s, v in s.leaseSeconds = try double("lease_seconds", v) },
+        Field(key: "reaper_interval_seconds", help: "How often lapsed runs are marked STALE, seconds", show: { seconds($0.reaperIntervalSeconds) }) { s, v in
             s.reaperIntervalSeconds = try double("reaper_interval_seconds", v) },
-        Field(key: "submission_cooldown_seconds", help: "Time between two submissions of one hotkey, seconds") { s, v in
+        Field(key: "submission_cooldown_seconds", help: "Time between two submissions of one hotkey, seconds", show: { seconds($0.submissionCooldownSeconds) }) { s, v in
             s.submissionCooldownSeconds = try double("submission_cooldown_seconds", v) },
-        Field(key: "security_violation_cooldown_seconds", help: "Cooldown after a security-rule refusal, seconds") { s, v in
+        Field(key: "security_violation_cooldown_seconds", help: "Cooldown after a security-rule refusal, seconds", show: { seconds($0.securityViolationCooldownSeconds) }) { s, v in
             s.securityViolationCooldownSeconds = try double("security_violation_cooldown_seconds", v) },
-        Field(key: "open_miner_registration", help: "Register unknown hotkeys that sign miner requests (true/false)") { s, v in
+        Field(key: "open_miner_registration", help: "Register unknown hotkeys that sign miner requests (true/false)", show: { String($0.openMinerRegistration) }) { s, v in
             s.openMinerRegistration = try bool("open_miner_registration", v) },
-        Field(key: "max_agent_bytes", help: "Largest agent file accepted, bytes") { s, v in s.maxAgentBytes = try int("max_agent_bytes", v) },
-        Field(key: "max_upload_bytes", help: "Largest presigned upload, bytes") { s, v in s.maxUploadBytes = try int("max_upload_bytes", v) },
-        Field(key: "upload_url_seconds", help: "Lifetime of a presigned upload URL, seconds") { s, v in
+        Field(key: "max_agent_bytes", help: "Largest agent file accepted, bytes", show: { String($0.maxAgentBytes) }) { s, v in s.maxAgentBytes = try int("max_agent_bytes", v) },
+        Field(key: "max_upload_bytes", help: "Largest presigned upload, bytes", show: { String($0.maxUploadBytes) }) { s, v in s.maxUploadBytes = try int("max_upload_bytes", v) },
+        Field(key: "upload_url_seconds", help: "Lifetime of a presigned upload URL, seconds", show: { seconds($0.uploadURLSeconds) }) { s, v in
             s.uploadURLSeconds = try double("upload_url_seconds", v) },
-        Field(key: "public_base_url", help: "URL clients reach this server at (default http://HOST:PORT)") { s, v in s.publicBaseURL = v },
-        Field(key: "python_executable", help: "Python interpreter for the submission analyzer") { s, v in s.pythonExecutable = v },
-        Field(key: "python_runtime_path", help: "Folder holding shoparena_runtime") { s, v in s.pythonRuntimePath = v },
-        Field(key: "analyzer_timeout_seconds", help: "Time limit of the submission analyzer, seconds") { s, v in
+        Field(key: "public_base_url", help: "URL clients reach this server at", show: { _ in "http://HOST:PORT" }) { s, v in s.publicBaseURL = v },
+        Field(key: "python_executable", help: "Python interpreter for the submission analyzer", show: { $0.pythonExecutable }) { s, v in s.pythonExecutable = v },
+        Field(key: "python_runtime_path", help: "Folder holding shoparena_runtime", show: { $0.pythonRuntimePath }) { s, v in s.pythonRuntimePath = v },
+        Field(key: "analyzer_timeout_seconds", help: "Time limit of the submission analyzer, seconds", show: { seconds($0.analyzerTimeoutSeconds) }) { s, v in
             s.analyzerTimeoutSeconds = try double("analyzer_timeout_seconds", v) },
-        Field(key: "session_ttl_seconds", help: "Bearer session lifetime, seconds") { s, v in s.sessionTTLSeconds = try double("session_ttl_seconds", v) },
-        Field(key: "challenge_ttl_seconds", help: "Login challenge lifetime, seconds") { s, v in
+        Field(key: "session_ttl_seconds", help: "Bearer session lifetime, seconds", show: { seconds($0.sessionTTLSeconds) }) { s, v in s.sessionTTLSeconds = try double("session_ttl_seconds", v) },
+        Field(key: "challenge_ttl_seconds", help: "Login challenge lifetime, seconds", show: { seconds($0.challengeTTLSeconds) }) { s, v in
             s.challengeTTLSeconds = try double("challenge_ttl_seconds", v) },
-        Field(key: "inference_models", help: "Comma-separated models agents may call") { s, v in
+        Field(key: "inference_models", help: "Comma-separated models agents may call", show: { $0.inferenceModels.joined(separator: ",") }) { s, v in
             s.inferenceModels = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } },
-        Field(key: "credential_key", help: "Key that encrypts stored inference credentials") { s, v in s.credentialKey = v },
-        Field(key: "requeue_top_n", help: "Versions requeued when a suite is activated") { s, v in s.requeueTopN = try int("requeue_top_n", v) },
-        Field(key: "qualifying_close_time", help: "Daily qualifying close, HH:MM local time") { s, v in
+        Field(key: "credential_key", help: "Key that encrypts stored inference credentials", show: { _ in "a built-in development key: set one in production" }) { s, v in s.credentialKey = v },
+        Field(key: "requeue_top_n", help: "Versions requeued when a suite is activated", show: { String($0.requeueTopN) }) { s, v in s.requeueTopN = try int("requeue_top_n", v) },
+        Field(key: "qualifying_close_time", help: "Daily qualifying close, HH:MM local time", show: { $0.qualifyingCloseTime }) { s, v in
             let parts = v.split(separator: ":").compactMap { Int($0) }
             guard parts.count == 2, (0..<24).contains(parts[0]), (0..<60).contains(parts[1]) else {
                 throw InvalidValue(key: "qualifying_close_time", value: v, expected: "HH:MM")
             }
             s.qualifyingCloseTime = v },
-        Field(key: "qualifying_time_zone", help: "IANA time zone of the qualifying close (e.g. America/Los_Angeles)") { s, v in
+        Field(key: "qualifying_time_zone", help: "IANA time zone of the qualifying close (e.g. America/Los_Angeles)", show: { $0.qualifyingTimeZone }) { s, v in
             guard TimeZone(identifier: v) != nil else {
                 throw InvalidValue(key: "qualifying_time_zone", value: v, expected: "an IANA time zone name")
             }
             s.qualifyingTimeZone = v },
-        Field(key: "race_problem_count", help: "Hidden problems drawn per race") { s, v in s.raceProblemCount = try int("race_problem_count", v) },
-        Field(key: "qualifying_ratio", help: "Share of the reference score a challenger needs to qualify (0.95)") { s, v in
+        Field(key: "race_problem_count", help: "Hidden problems drawn per race", show: { String($0.raceProblemCount) }) { s, v in s.raceProblemCount = try int("race_problem_count", v) },
+        Field(key: "qualifying_ratio", help: "Share of the reference score a challenger needs to qualify", show: { number($0.policy.qualification.ratio) }) { s, v in
             s.policy.qualification.ratio = try double("qualifying_ratio", v) },
-        Field(key: "challenge_headroom_fraction", help: "Challenge margin as a share of the incumbent's headroom (0.20)") { s, v in
+        Field(key: "challenge_headroom_fraction", help: "Challenge margin as a share of the incumbent's headroom", show: { number($0.policy.challenge.headroomFraction) }) { s, v in
             s.policy.challenge.headroomFraction = try double("challenge_headroom_fraction", v) },
-        Field(key: "challenge_half_life_days", help: "Half-life of the challenge margin, days (3.5)") { s, v in
+        Field(key: "challenge_half_life_days", help: "Half-life of the challenge margin, days", show: { number($0.policy.challenge.halfLifeDays) }) { s, v in
             s.policy.challenge.halfLifeDays = try double("challenge_half_life_days", v) },
-        Field(key: "emission_grace_days", help: "Days the top agent is paid in full (2)") { s, v in
+        Field(key: "emission_grace_days", help: "Days the top agent is paid in full", show: { number($0.policy.emission.graceDays) }) { s, v in
             s.policy.emission.graceDays = try double("emission_grace_days", v) },
-        Field(key: "emission_decay_per_day", help: "Daily decrease of the top agent's emission weight (0.03)") { s, v in
+        Field(key: "emission_decay_per_day", help: "Daily decrease of the top agent's emission weight", show: { number($0.policy.emission.decayPerDay) }) { s, v in
             s.policy.emission.decayPerDay = try double("emission_decay_per_day", v) },
-        Field(key: "emission_floor", help: "Lowest emission weight (0.5)") { s, v in s.policy.emission.floor = try double("emission_floor", v) },
-        Field(key: "emission_decay", help: "linear or compounding") { s, v in
+        Field(key: "emission_floor", help: "Lowest emission weight", show: { number($0.policy.emission.floor) }) { s, v in s.policy.emission.floor = try double("emission_floor", v) },
+        Field(key: "emission_decay", help: "linear or compounding", show: { "\($0.policy.emission.decay)" }) { s, v in
             switch v {
             case "linear": s.policy.emission.decay = .linear
             case "compounding": s.policy.emission.decay = .compounding
@@ -141,7 +153,11 @@ enum ServeSettings {
         return (settings, explicit)
     }
 
+    /// One line per setting: flag / variable / key, what it does, and its default.
     static var helpText: String {
-        fields.map { "  --\(flagName($0.key)) / \(envName($0.key)) / \"\($0.key)\": \($0.help)" }.joined(separator: "\n")
+        let defaults = BackendSettings()
+        return fields.map {
+            "  --\(flagName($0.key)) / \(envName($0.key)) / \"\($0.key)\": \($0.help) (default: \($0.show(defaults)))"
+        }.joined(separator: "\n")
     }
 }

@@ -95,7 +95,7 @@ struct ValidatorCommand: AsyncParsableCommand {
         if indexPath == nil, let catalog { indexPath = try EvalSetup.indexCatalog(catalog, directory: temporary) }
         let engine = try EvalSetup.openIndex(indexPath ?? "")
         let runner = try SandboxRunner(configuration: SandboxConfiguration(
-            python: python, runtimeDirectory: sandbox.runtimeURL(cwd: cwd),
+            python: python, runtimeDirectory: try sandbox.checkedRuntimeURL(cwd: cwd),
             isolation: sandbox.isolation, agentEnvironment: ["CHUTES_ACCESS_TOKEN": "shoparena-proxy"]))
         let judgeConfiguration = judgeModel.isEmpty ? nil : LLMRubricJudgeConfiguration(
             baseURL: judgeURL ?? llmURL ?? "", apiKey: environment[judgeKeyEnv], models: judgeModel)
@@ -126,6 +126,6 @@ struct ValidatorCommand: AsyncParsableCommand {
         }
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        try await ListenFailure.explaining(self) { try await group.run() }
     }
 }
