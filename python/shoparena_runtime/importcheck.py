@@ -45,7 +45,8 @@ _CATCH_ALL = frozenset({"*", "Exception", "BaseException"})
 _IMPORT_ERRORS = _CATCH_ALL | {"ImportError", "ModuleNotFoundError"}
 _ATTRIBUTE_ERRORS = _CATCH_ALL | {"AttributeError"}
 _SKIP = "TYPE_CHECKING"
-_MISSING = object()
+_MISSING = object()  # the runtime does not provide this name
+_UNKNOWN = object()  # importing failed for a reason that is not the agent's: nothing is reported
 
 #: ``module_name -> (rule, severity)`` for a module agents may not import, else None (the analyzer's rules).
 BannedModule = Callable[[str], Optional[Tuple[str, str]]]
@@ -99,21 +100,22 @@ class _Runtime:
     """The runtime's modules, imported on demand and cached."""
 
     def __init__(self) -> None:
-        self._modules: Dict[str, Optional[types.ModuleType]] = {}
+        self._modules: Dict[str, Any] = {}
 
-    def module(self, dotted: str) -> Optional[types.ModuleType]:
-        """The module ``dotted``, or None when the runtime has no such module."""
+    def module(self, dotted: str) -> Any:
+        """The module ``dotted``; None when the runtime has no such module; ``_UNKNOWN`` when it cannot tell."""
         if dotted in self._modules:
             return self._modules[dotted]
+        module: Any
         try:
-            module: Optional[types.ModuleType] = importlib.import_module(dotted)
+            module = importlib.import_module(dotted)
         except ModuleNotFoundError as exc:
             # Missing only if the name that is not found is the requested module or one of its parents;
             # anything else is a problem of the runtime itself, not of the agent: do not blame the agent.
             missing = exc.name or ""
-            module = None if dotted == missing or dotted.startswith(missing + ".") else _MISSING  # type: ignore
+            module = None if dotted == missing or dotted.startswith(missing + ".") else _UNKNOWN
         except Exception:
-            module = _MISSING  # type: ignore[assignment]
+            module = _UNKNOWN
         self._modules[dotted] = module
         return module
 
@@ -124,12 +126,12 @@ class _Runtime:
         except AttributeError:
             pass
         except Exception:
-            return None  # the attribute exists but misbehaves: not the agent's fault
+            return _UNKNOWN  # the attribute exists but misbehaves: not the agent's fault
         if hasattr(module, "__path__"):
             try:
                 if importlib.util.find_spec(f"{dotted}.{name}") is not None:
                     sub = self.module(f"{dotted}.{name}")
-                    return sub if sub is not None else _MISSING
+                    return _MISSING if sub is None else sub
             except (ImportError, ValueError):
                 pass
         return _MISSING
