@@ -114,4 +114,48 @@ struct OROAgentCompatTests {
             #expect(score.recommended == problem.rewards.map(\.productID))
         }
     }
+
+    /// Issue 13: `python/tests/fixtures/oro_names_agent.py` imports and uses every public name of ORO's
+    /// `src.agent.agent_interface` and `src.agent.proxy_client` (ToolCallResult, _TOOL_REGISTRY, register_tool,
+    /// Tool, get_tool, generate_tool_call_id, format_content, create_dialogue_step, execute_tool_call;
+    /// ProxyClient, RequestLog, InferenceStats, DEFAULT_*), checks what each does and raises on any difference.
+    @Test("an agent using every ORO runtime name runs to SUCCESS in the sandbox with the proxy and solves the problems")
+    func oroNamesAgentSucceeds() async throws {
+        let dir = try ProxyTestSupport.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let world = try Self.makeWorld(in: dir)
+        let stub = try await ScriptedChatServer.start(script: Self.script(for: world.problems))
+        let runner = try SandboxRunner(
+            configuration: SandboxConfiguration(
+                python: try SandboxProxyEndToEndTests.python(),
+                runtimeDirectory: SharedData.repositoryRoot().appendingPathComponent("python"),
+                workDirectory: dir.appendingPathComponent("w"),
+                agentEnvironment: ["SANDBOX_MODEL": "stub-model", "CHUTES_ACCESS_TOKEN": "shoparena-proxy"]))
+        let agent = SharedData.repositoryRoot().appendingPathComponent("python/tests/fixtures/oro_names_agent.py")
+        let envelopes = await runner.runBatch(
+            agentFile: agent, problems: world.problems,
+            limits: SandboxLimits(wallClockSeconds: 60, killGraceSeconds: 1, memoryBytes: 1 << 30), workers: 2,
+            proxy: ProxyProvider(
+                engine: world.index,
+                configuration: ProxyConfiguration(allowedModels: ["stub-model"], upstreamBaseURL: stub.baseURL)))
+        await stub.shutdown()
+        #expect(stub.answered == 9)
+
+        let scorer = OutcomeScorer(profile: .oro, products: IndexLookup(index: world.index), similarity: LexicalTitleSimilarity())
+        for problem in world.problems {
+            let envelope = try #require(envelopes.first { $0.problemID == problem.id })
+            #expect(envelope.status == .success, "\(problem.id): \(envelope.error?.message ?? "")")
+            let steps = envelope.steps ?? []
+            #expect(steps.count == 3)
+            let names = steps.map { step in (step.toolCalls ?? []).compactMap(\.name) }
+            #expect(names == [["find_product"], ["view_product_information"], ["recommend_product", "terminate"]])
+            let paths = (envelope.proxyCalls?.arrayValue ?? []).compactMap { $0["path"]?.stringValue }
+            #expect(paths.filter { $0 == "/inference/chat/completions" }.count == 3)
+            #expect(paths.contains("/search/find_product"))
+            #expect(paths.contains("/search/view_product_information"))
+            let score = await scorer.score(problem, envelope: envelope)
+            #expect(score.success, "\(problem.id): \(score.issues)")
+            #expect(score.recommended == problem.rewards.map(\.productID))
+        }
+    }
 }

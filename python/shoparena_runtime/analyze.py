@@ -7,10 +7,11 @@ the file holds; errors are data::
      "file_error": null | {"code": "FILE_TOO_LARGE"|"INVALID_FILE"|"ANALYSIS_FAILED", "message": str,
                            "line": int|null},
      "violations": [{"rule", "severity": "security"|"integrity", "message", "line"}],
-     "severity": null | "security" | "integrity"}
+     "severity": null | "compatibility" | "security" | "integrity"}
 
 ``file_error`` maps to the backend's 413 FILE_TOO_LARGE / 400 INVALID_FILE; ``violations`` to 422
-CODE_ANALYSIS_ERROR, and ``severity`` is the worst one (integrity: full cooldown, security: reduced cooldown).
+CODE_ANALYSIS_ERROR, and ``severity`` is the worst one (integrity, then security, then compatibility;
+integrity: full cooldown, the others: reduced cooldown).
 
 Checks, in order: size <= 1 MB (refused before decoding or parsing), UTF-8, ``ast.parse``, a module-level
 ``agent_main`` (a plain ``def`` or an assignment), then the rules of ORO's anti-cheating page:
@@ -22,6 +23,11 @@ security
   ``banned_call``    eval, exec, ``__import__`` (called or referenced), ``__builtins__`` access
   ``file_write``     ``open()`` in a write/append/create mode (or a mode that is not a literal),
                      ``.open()`` with such a mode, ``Path.write_text`` / ``write_bytes``
+compatibility
+  ``unknown_runtime_import``  an import (or module attribute) of ``src.*`` / ``shoparena_runtime.*`` that the
+                     runtime does not provide, found by importing the runtime's own modules
+                     (``importcheck``): such an agent fails every problem with ImportError. A runtime name
+                     that is a banned module (``from src.agent.proxy_client import os``) counts as importing it
 integrity
   ``encoding_module``       base64, binascii, codecs, zlib (and gzip, bz2, lzma)
   ``encoded_payload``       ``bytes.fromhex``-style calls, long base64-like or hex-like string literals,
@@ -46,6 +52,8 @@ import os
 import subprocess
 import sys
 from typing import Any, Dict, List, Optional, Set
+
+from shoparena_runtime.importcheck import check_runtime_imports
 
 __all__ = ["analyze_source", "analyze_path", "analyze_isolated", "classify_child", "MAX_FILE_BYTES", "main"]
 
@@ -80,6 +88,16 @@ def _is_product_id(value: Any) -> bool:
 
 def _module_allowed(name: str) -> bool:
     return any(name == a or name.startswith(a + ".") for a in ALLOWED_MODULES)
+
+
+def _banned_module(name: str) -> Optional[tuple]:
+    """``(rule, severity)`` when an agent may not import module ``name``, else None."""
+    top = name.split(".")[0]
+    if top in ENCODING_MODULES:
+        return ("encoding_module", "integrity")
+    if top in SECURITY_MODULES and not _module_allowed(name):
+        return ("banned_import", "security")
+    return None
 
 
 def _check_import(node: ast.AST, out: List[Dict[str, Any]]) -> None:
@@ -272,6 +290,7 @@ def analyze_source(data: bytes) -> Dict[str, Any]:
     for node in nodes:
         if isinstance(node, ast.Constant):
             _check_constant(node, violations, in_table)
+    violations.extend(check_runtime_imports(tree, _banned_module))
 
     seen = set()
     unique = []
@@ -283,8 +302,10 @@ def analyze_source(data: bytes) -> Dict[str, Any]:
     result["violations"] = unique
     if any(v["severity"] == "integrity" for v in unique):
         result["severity"] = "integrity"
-    elif unique:
+    elif any(v["severity"] == "security" for v in unique):
         result["severity"] = "security"
+    elif unique:
+        result["severity"] = "compatibility"
     result["ok"] = not unique
     return result
 

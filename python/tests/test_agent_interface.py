@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import subprocess
+import sys
 import time
 
 import pytest
+from conftest import PYTHON_DIR
 
 from shoparena_runtime import agent_interface as ai
 
@@ -126,3 +130,139 @@ def test_src_agent_shims_are_the_same_modules():
     assert shim_ai is ai and shim_pc is pc
     assert TOOL_REGISTRY is ai.TOOL_REGISTRY
     assert create_dialogue_step is ai.create_dialogue_step
+
+
+# -- ORO's public names (issue 13) ----------------------------------------------------------------------
+
+#: Every public name of ORO's ``src/agent/agent_interface.py`` (main, 2026-05), written out by hand.
+ORO_AGENT_INTERFACE_NAMES = [
+    "ToolCallResult", "_TOOL_REGISTRY", "register_tool", "Tool", "get_tool", "generate_tool_call_id",
+    "format_content", "create_dialogue_step", "execute_tool_call",
+    # older ORO versions also had these
+    "list_tools", "AgentOutput", "ToolResult",
+]
+
+
+def _stdlib_id(text: str, length: int) -> str:
+    encoded = base64.urlsafe_b64encode(hashlib.md5(text.encode("utf-8")).digest()).decode("ascii")
+    return encoded.replace("=", "").replace("+", "").replace("/", "")[:length]
+
+
+def test_every_oro_name_is_importable_from_both_paths():
+    import src.agent.agent_interface as shim
+
+    for name in ORO_AGENT_INTERFACE_NAMES:
+        assert hasattr(shim, name), name
+        assert getattr(shim, name) is getattr(ai, name)
+    assert ai._TOOL_REGISTRY is ai.TOOL_REGISTRY
+
+
+@pytest.mark.parametrize("length", [1, 8, 12, 22, 40])
+@pytest.mark.parametrize(
+    "name, params, hashed_text",
+    [
+        ("find_product", {"q": "red shoes", "page": 1}, "find_product\n{'q': 'red shoes', 'page': 1}"),
+        ("calculate_voucher", {"prices": [1.5, 2], "cap": None}, "calculate_voucher\n{'prices': [1.5, 2], 'cap': None}"),
+        ("x", {}, "x\n{}"),
+        ("über", {"q": "✓"}, "über\n{'q': '✓'}"),
+    ],
+)
+def test_generate_tool_call_id_matches_stdlib_and_manual_base64(name, params, hashed_text, length):
+    got = ai.generate_tool_call_id(name, params, length)
+    assert got == _stdlib_id(hashed_text, length)
+    # The independent base64 of this file agrees for the default length.
+    assert ai.generate_tool_call_id(name, params) == _expected_id(hashed_text) == ai.tool_call_id(name, params)
+    assert len(got) == min(length, len(_stdlib_id(hashed_text, 100)))
+    assert all(c in _ALPHABET and c not in "=+/" for c in got)
+
+
+def test_generate_tool_call_id_keeps_only_what_is_left_after_removing_plus_slash_and_padding():
+    # A digest whose base64 has '-' or '_' where standard base64 has '+' or '/': URL-safe keeps them.
+    for i in range(2000):
+        text = f"t\n{{'i': {i}}}"
+        standard = base64.b64encode(hashlib.md5(text.encode()).digest()).decode()
+        if "+" in standard[:8] or "/" in standard[:8]:
+            break
+    else:  # pragma: no cover
+        pytest.fail("no sample with '+' or '/' in the first 8 base64 characters")
+    got = ai.generate_tool_call_id("t", {"i": i})
+    assert got == _stdlib_id(text, 8)
+    assert "-" in got or "_" in got
+
+
+def test_format_content_is_oro_text_with_default_json_spacing():
+    calls = [{"name": "find_product", "parameters": {"q": "bag", "page": 1}, "tool_call_id": "abc", "result": [1]},
+             {"name": "terminate", "parameters": {}}]
+    assert ai.format_content("hmm", calls, "ok") == (
+        "<think>hmm</think>\n"
+        '<tool_call>[{"name": "find_product", "parameters": {"q": "bag", "page": 1}}, '
+        '{"name": "terminate", "parameters": {}}]</tool_call>\n'
+        "<response>ok</response>"
+    )
+    assert ai.format_content("", [], "") == ""
+    assert ai.format_content("", calls[1:], "") == '<tool_call>[{"name": "terminate", "parameters": {}}]</tool_call>'
+    assert ai.format_content("a", [], "b") == "<think>a</think>\n<response>b</response>"
+
+
+def test_register_tool_list_tools_and_registry_order():
+    before = list(ai._TOOL_REGISTRY)
+
+    def first():
+        return 1
+
+    def second():
+        return 2
+
+    ai.register_tool("_sa_order_b", first)
+    ai.register_tool("_sa_order_a", second)
+    assert ai.list_tools()[len(before):] == ["_sa_order_b", "_sa_order_a"]
+    assert ai.get_tool("_sa_order_b") is first
+    ai.register_tool("_sa_order_b", second)  # replaces, keeps its place
+    assert ai.get_tool("_sa_order_b") is second
+    assert ai.list_tools()[len(before):] == ["_sa_order_b", "_sa_order_a"]
+    assert ai.execute_tool_call(tool_name="_sa_order_a", parameters={})["result"] == 2
+
+
+def test_get_tool_error_names_the_available_tools():
+    ai.register_tool("_sa_listed", lambda: None)
+    with pytest.raises(ValueError) as info:
+        ai.get_tool("_sa_nope")
+    message = str(info.value)
+    assert message.startswith("Tool '_sa_nope' is not registered. Available tools: ")
+    assert "_sa_listed" in message and "recommend_product" in message
+
+
+def test_tool_call_result_is_a_typed_dict_with_oros_fields():
+    assert ai.ToolCallResult.__annotations__.keys() == {"name", "parameters", "tool_call_id", "result"}
+    value = ai.ToolCallResult(name="n", parameters={}, tool_call_id="i", result=None)
+    assert value == {"name": "n", "parameters": {}, "tool_call_id": "i", "result": None}
+
+
+def test_registry_starts_empty_and_builtins_yield_to_registered_tools():
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "from src.agent.agent_interface import _TOOL_REGISTRY, list_tools, execute_tool_call, register_tool;"
+        "assert _TOOL_REGISTRY == {} and list_tools() == [], _TOOL_REGISTRY;"
+        "r = execute_tool_call('recommend_product', {'product_ids': '1'});"
+        "assert r['result'] == 'Having recommended the products to the user: 1.', r;"
+        "assert _TOOL_REGISTRY == {};"
+        "register_tool('terminate', lambda status='success': 'mine ' + status);"
+        "assert execute_tool_call('terminate', {'status': 'x'})['result'] == 'mine x';"
+        "assert list_tools() == ['terminate'];"
+        "print('ok')"
+    )
+    proc = subprocess.run([sys.executable, "-I", "-B", "-c", code, str(PYTHON_DIR)], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "ok"
+
+
+def test_execute_tool_call_hashes_the_parameters_it_was_given():
+    @ai.Tool("_sa_echo")
+    def _echo(**kwargs):
+        return sorted(kwargs)
+
+    params = {"b": 1, "a": [1, 2]}
+    out = ai.execute_tool_call("_sa_echo", params)
+    assert out["tool_call_id"] == _stdlib_id("_sa_echo\n{'b': 1, 'a': [1, 2]}", 8)
+    assert out["parameters"] == params and out["result"] == ["a", "b"]

@@ -243,3 +243,168 @@ def test_cli_prints_json_and_exits_zero(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "shoparena_runtime.analyze", "-"], cwd=str(PYTHON_DIR),
                           input=CLEAN.encode(), capture_output=True, timeout=60)
     assert json.loads(proc.stdout)["ok"] is True
+
+
+# -- imports of names the runtime does not provide (issue 13) --------------------------------------------
+
+
+def _runtime_violations(source: str):
+    result = analyze_source(textwrap.dedent(source).encode("utf-8"))
+    assert result["file_error"] is None, result["file_error"]
+    return [(v["line"], v["message"]) for v in result["violations"] if v["rule"] == "unknown_runtime_import"], result
+
+
+def test_every_oro_name_and_shoparena_module_is_accepted():
+    found, result = _runtime_violations(
+        """
+        from src.agent.agent_interface import (ToolCallResult, _TOOL_REGISTRY, register_tool, Tool, get_tool,
+            generate_tool_call_id, format_content, create_dialogue_step, execute_tool_call, list_tools)
+        from src.agent.proxy_client import (ProxyClient, RequestLog, InferenceStats, DEFAULT_TIMEOUT,
+            DEFAULT_MAX_RETRIES, DEFAULT_RETRY_DELAY, DEFAULT_RATE_LIMIT_RETRY_DELAY, logger)
+        from src.agent import agent_interface, proxy_client
+        from shoparena_runtime.agent_interface import tool_call_id
+        from shoparena_runtime import dialogue
+        import shoparena_runtime.proxy_client as pc
+        import src.agent.agent_interface
+
+        def agent_main(problem_data):
+            pc.ProxyClient(); pc.DEFAULT_TIMEOUT; agent_interface.Tool; proxy_client.RequestLog
+            src.agent.agent_interface.format_content("", [], "")
+            return []
+        """
+    )
+    assert found == [] and result["ok"] is True
+
+
+def test_missing_name_is_refused_with_its_line_and_a_suggestion():
+    found, result = _runtime_violations(
+        """
+        import json
+        from src.agent.agent_interface import Tool, generate_tool_call_ids
+        from src.agent.proxy_client import ProxyClient, AsyncProxyClient
+
+        def agent_main(problem_data):
+            return []
+        """
+    )
+    assert [line for line, _ in found] == [3, 4]
+    assert found[0][1].startswith("'generate_tool_call_ids' is not provided by src.agent.agent_interface")
+    assert "(did you mean 'generate_tool_call_id'?)" in found[0][1] and "ImportError" in found[0][1]
+    assert found[1][1].startswith("'AsyncProxyClient' is not provided by src.agent.proxy_client")
+    assert result["ok"] is False and result["severity"] == "compatibility"
+    assert {v["severity"] for v in result["violations"]} == {"compatibility"}
+
+
+def test_missing_runtime_modules_are_refused():
+    found, _ = _runtime_violations(
+        """
+        import src.agent.agent
+        from src.agent.util.message import Message
+        from shoparena_runtime.nothing import x
+
+        def agent_main(problem_data):
+            return []
+        """
+    )
+    assert [line for line, _ in found] == [2, 3, 4]
+    assert found[0][1].startswith("module 'src.agent.agent' does not exist in the ShopArena runtime")
+    assert "src.agent.util.message" in found[1][1] and "shoparena_runtime.nothing" in found[2][1]
+
+
+def test_module_attribute_forms_are_checked():
+    found, _ = _runtime_violations(
+        """
+        import src.agent.proxy_client as pc
+        import src.agent.agent_interface
+        from src.agent import agent_interface as ai
+
+        def agent_main(problem_data):
+            pc.ProxyClient()
+            pc.AsyncClient()
+            src.agent.agent_interface.generate_id("x", {})
+            ai.create_dialogue_step("", [], "", "", 1)
+            return ai.missing_helper
+        """
+    )
+    assert [line for line, _ in found] == [8, 9, 11]
+    assert found[0][1].startswith("'AsyncClient' is not provided by src.agent.proxy_client")
+    assert "AttributeError" in found[0][1]
+    assert found[1][1].startswith("'generate_id' is not provided by src.agent.agent_interface")
+    assert found[2][1].startswith("'missing_helper' is not provided by src.agent.agent_interface")
+
+
+def test_guarded_probed_patched_and_shadowed_uses_are_not_refused():
+    found, result = _runtime_violations(
+        """
+        from typing import TYPE_CHECKING
+        try:
+            from src.agent.agent_interface import something_new
+        except ImportError:
+            something_new = None
+        try:
+            import src.agent.sandbox_helpers as helpers
+        except Exception:
+            helpers = None
+        if TYPE_CHECKING:
+            from src.agent.types import Problem
+        import src.agent.agent_interface as ai
+        import src.agent.proxy_client as pc
+        ai.extra_tool = lambda: 1
+
+        def agent_main(problem_data):
+            ai.extra_tool()
+            if hasattr(pc, "Future"):
+                pc.Future()
+            try:
+                return ai.not_there
+            except AttributeError:
+                return []
+        """
+    )
+    assert found == [] and result["ok"] is True
+
+    found, _ = _runtime_violations(
+        """
+        import src.agent.agent_interface as ai
+
+        def agent_main(ai):
+            return ai.whatever
+        """
+    )
+    assert found == []  # ``ai`` is also a parameter: not checked
+
+
+def test_banned_modules_reached_through_the_runtime_are_refused():
+    assert rules(
+        """
+        from src.agent.proxy_client import os, json
+        import src.agent.agent_interface as ai
+
+        def agent_main(problem_data):
+            ai.base64.b64decode("aGk=")
+            return []
+        """
+    ) == [("banned_import", "security", 2), ("encoding_module", "integrity", 6)]
+
+
+def test_names_come_from_the_runtime_modules_not_from_a_list(tmp_path):
+    # A copy of the runtime with one extra name in agent_interface: the analyzer of that copy accepts it.
+    import shutil
+
+    copy = tmp_path / "python"
+    shutil.copytree(PYTHON_DIR / "shoparena_runtime", copy / "shoparena_runtime",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(PYTHON_DIR / "src", copy / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    with open(copy / "shoparena_runtime" / "agent_interface.py", "a", encoding="utf-8") as fh:
+        fh.write("\n\ndef brand_new_helper():\n    return 1\n")
+    agent = b"from src.agent.agent_interface import brand_new_helper\n\ndef agent_main(p):\n    return []\n"
+    outputs = []
+    for root in (copy, PYTHON_DIR):
+        proc = subprocess.run([sys.executable, "-I", "-B", "-c",
+                               "import sys; sys.path.insert(0, sys.argv[1]); "
+                               "from shoparena_runtime.analyze import main; sys.exit(main(['-']))", str(root)],
+                              input=agent, capture_output=True, timeout=60)
+        outputs.append(json.loads(proc.stdout))
+    assert outputs[0]["ok"] is True, outputs[0]
+    assert outputs[1]["ok"] is False
+    assert outputs[1]["violations"][0]["rule"] == "unknown_runtime_import"
