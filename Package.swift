@@ -35,6 +35,9 @@ let package = Package(
         ]),
         // Outcome scorer and aggregates (ORO and ShoppingBench rules).
         .target(name: "Scoring", dependencies: ["ArenaModel"]),
+        // The trajectory corpus: records with provenance, normalisation to tool-call chat, the structural filter,
+        // structural features and agentic richness from the trusted proxy log. Pure logic, no I/O.
+        .target(name: "Corpus", dependencies: ["ArenaModel", "Scoring"]),
         // OpenAI-compatible HTTP clients (embeddings) on async-http-client, and the scripted chat stub.
         .target(name: "LLM", dependencies: [
             "ArenaModel",
@@ -97,7 +100,7 @@ let package = Package(
         ]),
         .executableTarget(name: "ShopArenaCLI", dependencies: [
             "Store", "Backend", "Judge", "Validator", "LocalArena",
-            "ArenaModel", "Catalog", "Search", "SearchService", "Scoring", "Identity", "LLM", "Sandbox", "Proxy",
+            "ArenaModel", "Catalog", "Search", "SearchService", "Scoring", "Identity", "LLM", "Sandbox", "Proxy", "Corpus",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -144,6 +147,11 @@ let package = Package(
             "Search", "Catalog", "Scoring", "Judge", "LLM", "LocalArena", "Proxy",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+        .testTarget(name: "CorpusTests", dependencies: [
+            "Corpus", "ArenaModel", "Backend", "Store", "StoreTestSupport", "Identity", "TestSupport", "LocalArena",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "TestSupport"],
                     exclude: ["sr25519_peer.py"]),

@@ -10,6 +10,7 @@ struct ShopArena: AsyncParsableCommand {
             DemoCommand.self,
             CatalogCommand.self,
             SuiteCommand.self,
+            ProblemsCommand.self,
             IndexCommand.self,
             SearchCommand.self,
             EvalCommand.self,

@@ -1,0 +1,126 @@
+import ArenaModel
+import Corpus
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("Leak clusters: versions of a problem together, different problems apart")
+struct ProblemClusterTests {
+    static func problem(_ json: String) throws -> Problem { try Problem(json: try JSONParser.parse(json)) }
+
+    static func oroSuite() throws -> [Problem] {
+        let url = try SharedData.url("oro_problem_suite_v3.json")
+        return try ProblemSuite(text: String(contentsOf: url, encoding: .utf8), fileName: url.path).problems
+    }
+
+    @Test func numbersAndCurrencyAreWrittenOneWay() {
+        let forms = ["159", "159.00", "₱159", "PHP 159", "php159", "159 pesos", "P H P"].prefix(6)
+        for form in forms {
+            #expect(QueryFingerprint(query: "a bag over \(form)").tokens == ["bag", "over", "159"], "\(form)")
+        }
+        #expect(QueryFingerprint(query: "Budget `1,299.50` PHP").tokens == ["budget", "1299.5"])
+        #expect(QueryFingerprint(query: "RED Shorts").tokens == QueryFingerprint(query: "red short").tokens)
+    }
+
+    @Test func rewardKeyIgnoresOrderAndIDs() throws {
+        let a = try Self.problem("""
+            {"query": "q1", "category": "Shop", "reward": [
+              {"product_id": "1", "title": ["Blue Pen"], "price": [{"between": [10, 20]}], "attributes": [{"brand": ["x"]}, {"ink": ["gel"]}]},
+              {"product_id": "2", "title": ["Red Book"], "service": ["COD", "official"]}]}
+            """)
+        let b = try Self.problem("""
+            {"query": "q2", "category": "Shop", "reward": [
+              {"service": ["official", "COD"], "title": ["red  book"], "product_id": "92"},
+              {"attributes": [{"ink": ["gel"]}, {"brand": ["x"]}], "price": [{"between": [10.0, 20.00]}], "product_id": "91", "title": ["Blue Pen"]}]}
+            """)
+        #expect(RewardKey.of(a) != nil)
+        #expect(RewardKey.of(a) == RewardKey.of(b))
+        let c = try Self.problem("""
+            {"query": "q3", "category": "Shop", "reward": [
+              {"product_id": "1", "title": ["Blue Pen"], "price": [{"between": [10, 21]}], "attributes": [{"brand": ["x"]}, {"ink": ["gel"]}]},
+              {"product_id": "2", "title": ["Red Book"], "service": ["COD", "official"]}]}
+            """)
+        #expect(RewardKey.of(a) != RewardKey.of(c))
+    }
+
+    @Test func everyVariantOfORObsSuiteJoinsItsOriginalAndTheOriginalsStayApart() throws {
+        let originals = try Self.oroSuite()
+        let variants = ProblemVariants(seed: 11)
+        var problems = originals
+        var origin = Array(originals.indices)
+        var kind: [ProblemVariants.Kind?] = Array(repeating: nil, count: originals.count)
+        for (i, p) in originals.enumerated() {
+            for k in ProblemVariants.Kind.allCases {
+                for n in 0..<2 {
+                    problems.append(try Problem(json: variants.variant(of: p, kind: k, index: n)))
+                    origin.append(i)
+                    kind.append(k)
+                }
+            }
+        }
+        let result = ProblemClusterer().cluster(problems)
+        let evaluation = ClusterEvaluation(result: result, problems: problems, origin: origin, kind: kind)
+        for k in ProblemVariants.Kind.allCases {
+            #expect(evaluation.recall[k] == 1, "\(k): \(evaluation.recall[k] ?? 0)")
+        }
+        #expect(evaluation.wrongPairs == 0)
+        // The 30 problems (ten voucher problems share long boilerplate) are 30 clusters.
+        #expect(Set(result.cluster.prefix(originals.count)).count == originals.count)
+    }
+
+    @Test func theTextSimilarityAloneCatchesShortenedAndRestyledVersions() throws {
+        let originals = try Self.oroSuite()
+        let variants = ProblemVariants(seed: 5)
+        var configuration = ProblemClusterer.Configuration()
+        configuration.exactLinks = false
+        for kind in [ProblemVariants.Kind.shortened, .restyled, .reordered, .reworded] {
+            var caught = 0
+            for p in originals {
+                let v = try Problem(json: variants.variant(of: p, kind: kind))
+                let result = ProblemClusterer(configuration: configuration).cluster(originals + [v])
+                if result.cluster.last == result.cluster[originals.firstIndex(of: p)!] { caught += 1 }
+            }
+            #expect(caught >= 28, "\(kind): \(caught) of 30")
+        }
+    }
+
+    @Test func aSharedProductJoinsDifferentRequests() throws {
+        let a = try Self.problem(#"{"query": "a red umbrella", "category": "Product", "reward": {"product_id": "77", "title": ["Umbrella"]}}"#)
+        let b = try Self.problem("""
+            {"query": "a blue kettle and something", "category": "Shop", "reward": [
+              {"product_id": "5", "title": ["Kettle"]}, {"product_id": "77", "title": ["Umbrella"]}]}
+            """)
+        let c = try Self.problem(#"{"query": "garden hose", "category": "Product", "reward": {"product_id": "8", "title": ["Hose"]}}"#)
+        let result = ProblemClusterer().cluster([a, b, c])
+        #expect(result.cluster == [0, 0, 1])
+        #expect(result.links.first?.reason == .sharedProduct("77"))
+    }
+
+    @Test func alikeTemplatesWithOtherProductsStayApart() throws {
+        let shorts = [
+            ("floral", "denim", "414", "1"), ("printed", "cotton", "35", "2"), ("plain", "polyester", "120", "3"),
+            ("striped", "linen", "260", "4"),
+        ].map { pattern, material, price, id in
+            try! Self.problem("""
+                {"query": "Looking for a shop offering these items: First, a board shorts whose fa pattern is \(pattern), \
+                with clothing material \(material), with free delivery and costing more than \(price) pesos. Second, a terno \
+                shorts with size '8 inch'. Please show shops that have all these products.", "category": "Shop",
+                 "reward": [{"product_id": "\(id)a", "title": ["Board Shorts \(pattern)"]}, {"product_id": "\(id)b", "title": ["Terno \(id)"]}]}
+                """)
+        }
+        let result = ProblemClusterer().cluster(shorts)
+        #expect(Set(result.cluster).count == shorts.count, "\(result.links.map(\.reason))")
+    }
+
+    @Test func variantsAreDeterministic() throws {
+        let p = try Self.oroSuite()[12]
+        var changed = 0
+        for k in ProblemVariants.Kind.allCases {
+            let v = ProblemVariants(seed: 3).variant(of: p, kind: k)
+            #expect(v == ProblemVariants(seed: 3).variant(of: p, kind: k))
+            #expect(v != ProblemVariants(seed: 4).variant(of: p, kind: k) || k == .relisted)
+            if v["query"] != .string(p.query) { changed += 1 }
+        }
+        #expect(changed >= 5)
+    }
+}
