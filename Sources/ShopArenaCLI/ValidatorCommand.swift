@@ -138,7 +138,7 @@ struct ValidatorCommand: AsyncParsableCommand {
         } else {
             printError("model allowlist (--allow-model): " + allowModel.joined(separator: ", "))
         }
-        var services: [any Service] = [daemon]
+        var services: [any ServiceLifecycle.Service] = [daemon]
         if metricsPort > 0 {
             let router = Router()
             router.get("/metrics") { _, _ in metrics.prometheusText() }

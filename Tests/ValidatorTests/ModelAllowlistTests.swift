@@ -160,10 +160,9 @@ final class MiniBackend: Sendable {
         let group = ServiceGroup(configuration: .init(services: [.init(service: app)], logger: ModelAllowlistTests.logger))
         let backend = MiniBackend(port: port, group: group, task: Task { try await group.run() })
         for _ in 0..<300 {
-            if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: backend.baseURL + "/health"), timeout: .seconds(5)),
-               response.status == .ok
-            {
-                return backend
+            if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: backend.baseURL + "/health"), timeout: .seconds(5)) {
+                _ = try? await response.body.collect(upTo: 1 << 16)
+                if response.status == .ok { return backend }
             }
             try await Task.sleep(for: .milliseconds(100))
         }

@@ -41,9 +41,9 @@ public enum RunFailureReasons {
     /// missing one, are curable: a retry is the safe default, the attempt limit bounds it.
     public static func classify(_ reason: String?) -> RunFailureKind {
         guard let text = reason?.lowercased(), !text.isEmpty else { return .curable }
-        if gaveBack.contains(where: text.hasPrefix) { return .validatorGaveBack }
-        if minerCredential.contains(where: text.contains) { return .minerCredential }
-        if permanentPrefixes.contains(where: text.hasPrefix)
+        if gaveBack.contains(where: { text.hasPrefix($0) }) { return .validatorGaveBack }
+        if minerCredential.contains(where: { text.contains($0) }) { return .minerCredential }
+        if permanentPrefixes.contains(where: { text.hasPrefix($0) })
             || (text.hasPrefix("problem ") && text.hasSuffix(" of the run cannot be read"))
         {
             return .permanent

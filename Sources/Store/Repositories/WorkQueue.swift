@@ -1,3 +1,4 @@
+import ArenaModel
 import Foundation
 
 /// Status of an evaluation run (oro-sdk `EvaluationRunStatus`).

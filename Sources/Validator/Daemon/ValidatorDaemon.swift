@@ -15,7 +15,7 @@ import ServiceLifecycle
 /// - the model allowlist refreshed from the backend when due (`BackendModelAllowlist`);
 /// - on shutdown (SIGTERM through ServiceLifecycle) a run in progress is given back with an explicit FAILED
 ///   reason so another validator takes it at once instead of waiting for the lease to lapse.
-public final class ValidatorDaemon: Service, Sendable {
+public final class ValidatorDaemon: ServiceLifecycle.Service, Sendable {
     public struct Settings: Sendable {
         public var backendURL: String
         public var pollInterval: Double = 30
