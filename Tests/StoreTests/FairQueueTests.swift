@@ -171,7 +171,7 @@ struct FairQueueTests {
     }
 
     @Test(arguments: StoreKind.allCases)
-    func anIncludedSuccessClearsTheFailureCount(kind: StoreKind) async throws {
+    func anIncludedSuccessClearsTheFailuresAndUnparks(kind: StoreKind) async throws {
         let db = try await TestDatabases.make(kind)
         defer { Task { await db.close() } }
         let clock = ManualClock(millis: WorkQueueTests.start)
@@ -179,21 +179,25 @@ struct FairQueueTests {
         let v = try await seed.validators(3)
         try await seed.suite(problems: 1)
         let item = try await seed.queuedVersion(required: 2)
-        let queue = WorkQueue(database: db, leaseSeconds: 120)
+        let queue = WorkQueue(database: db, leaseSeconds: 120, retryPolicy: RunRetryPolicy(attemptLimit: 1))
         let failing = try #require(try await queue.claim(validator: v[0], serviceVersions: nil, now: clock.nowMillis()))
         let passing = try #require(try await queue.claim(validator: v[1], serviceVersions: nil, now: clock.nowMillis()))
         try await fail(queue, failing, v[0], "could not fetch the run's code or problems: timeout", at: clock.nowMillis())
-        #expect(try await seed.workItem(item.agentVersionID)?.failedAttempts == 1)
+        let parked = try #require(try await seed.workItem(item.agentVersionID))
+        #expect(parked.failedAttempts == 1 && parked.parkedAt == clock.nowMillis())
+        // Parked while v[1] still runs it: the run goes on, and the version stays RUNNING.
+        #expect(try await seed.versionState(item.agentVersionID) == "RUNNING")
+        #expect(try await queue.claim(validator: v[2], serviceVersions: nil, now: clock.nowMillis()) == nil)
         _ = try await queue.complete(runID: passing.evalRunID, validator: v[1],
                                      completion: RunCompletion(status: .success, validatorScore: 0.3), now: clock.nowMillis())
         let hold = try #require(try await seed.workItem(item.agentVersionID))
-        #expect(hold.failedAttempts == 0 && hold.retryAt == nil && hold.lastFailureReason == nil && hold.includedSuccessCount == 1)
+        #expect(hold.failedAttempts == 0 && hold.parkedAt == nil && hold.lastFailureReason == nil && hold.includedSuccessCount == 1)
         let next = try #require(try await queue.claim(validator: v[2], serviceVersions: nil, now: clock.nowMillis()))
         #expect(next.workItemID == item.workItemID)
     }
 
     @Test(arguments: StoreKind.allCases)
-    func concurrentClaimersNeverTakeAnItemThatIsBackingOff(kind: StoreKind) async throws {
+    func concurrentClaimersNeverTakeAParkedOrBackingOffItem(kind: StoreKind) async throws {
         let db = try await TestDatabases.make(kind)
         defer { Task { await db.close() } }
         let seed = QueueSeed(database: db)
@@ -201,10 +205,15 @@ struct FairQueueTests {
         try await seed.suite(problems: 1)
         let now = WorkQueueTests.start
         var poisoned: [String] = []
-        for _ in 0..<4 {
+        for index in 0..<4 {
             let item = try await seed.queuedVersion(required: 3)
             try await db.transaction { db in
-                try await WorkItems.park(in: db, workItemID: item.workItemID, kind: .permanent, reason: RunFailureReasons.noProblems, now: now)
+                if index.isMultiple(of: 2) {
+                    try await WorkItems.park(in: db, workItemID: item.workItemID, kind: .permanent, reason: RunFailureReasons.noProblems, now: now)
+                } else {
+                    try await db.execute("UPDATE work_items SET failed_attempts = 1, retry_at = ? WHERE work_item_id = ?",
+                                         [.int(now + 2), .text(item.workItemID)])
+                }
             }
             poisoned.append(item.workItemID)
         }

@@ -58,7 +58,7 @@ public struct CompletionResult: Sendable, Equatable {
 
 extension WorkQueue {
     /// Records a run's terminal status. A SUCCESS on an open work item is included and counted (and clears the
-    /// item's failure count); at `required_successes` the item closes and (QUALIFYING) the version becomes
+    /// item's failures, un-parking it: a run that succeeds proves the item can be evaluated); at `required_successes` the item closes and (QUALIFYING) the version becomes
     /// ELIGIBLE with the mean of the included scores, `eligible_at = now` and `code_available_at` from `embargo`.
     /// FAILED and TIMED_OUT free the slot; the failure is classified from its reason (`RunFailureReasons`) and
     /// `retryPolicy` decides whether the item is handed out again at once, after a back-off, or parked.
@@ -97,7 +97,8 @@ extension WorkQueue {
                 try await db.execute(
                     """
                     UPDATE work_items SET included_success_count = ?, is_closed = ?, closed_at = ?, failed_attempts = 0, retry_at = NULL,
-                        last_failure_at = NULL, last_failure_kind = NULL, last_failure_reason = NULL WHERE work_item_id = ?
+                        parked_at = NULL, last_failure_at = NULL, last_failure_kind = NULL, last_failure_reason = NULL
+                    WHERE work_item_id = ?
                     """,
                     [.int(included), .bool(closed), closed ? .int(now) : .null, .text(run.workItemID)])
                 if closed {
