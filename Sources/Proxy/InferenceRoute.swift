@@ -30,7 +30,7 @@ struct InferenceRoute: Sendable {
         if json["stream"] == .bool(true) {
             return ProxyResponses.error(.badRequest, "Streaming is not supported through the proxy")
         }
-        guard let allowed = configuration.allowedModels else {
+        guard let allowed = await configuration.currentAllowedModels() else {
             return ProxyResponses.error(.serviceUnavailable, "Inference allowlist unavailable")
         }
         guard allowed.contains(model) else {

@@ -4,8 +4,11 @@ import Foundation
 /// How a per-problem proxy behaves (`reference/oro-validator.md` §8).
 public struct ProxyConfiguration: Sendable {
     /// Models the agent may call; nil means the allowlist is unavailable (every inference call gets 503,
-    /// failing closed like the reference).
+    /// failing closed like the reference). Ignored when `allowlist` is set.
     public var allowedModels: [String]?
+    /// A live allowlist asked on every inference request (a validator's copy of its backend's list); when
+    /// set it takes the place of `allowedModels`.
+    public var allowlist: (any ModelAllowlistSource)?
     /// OpenAI-compatible base URL, e.g. `https://llm.chutes.ai/v1`; `/chat/completions` is appended.
     /// nil: inference answers 503.
     public var upstreamBaseURL: String?
@@ -28,9 +31,10 @@ public struct ProxyConfiguration: Sendable {
         allowedModels: [String]? = nil, upstreamBaseURL: String? = nil, apiKey: String? = nil,
         ratePerSecond: Double = 30, burst: Int = 50, maxRequestBytes: Int = 10 << 20,
         maxUpstreamReplyBytes: Int = 32 << 20, upstreamTimeoutSeconds: Int64 = 300,
-        recording: InferenceRecording? = nil
+        recording: InferenceRecording? = nil, allowlist: (any ModelAllowlistSource)? = nil
     ) {
         self.recording = recording
+        self.allowlist = allowlist
         self.allowedModels = allowedModels
         self.upstreamBaseURL = upstreamBaseURL
         self.apiKey = apiKey

@@ -1,3 +1,4 @@
+import ArenaModel
 import ArgumentParser
 import Foundation
 import Hummingbird
@@ -46,8 +47,13 @@ struct ValidatorCommand: AsyncParsableCommand {
     @Option(help: "OpenAI-compatible upstream for agents' chat completions.")
     var llmURL: String?
 
-    @Option(help: "A model agents may call (repeatable; default: the backend's usual list).")
+    @Option(help: ArgumentHelp(
+        "A model agents may call (repeatable). Default: the backend's list (GET /v1/public/inference/models, set by serve --inference-models), refreshed every --allowlist-refresh seconds; the last list is kept while the backend is unreachable.",
+        valueName: "model"))
     var allowModel: [String] = []
+
+    @Option(help: "Seconds between refreshes of the backend's model allowlist.")
+    var allowlistRefresh: Double = 900
 
     @Option(help: "OpenAI-compatible upstream for the LLM judge (default: --llm-url).")
     var judgeURL: String?
@@ -97,16 +103,24 @@ struct ValidatorCommand: AsyncParsableCommand {
         let runner = try SandboxRunner(configuration: SandboxConfiguration(
             python: python, runtimeDirectory: try sandbox.checkedRuntimeURL(cwd: cwd),
             isolation: sandbox.isolation, agentEnvironment: ["CHUTES_ACCESS_TOKEN": "shoparena-proxy"]))
+        // --allow-model pins the list; otherwise the backend's list, with the built-in defaults until it answers.
+        var allowlist: BackendModelAllowlist?
+        if allowModel.isEmpty {
+            let live = BackendModelAllowlist(backendURL: backend, fallback: InferenceModels.defaults,
+                                             settings: .init(refreshInterval: allowlistRefresh), logger: logger)
+            await live.refresh()
+            allowlist = live
+        }
         let judgeConfiguration = judgeModel.isEmpty ? nil : LLMRubricJudgeConfiguration(
             baseURL: judgeURL ?? llmURL ?? "", apiKey: environment[judgeKeyEnv], models: judgeModel)
         let evaluation = EvaluationEnvironment(
             runner: runner, engine: engine,
             scorer: OutcomeScorer(profile: .oro, products: engine, similarity: LexicalTitleSimilarity()),
             judge: Judges.make(llm: judgeConfiguration), inferenceBaseURL: llmURL,
-            allowedModels: allowModel.isEmpty ? ["Qwen/Qwen3-32B", "deepseek-ai/DeepSeek-V3.1", "openai/gpt-oss-120b"] : allowModel,
+            allowedModels: allowModel.isEmpty ? InferenceModels.defaults : allowModel,
             workers: workers ?? ProcessInfo.processInfo.activeProcessorCount,
             limits: SandboxLimits(wallClockSeconds: timeout), heartbeatInterval: heartbeatInterval,
-            workDirectory: temporary.appendingPathComponent("runs"))
+            workDirectory: temporary.appendingPathComponent("runs"), modelAllowlist: allowlist)
         var settings = ValidatorDaemon.Settings(backendURL: backend)
         settings.pollInterval = pollInterval
         settings.maxRuns = maxRuns
@@ -117,7 +131,14 @@ struct ValidatorCommand: AsyncParsableCommand {
                                      metrics: metrics, retryQueue: RetryQueue(path: queuePath), logger: logger)
         printError("validator \(entry.ss58Address) → \(backend); \(engine.documentCount) products; judge: "
             + (judgeModel.isEmpty ? "rule" : judgeModel.joined(separator: ",")) + "; " + runner.capabilities.summary)
-        var services: [any Service] = [daemon]
+        if let allowlist {
+            let (models, origin) = await allowlist.snapshot()
+            printError("model allowlist (\(origin == .backend ? "from the backend" : "built-in, the backend did not answer")): "
+                + (models ?? []).joined(separator: ", "))
+        } else {
+            printError("model allowlist (--allow-model): " + allowModel.joined(separator: ", "))
+        }
+        var services: [any ServiceLifecycle.Service] = [daemon]
         if metricsPort > 0 {
             let router = Router()
             router.get("/metrics") { _, _ in metrics.prometheusText() }

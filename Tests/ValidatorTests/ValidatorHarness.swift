@@ -28,7 +28,7 @@ struct ValidatorHarness {
 
     /// Builds the arena (suite of `problems` generated problems, `agent` submitted needing `required` successes).
     static func make(problems: Int = 4, required: Int = 1, leaseSeconds: Double = 120, agentCode: String? = nil,
-                     minerConnectsInference: Bool = true) async throws -> ValidatorHarness {
+                     minerConnectsInference: Bool = true, retryPolicy: RunRetryPolicy = .default) async throws -> ValidatorHarness {
         let root = SharedData.repositoryRoot()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vh-\(UUID().uuidString)")
         let files = ArenaFiles(directory: directory)
@@ -41,6 +41,7 @@ struct ValidatorHarness {
         settings.reaperIntervalSeconds = 0.2
         settings.requiredSuccesses = required
         settings.publicBaseURL = "http://127.0.0.1:\(port)"
+        settings.runRetryPolicy = retryPolicy
         let services = BackendServices(database: database, blobs: try FileBlobStore(root: directory.appendingPathComponent("blobs")),
                                        settings: settings)
         let now = SystemClock().nowMillis()

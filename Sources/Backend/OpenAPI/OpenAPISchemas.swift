@@ -114,6 +114,8 @@ enum OpenAPISchemas {
                 ("final_score?", optNumber), ("race_score?", optNumber), ("reasoning_coefficient?", optNumber),
                 ("release_state?", s.enumeration(["HIDDEN", "RELEASED"])), ("code_available_at?", optTime),
                 ("per_validator_success_scores?", optObject),
+                ("failed_attempts?", s.integer), ("last_failure_reason?", optString), ("next_attempt_at?", optTime),
+                ("parked_at?", optTime), ("evaluation_notice?", optString),
             ])),
             ("EvaluationRunPublic", s.object([
                 ("eval_run_id", s.uuid), ("agent_version_id", s.uuid), ("suite_id", s.integer), ("validator_hotkey", s.string),
@@ -154,6 +156,8 @@ enum OpenAPISchemas {
                     ("miner_hotkey", s.string), ("suite_id", s.integer), ("required_successes", s.integer),
                     ("completed_successes", s.integer), ("active_runs", s.integer), ("remaining", s.integer),
                     ("queued_at", s.dateTime), ("phase?", optString), ("race_id?", optUUID),
+                    ("failed_attempts?", s.integer), ("last_failure_reason?", optString), ("next_attempt_at?", optTime),
+                    ("parked_at?", optTime), ("evaluation_notice?", optString),
                 ]))),
             ])),
             ("ValidatorPublic", s.object([

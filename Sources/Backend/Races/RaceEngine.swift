@@ -152,10 +152,12 @@ public struct RaceEngine: Sendable {
         if opened, let suiteID = try await activeSuite() { _ = try await openRace(suiteID: suiteID, now: now) }
     }
 
+    /// Whether no race work item is still to be evaluated (a parked item, whose runs keep failing, does not
+    /// hold the race up: its version just has no race score).
     func allRaceWorkClosed(_ raceID: String) async throws -> Bool {
         try await database.read { db in
             let open = try await db.scalarInt(
-                "SELECT COUNT(*) FROM work_items WHERE race_id = ? AND phase = 'RACE' AND is_closed = 0 AND is_cancelled = 0",
+                "SELECT COUNT(*) FROM work_items WHERE race_id = ? AND phase = 'RACE' AND is_closed = 0 AND is_cancelled = 0 AND parked_at IS NULL",
                 [.text(raceID)]) ?? 0
             return open == 0
         }

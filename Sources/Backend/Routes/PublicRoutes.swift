@@ -225,10 +225,11 @@ public struct PublicRoutes: Sendable {
         let limit = try parameters.int("limit", default: 100, range: 1...1000)
         let offset = try parameters.int("offset", default: 0, range: 0...Int64(Int32.max))
         let page = try await queries.pendingWork(suiteID: suiteID, limit: limit, offset: offset)
+        let now = services.now()
         return JSONResponse(.object([
             ("summary", .object([("total_pending", .int(page.total)), ("total_runs_needed", .int(page.runsNeeded)),
                                  ("total_runs_active", .int(page.runsActive))])),
-            ("items", .array(page.items.map { EvaluationQueueView.pending($0.item, version: $0.version) })),
+            ("items", .array(page.items.map { EvaluationQueueView.pending($0.item, version: $0.version, now: now) })),
         ]))
     }
 

@@ -29,7 +29,9 @@ public struct BackendServices: Sendable {
     public var credentials: InferenceCredentials {
         InferenceCredentials(database: database, box: CredentialBox(keyText: settings.credentialKey))
     }
-    public var workQueue: WorkQueue { WorkQueue(database: database, leaseSeconds: settings.leaseSeconds) }
+    public var workQueue: WorkQueue {
+        WorkQueue(database: database, leaseSeconds: settings.leaseSeconds, retryPolicy: settings.runRetryPolicy)
+    }
     public var uploads: UploadRepository { UploadRepository(database: database) }
 
     public func now() -> Int64 { clock.nowMillis() }

@@ -33,10 +33,12 @@ public struct BackendSettings: Sendable {
     /// Bearer session lifetime and challenge lifetime.
     public var sessionTTLSeconds: Double = 7200
     public var challengeTTLSeconds: Double = 60
-    /// Models agents may call through the proxy (served at /v1/public/inference/models).
-    public var inferenceModels: [String] = ["Qwen/Qwen3-32B", "deepseek-ai/DeepSeek-V3.1", "openai/gpt-oss-120b"]
+    /// Models agents may call through the proxy (served at /v1/public/inference/models; validators fetch it).
+    public var inferenceModels: [String] = InferenceModels.defaults
     /// Key (any text; hashed to 32 bytes) that encrypts miners' stored inference credentials at rest.
     public var credentialKey: String = "shoparena-local-development-key"
+    /// Back-off and attempt limits for work items whose runs fail (a failing item never starves the queue).
+    public var runRetryPolicy: RunRetryPolicy = .default
     /// How many top versions `activate` requeues on a new suite by default.
     public var requeueTopN: Int = 10
     /// Challenge threshold, emission decay and race qualification parameters (published by /v1/public/top).

@@ -47,7 +47,38 @@ public enum AgentVersionStatusView {
             ("release_state", .string(version.isReleased(now: now) ? "RELEASED" : "HIDDEN")),
             ("code_available_at", Wire.timestamp(version.codeAvailableAt)),
             ("per_validator_success_scores", .object(scores)),
-        ])
+        ] + EvaluationHoldView.fields(workItem, now: now))
+    }
+}
+
+/// Why a work item is not being evaluated right now (issue 13): its failed attempts, the last counted
+/// failure's reason, the back-off end and whether it is parked, plus one sentence telling the miner what
+/// happens next. Added to `AgentVersionStatus` and `PendingEvaluation` (fields the oro-sdk models ignore).
+public enum EvaluationHoldView {
+    public static func fields(_ item: WorkItemRecord?, now: Int64) -> [(String, JSONValue)] {
+        let waiting = item.flatMap { $0.parkedAt == nil ? $0.retryAt : nil }.flatMap { $0 > now ? $0 : nil }
+        return [
+            ("failed_attempts", .int(item?.failedAttempts ?? 0)),
+            ("last_failure_reason", WireValue.string(item?.lastFailureReason)),
+            ("next_attempt_at", Wire.timestamp(waiting)),
+            ("parked_at", Wire.timestamp(item?.parkedAt)),
+            ("evaluation_notice", WireValue.string(item.flatMap { notice($0, retryAt: waiting) })),
+        ]
+    }
+
+    /// The sentence a miner reads, or nil when nothing holds the evaluation back.
+    static func notice(_ item: WorkItemRecord, retryAt: Int64?) -> String? {
+        guard !item.isClosed, !item.isCancelled else { return nil }
+        let kind = item.lastFailureKind.flatMap(RunFailureKind.init(rawValue:)) ?? .curable
+        let reason = item.lastFailureReason.map { ": \($0)" } ?? ""
+        let runs = item.failedAttempts == 1 ? "1 failed run" : "\(item.failedAttempts) failed runs"
+        if item.parkedAt != nil {
+            return "Evaluation parked after \(runs)\(reason). To resume, \(kind.remedy)."
+        }
+        guard let retryAt else { return nil }
+        let when = "after \(Wire.timestamp(retryAt))"
+            + (kind == .minerCredential ? ", or as soon as you connect a working inference credential" : "")
+        return "Evaluation paused after \(runs)\(reason). Next attempt \(when); meanwhile other agents are evaluated."
     }
 }
 

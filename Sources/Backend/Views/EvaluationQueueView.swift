@@ -3,7 +3,8 @@ import Store
 
 /// `PendingEvaluation` and `ValidatorPublic` (oro-api.md §2.1).
 public enum EvaluationQueueView {
-    public static func pending(_ item: WorkItemRecord, version: AgentVersionRecord) -> JSONValue {
+    /// `now` decides whether a back-off (`next_attempt_at`) is still running.
+    public static func pending(_ item: WorkItemRecord, version: AgentVersionRecord, now: Int64) -> JSONValue {
         .object([
             ("work_item_id", .string(item.workItemID)),
             ("agent_version_id", .string(item.agentVersionID)),
@@ -18,7 +19,7 @@ public enum EvaluationQueueView {
             ("queued_at", .string(Wire.timestamp(item.queuedAt))),
             ("phase", .string(item.phase)),
             ("race_id", WireValue.string(item.raceID)),
-        ])
+        ] + EvaluationHoldView.fields(item, now: now))
     }
 
     /// Status is lower-case `evaluating` while the validator holds a leased run, else `available`.

@@ -200,7 +200,8 @@ public struct PublicQueries: Sendable {
         }
     }
 
-    /// Open (neither closed nor cancelled) work items in queue order, one page, with totals over all of them.
+    /// Open (neither closed nor cancelled) work items in claim order (`WorkQueue.claimOrder`), one page, with
+    /// totals over all of them.
     public func pendingWork(suiteID: Int64?, limit: Int64, offset: Int64) async throws
         -> (items: [(item: WorkItemRecord, version: AgentVersionRecord)], total: Int64, runsNeeded: Int64, runsActive: Int64)
     {
@@ -208,7 +209,7 @@ public struct PublicQueries: Sendable {
             var filter = " WHERE w.is_closed = 0 AND w.is_cancelled = 0"
             var binds: [SQLValue] = []
             if let suiteID { filter += " AND w.suite_id = ?"; binds.append(.int(suiteID)) }
-            let all = try await db.query(WorkItemRecord.select + filter + " ORDER BY w.seq", binds)
+            let all = try await db.query(WorkItemRecord.select + filter + " ORDER BY " + WorkQueue.claimOrder, binds)
                 .map { row throws(StoreError) in try WorkItemRecord(row: row) }
             let needed = all.reduce(Int64(0)) { $0 + max(0, $1.requiredSuccesses - $1.includedSuccessCount) }
             let active = all.reduce(Int64(0)) { $0 + $1.activeRuns }

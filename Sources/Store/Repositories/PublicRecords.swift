@@ -109,10 +109,21 @@ public struct WorkItemRecord: Sendable, Hashable {
     public var isCancelled: Bool
     public var queuedAt: Int64
     public var activeRuns: Int64
+    /// Consecutive failed runs counted against the item since its last included success.
+    public var failedAttempts: Int64
+    /// Not handed out before this time (back-off), or nil.
+    public var retryAt: Int64?
+    /// When the item stopped being handed out (attempt limit reached), or nil.
+    public var parkedAt: Int64?
+    /// The last counted failure: when, its reason and its `RunFailureKind` raw value.
+    public var lastFailureAt: Int64?
+    public var lastFailureReason: String?
+    public var lastFailureKind: String?
 
     static let select = """
         SELECT w.work_item_id, w.agent_version_id, w.suite_id, w.phase, w.race_id, w.race_number,
             w.required_successes, w.included_success_count, w.is_closed, w.is_cancelled, w.queued_at,
+            w.failed_attempts, w.retry_at, w.parked_at, w.last_failure_at, w.last_failure_reason, w.last_failure_kind,
             (SELECT COUNT(*) FROM evaluation_runs r WHERE r.work_item_id = w.work_item_id
                 AND r.status IN ('CLAIMED', 'RUNNING')) AS active_runs
         FROM work_items w
@@ -131,6 +142,12 @@ public struct WorkItemRecord: Sendable, Hashable {
         isCancelled = try row.bool("is_cancelled")
         queuedAt = try row.int("queued_at")
         activeRuns = try row.int("active_runs")
+        failedAttempts = row.optionalInt("failed_attempts") ?? 0
+        retryAt = row.optionalInt("retry_at")
+        parkedAt = row.optionalInt("parked_at")
+        lastFailureAt = row.optionalInt("last_failure_at")
+        lastFailureReason = row.optionalString("last_failure_reason")
+        lastFailureKind = row.optionalString("last_failure_kind")
     }
 }
 

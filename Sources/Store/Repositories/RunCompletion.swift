@@ -57,10 +57,11 @@ public struct CompletionResult: Sendable, Equatable {
 }
 
 extension WorkQueue {
-    /// Records a run's terminal status. A SUCCESS on an open work item is included and counted; at
-    /// `required_successes` the item closes and (QUALIFYING) the version becomes ELIGIBLE with the mean of the
-    /// included scores, `eligible_at = now` and `code_available_at` from `embargo`. FAILED and TIMED_OUT just free
-    /// the slot, so the item is claimed again.
+    /// Records a run's terminal status. A SUCCESS on an open work item is included and counted (and clears the
+    /// item's failures, un-parking it: a run that succeeds proves the item can be evaluated); at `required_successes` the item closes and (QUALIFYING) the version becomes
+    /// ELIGIBLE with the mean of the included scores, `eligible_at = now` and `code_available_at` from `embargo`.
+    /// FAILED and TIMED_OUT free the slot; the failure is classified from its reason (`RunFailureReasons`) and
+    /// `retryPolicy` decides whether the item is handed out again at once, after a back-off, or parked.
     public func complete(runID: String, validator: String, completion: RunCompletion, now: Int64,
                          embargo: CodeEmbargo = .default) async throws -> CompletionResult {
         let outcome: Outcome<CompletionResult> = try await database.transaction { db in
@@ -70,7 +71,7 @@ extension WorkQueue {
             case .done(let locked): run = locked
             }
             guard let item = try await db.first(
-                "SELECT required_successes, included_success_count, is_closed, is_cancelled FROM work_items WHERE work_item_id = ?"
+                "SELECT required_successes, included_success_count, is_closed, is_cancelled, failed_attempts FROM work_items WHERE work_item_id = ?"
                     + db.dialect.forUpdate, [.text(run.workItemID)])
             else { throw StoreError.database(message: "work item \(run.workItemID) of run \(runID) is missing", sql: "complete") }
             let required = try item.int("required_successes")
@@ -94,11 +95,18 @@ extension WorkQueue {
                 included += 1
                 closed = included >= required
                 try await db.execute(
-                    "UPDATE work_items SET included_success_count = ?, is_closed = ?, closed_at = ? WHERE work_item_id = ?",
+                    """
+                    UPDATE work_items SET included_success_count = ?, is_closed = ?, closed_at = ?, failed_attempts = 0, retry_at = NULL,
+                        parked_at = NULL, last_failure_at = NULL, last_failure_kind = NULL, last_failure_reason = NULL
+                    WHERE work_item_id = ?
+                    """,
                     [.int(included), .bool(closed), closed ? .int(now) : .null, .text(run.workItemID)])
                 if closed {
                     becameEligible = try await Self.settle(run: run, in: db, now: now, embargo: embargo)
                 }
+            } else if open, completion.status != .success {
+                try await Self.recordFailure(of: run, reason: completion.failureReason, failedBefore: try item.int("failed_attempts"),
+                                             policy: retryPolicy, in: db, now: now)
             }
             let score = try await db.first("SELECT final_score FROM agent_versions WHERE agent_version_id = ?", [.text(run.agentVersionID)])
             return .done(CompletionResult(
@@ -106,6 +114,37 @@ extension WorkQueue {
                 isClosed: closed, agentVersionBecameEligible: becameEligible, finalScore: score?.optionalDouble("final_score")))
         }
         return try outcome.get()
+    }
+
+    /// Counts a FAILED/TIMED_OUT run against its open work item: classifies the reason, then backs the item off
+    /// or parks it as `policy` decides (a validator handing the run back counts nothing). A parked QUALIFYING
+    /// version that nothing runs any more goes back from RUNNING to QUEUED: it waits, it is not being evaluated.
+    static func recordFailure(of run: RunRecord, reason: String?, failedBefore: Int64, policy: RunRetryPolicy,
+                              in db: any SQLExecutor, now: Int64) async throws {
+        let kind = RunFailureReasons.classify(reason)
+        let attempts = failedBefore + 1
+        let decision = policy.decision(after: kind, consecutiveFailures: Int(attempts))
+        var retryAt: SQLValue = .null
+        var parkedAt: SQLValue = .null
+        switch decision {
+        case .ignore: return
+        case .retry(let delay): if delay > 0 { retryAt = .int(now + delay) }
+        case .park: parkedAt = .int(now)
+        }
+        try await db.execute(
+            """
+            UPDATE work_items SET failed_attempts = ?, retry_at = ?, parked_at = ?, last_failure_at = ?, last_failure_kind = ?,
+                last_failure_reason = ? WHERE work_item_id = ?
+            """,
+            [.int(attempts), retryAt, parkedAt, .int(now), .text(kind.rawValue), .optional(reason), .text(run.workItemID)])
+        if case .park = decision {
+            try await db.execute(
+                """
+                UPDATE agent_versions SET state = 'QUEUED' WHERE agent_version_id = ? AND state = 'RUNNING'
+                  AND NOT EXISTS (SELECT 1 FROM evaluation_runs r WHERE r.agent_version_id = ? AND r.status IN ('CLAIMED', 'RUNNING')
+                      AND r.lease_expires_at >= ?)
+                """, [.text(run.agentVersionID), .text(run.agentVersionID), .int(now)])
+        }
     }
 
     /// Aggregates a closed work item's included SUCCESS runs onto its version. QUALIFYING: ELIGIBLE with the

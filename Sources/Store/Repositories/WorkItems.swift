@@ -1,3 +1,5 @@
+import ArenaModel
+
 /// Evaluation phases of a work item (and of its runs): qualifying on the public suite, or a race on hidden
 /// problems.
 public enum EvaluationPhase: String, Sendable, CaseIterable {
@@ -34,6 +36,17 @@ public enum WorkItems {
             }
         }
         return workItemID
+    }
+
+    /// Parks an open work item inside the caller's transaction: claims skip it from now on and `reason` is
+    /// shown with the version's status. For a `.minerCredential` reason the item resumes by itself once the
+    /// miner stores a new credential (see `WorkQueue`); otherwise an operator re-evaluates the version.
+    public static func park(in db: any SQLExecutor, workItemID: String, kind: RunFailureKind, reason: String, now: Int64) async throws {
+        try await db.execute(
+            """
+            UPDATE work_items SET parked_at = ?, last_failure_at = ?, last_failure_kind = ?, last_failure_reason = ?
+            WHERE work_item_id = ? AND is_closed = 0 AND is_cancelled = 0
+            """, [.int(now), .int(now), .text(kind.rawValue), .text(reason), .text(workItemID)])
     }
 
     /// Runs `body` and returns its error, if any (a plain `catch` pattern on a typed throw crashes Swift 6.3's

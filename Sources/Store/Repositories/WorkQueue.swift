@@ -1,3 +1,4 @@
+import ArenaModel
 import Foundation
 
 /// Status of an evaluation run (oro-sdk `EvaluationRunStatus`).
@@ -91,6 +92,12 @@ public struct RunRecord: Sendable, Equatable {
 /// The validator work queue: FIFO claims with leases, heartbeats, per-problem progress, completion with
 /// "X successes from distinct validators" eligibility, and the lease reaper.
 ///
+/// The queue is fair: a work item whose runs fail is backed off (`retry_at`) and, at the attempt limit of its
+/// `RunRetryPolicy`, parked with the reason, so one poisoned item never starves the items behind it. Claims
+/// take ready items ordered by the time they became ready (`COALESCE(retry_at, queued_at)`, then `seq`).
+/// An item held back because the miner had no working inference credential is ready again as soon as the
+/// miner stores a new one (`identities.credential_updated_at` later than the failure).
+///
 /// Every state change runs in one transaction. On PostgreSQL concurrent claimers skip each other's locked
 /// work items (`FOR UPDATE SKIP LOCKED`) and re-count a locked item's active runs with a fresh statement, so an
 /// item is never handed out beyond its `required_successes`; on SQLite write transactions are serialised.
@@ -100,10 +107,13 @@ public struct WorkQueue: Sendable {
     public let database: any SQLDatabase
     /// Lease length granted by a claim or a heartbeat, in milliseconds.
     public let leaseMillis: Int64
+    /// Back-off and attempt limits applied when runs fail.
+    public let retryPolicy: RunRetryPolicy
 
-    public init(database: any SQLDatabase, leaseSeconds: Double) {
+    public init(database: any SQLDatabase, leaseSeconds: Double, retryPolicy: RunRetryPolicy = .default) {
         self.database = database
         self.leaseMillis = Int64((leaseSeconds * 1000).rounded())
+        self.retryPolicy = retryPolicy
     }
 
     /// Either a value or a refusal decided inside a transaction. Refusals that must still commit a change
@@ -144,6 +154,14 @@ public struct WorkQueue: Sendable {
                 try await db.execute("UPDATE identities SET last_seen_at = ?, service_versions = COALESCE(?, service_versions) WHERE hotkey = ?",
                                      [.int(now), .optional(serviceVersions), .text(validator)])
                 return .done(nil)
+            }
+            if let hold = try await db.first("SELECT parked_at, retry_at FROM work_items WHERE work_item_id = ?", [item["work_item_id"]]),
+               Self.isHeldBack(hold, now: now)
+            {
+                // Ready only because the miner stored a new credential since the item was held back: a fresh start.
+                try await db.execute(
+                    "UPDATE work_items SET failed_attempts = 0, retry_at = NULL, parked_at = NULL WHERE work_item_id = ?",
+                    [item["work_item_id"]])
             }
             let runID = UUID().uuidString.lowercased()
             let lease = now + leaseMillis
@@ -188,7 +206,7 @@ public struct WorkQueue: Sendable {
         for _ in 0..<500 {
             let filter = candidateFilter(validator: validator, now: now, excluding: rejected)
             let sql = "SELECT w.work_item_id, w.agent_version_id, w.suite_id, w.phase, w.race_id, w.race_number, w.required_successes "
-                + "FROM work_items w WHERE " + filter.sql + " ORDER BY w.seq LIMIT 1" + db.dialect.skipLocked
+                + "FROM work_items w WHERE " + filter.sql + " ORDER BY " + claimOrder + " LIMIT 1" + db.dialect.skipLocked
             guard let row = try await db.first(sql, filter.binds) else {
                 guard db.dialect == .postgres,
                       try await db.first("SELECT w.work_item_id FROM work_items w WHERE " + filter.sql + " LIMIT 1", filter.binds) != nil
@@ -202,10 +220,11 @@ public struct WorkQueue: Sendable {
                 """
                 SELECT w.is_closed, w.is_cancelled, w.required_successes, w.included_success_count,
                     (SELECT COUNT(*) FROM evaluation_runs r WHERE r.work_item_id = w.work_item_id
-                        AND r.status IN ('CLAIMED', 'RUNNING') AND r.lease_expires_at >= ?) AS active
+                        AND r.status IN ('CLAIMED', 'RUNNING') AND r.lease_expires_at >= ?) AS active,
+                    CASE WHEN \(readySQL) THEN 1 ELSE 0 END AS ready
                 FROM work_items w WHERE w.work_item_id = ?
-                """, [.int(now), .text(itemID)])
-            if let fresh, try fresh.int("is_closed") == 0, try fresh.int("is_cancelled") == 0,
+                """, [.int(now), .int(now), .text(itemID)])
+            if let fresh, try fresh.int("is_closed") == 0, try fresh.int("is_cancelled") == 0, try fresh.int("ready") == 1,
                try fresh.int("included_success_count") + fresh.int("active") < fresh.int("required_successes")
             {
                 return row
@@ -215,16 +234,34 @@ public struct WorkQueue: Sendable {
         return nil
     }
 
-    /// Open, not full, and not already succeeded on or being run by `validator`.
+    /// The claim order: ready items by the time they became ready, then FIFO.
+    public static let claimOrder = "COALESCE(w.retry_at, w.queued_at), w.seq"
+
+    /// Whether a work item `w` may be handed out at the bound time: neither parked nor backing off, or held
+    /// back for the miner's credential and the miner stored a new one since. One bind: now.
+    static let readySQL = """
+        ((w.parked_at IS NULL AND (w.retry_at IS NULL OR w.retry_at <= ?))
+          OR (w.last_failure_kind = 'MINER_CREDENTIAL' AND EXISTS (SELECT 1 FROM agent_versions cv
+              JOIN identities ci ON ci.hotkey = cv.miner_hotkey
+              WHERE cv.agent_version_id = w.agent_version_id AND ci.credential_updated_at > w.last_failure_at)))
+        """
+
+    /// Whether a claimable item (its `parked_at`, `retry_at`) was parked or backing off, i.e. made ready only
+    /// by a new miner credential.
+    static func isHeldBack(_ row: SQLRow, now: Int64) -> Bool {
+        row.optionalInt("parked_at") != nil || (row.optionalInt("retry_at").map { $0 > now } ?? false)
+    }
+
+    /// Open, ready, not full, and not already succeeded on or being run by `validator`.
     static func candidateFilter(validator: String, now: Int64, excluding rejected: [String]) -> (sql: String, binds: [SQLValue]) {
         var sql = """
-            w.is_closed = 0 AND w.is_cancelled = 0
+            w.is_closed = 0 AND w.is_cancelled = 0 AND \(readySQL)
               AND w.included_success_count + (SELECT COUNT(*) FROM evaluation_runs r WHERE r.work_item_id = w.work_item_id
                   AND r.status IN ('CLAIMED', 'RUNNING') AND r.lease_expires_at >= ?) < w.required_successes
               AND NOT EXISTS (SELECT 1 FROM evaluation_runs m WHERE m.work_item_id = w.work_item_id AND m.validator_hotkey = ?
                   AND ((m.status = 'SUCCESS' AND m.is_included = 1) OR (m.status IN ('CLAIMED', 'RUNNING') AND m.lease_expires_at >= ?)))
             """
-        var binds: [SQLValue] = [.int(now), .text(validator), .int(now)]
+        var binds: [SQLValue] = [.int(now), .int(now), .text(validator), .int(now)]
         if !rejected.isEmpty {
             sql += " AND w.work_item_id NOT IN (" + Array(repeating: "?", count: rejected.count).joined(separator: ", ") + ")"
             binds += rejected.map(SQLValue.text)

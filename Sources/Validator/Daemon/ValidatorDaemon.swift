@@ -1,3 +1,4 @@
+import ArenaModel
 import AsyncHTTPClient
 import Foundation
 import Identity
@@ -11,9 +12,10 @@ import ServiceLifecycle
 /// - 300 s sleep when banned;
 /// - the HTTP client recreated after 3 consecutive connection failures;
 /// - the persistent retry queue drained after every cycle;
+/// - the model allowlist refreshed from the backend when due (`BackendModelAllowlist`);
 /// - on shutdown (SIGTERM through ServiceLifecycle) a run in progress is given back with an explicit FAILED
 ///   reason so another validator takes it at once instead of waiting for the lease to lapse.
-public final class ValidatorDaemon: Service, Sendable {
+public final class ValidatorDaemon: ServiceLifecycle.Service, Sendable {
     public struct Settings: Sendable {
         public var backendURL: String
         public var pollInterval: Double = 30
@@ -62,6 +64,7 @@ public final class ValidatorDaemon: Service, Sendable {
         while !Task.isCancelled {
             let client = BackendClient(baseURL: settings.backendURL, signer: signer, http: http)
             await retryQueue.drain(using: client)
+            _ = await environment.modelAllowlist?.allowedModels()  // refreshes the backend's list in the background when due
             var delay: Double = 0
             do {
                 if let run = try await client.claim(serviceVersions: environment.serviceVersions) {
@@ -123,7 +126,7 @@ public final class ValidatorDaemon: Service, Sendable {
         if Task.isCancelled {
             // Shutting down mid-run: hand the work back explicitly (not a silent lease lapse).
             _ = try? await client.complete(run: run.evalRunID, body: .object([
-                ("terminal_status", "FAILED"), ("failure_reason", "validator shut down during the evaluation"),
+                ("terminal_status", "FAILED"), ("failure_reason", .string(RunFailureReasons.validatorShutDown)),
             ]))
         }
         return report

@@ -1,6 +1,7 @@
 import ArenaModel
 import Foundation
 import Judge
+import Proxy
 import Sandbox
 import Scoring
 import Search
@@ -17,8 +18,11 @@ public struct EvaluationEnvironment: Sendable {
     public var judge: any ReasoningJudge
     /// OpenAI-compatible base URL agents' chat completions are forwarded to (nil: inference answers 503).
     public var inferenceBaseURL: String?
-    /// Models agents may call.
+    /// Models agents may call (used when `modelAllowlist` is nil).
     public var allowedModels: [String]
+    /// The live allowlist every proxy asks on each inference request (`BackendModelAllowlist`: the backend's
+    /// list, cached); nil: `allowedModels`.
+    public var modelAllowlist: (any ModelAllowlistSource)?
     /// Problems run at once.
     public var workers: Int
     public var limits: SandboxLimits
@@ -37,7 +41,9 @@ public struct EvaluationEnvironment: Sendable {
                 inferenceBaseURL: String?, allowedModels: [String], workers: Int, limits: SandboxLimits = .standard,
                 heartbeatInterval: Double = 30, progressInterval: Double = 10, scoringParallelism: Int = 4,
                 serviceVersions: [String: String] = ["validator": "shoparena"],
-                workDirectory: URL = FileManager.default.temporaryDirectory.appendingPathComponent("shoparena-validator")) {
+                workDirectory: URL = FileManager.default.temporaryDirectory.appendingPathComponent("shoparena-validator"),
+                modelAllowlist: (any ModelAllowlistSource)? = nil) {
+        self.modelAllowlist = modelAllowlist
         self.runner = runner
         self.engine = engine
         self.scorer = scorer

@@ -84,7 +84,7 @@ public struct RunEvaluator: Sendable {
     private func work(_ run: ClaimedRun) async -> JSONValue {
         let started = ContinuousClock.now
         guard let token = run.inferenceToken, !token.isEmpty else {
-            return Self.failure("Miner has no inference token — cannot fund inference", started: started)
+            return Self.failure(RunFailureReasons.noInferenceToken, started: started)
         }
         let code: [UInt8]
         let fetched: [RunProblem]
@@ -97,12 +97,12 @@ public struct RunEvaluator: Sendable {
         var problems: [Problem] = []
         for item in fetched {
             guard var problem = try? Problem(json: item.metadata) else {
-                return Self.failure("problem \(item.problemID) of the run cannot be read", started: started)
+                return Self.failure(RunFailureReasons.unreadableProblem(item.problemID), started: started)
             }
             problem.id = item.problemID
             problems.append(problem)
         }
-        if problems.isEmpty { return Self.failure("the run has no problems", started: started) }
+        if problems.isEmpty { return Self.failure(RunFailureReasons.noProblems, started: started) }
         let directory = environment.workDirectory.appendingPathComponent(run.evalRunID)
         let agentFile = directory.appendingPathComponent("agent.py")
         do {
@@ -116,7 +116,8 @@ public struct RunEvaluator: Sendable {
         let provider = ProxyProvider(
             engine: environment.engine,
             configuration: ProxyConfiguration(allowedModels: environment.allowedModels,
-                                              upstreamBaseURL: environment.inferenceBaseURL, apiKey: token))
+                                              upstreamBaseURL: environment.inferenceBaseURL, apiKey: token,
+                                              allowlist: environment.modelAllowlist))
         let tracker = JudgeRunTracker()
         let book = ProgressBook(interval: environment.progressInterval)
         let byID = Dictionary(problems.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -131,7 +132,7 @@ public struct RunEvaluator: Sendable {
             continuation.finish()
             return await group.next() ?? []
         }
-        if Task.isCancelled { return Self.failure("evaluation cancelled", started: started) }
+        if Task.isCancelled { return Self.failure(RunFailureReasons.evaluationCancelled, started: started) }
         if let list = await book.takeIfDue(force: true) { await sendProgress(run, list) }
 
         let aggregate = OutcomeAggregate(scores: scores, suiteSize: problems.count, denominator: .suite)

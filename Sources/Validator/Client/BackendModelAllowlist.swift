@@ -1,0 +1,145 @@
+import ArenaModel
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import Proxy
+
+/// The validator's copy of its backend's model allowlist (`GET /v1/public/inference/models` →
+/// `{"models": [...]}`), which every per-problem proxy of the validator asks on each inference request.
+///
+/// As the reference proxy learned (oro-validator.md §8): the list is cached and refreshed every
+/// `refreshInterval`; one refresh runs at a time however many proxies ask; a failed refresh is retried after
+/// `retryInterval`, not on every request, so an outage never turns into a stampede on the backend; and while
+/// the backend is unreachable the last list it gave is served (logged as a warning) — until then, `fallback`.
+/// With neither, inference fails closed (503) until the backend answers.
+public actor BackendModelAllowlist: ModelAllowlistSource {
+    public struct Settings: Sendable {
+        /// Seconds a fetched list is used before it is refreshed (reference: 15 min).
+        public var refreshInterval: Double = 900
+        /// Seconds after a failed refresh before the next try.
+        public var retryInterval: Double = 60
+        /// Timeout of one fetch, seconds.
+        public var timeout: Double = 5
+
+        public init(refreshInterval: Double = 900, retryInterval: Double = 60, timeout: Double = 5) {
+            self.refreshInterval = refreshInterval
+            self.retryInterval = retryInterval
+            self.timeout = timeout
+        }
+    }
+
+    /// Where the list in use came from.
+    public enum Origin: Sendable, Equatable {
+        /// The built-in (or configured) list: the backend has not answered yet.
+        case fallback
+        /// The backend's answer.
+        case backend
+    }
+
+    public nonisolated let url: String
+    public nonisolated let settings: Settings
+    private let http: HTTPClient
+    private let logger: Logger
+    private var models: [String]?
+    private var origin: Origin = .fallback
+    private var fetchedAt: ContinuousClock.Instant?
+    private var nextRefreshAt: ContinuousClock.Instant
+    private var refreshing: Task<Bool, Never>?
+
+    public init(backendURL: String, fallback: [String]?, settings: Settings = Settings(), http: HTTPClient = .shared,
+                logger: Logger) {
+        url = (backendURL.hasSuffix("/") ? String(backendURL.dropLast()) : backendURL) + "/v1/public/inference/models"
+        self.settings = settings
+        self.http = http
+        self.logger = logger
+        models = fallback
+        nextRefreshAt = ContinuousClock.now
+    }
+
+    /// The list in use; starts a refresh in the background when one is due (and waits for it only when there
+    /// is no list at all yet).
+    public func allowedModels() async -> [String]? {
+        if ContinuousClock.now >= nextRefreshAt {
+            let task = startRefresh()
+            if models == nil { _ = await task.value }
+        }
+        return models
+    }
+
+    /// The list in use and where it came from.
+    public func snapshot() -> (models: [String]?, origin: Origin) { (models, origin) }
+
+    /// Fetches the list now (joining a fetch already under way) and returns whether the backend answered.
+    /// On failure the list in use is kept.
+    @discardableResult
+    public func refresh() async -> Bool {
+        await startRefresh().value
+    }
+
+    /// The fetch under way, or a new one: one at a time, however many proxies ask.
+    private func startRefresh() -> Task<Bool, Never> {
+        if let refreshing { return refreshing }
+        let task = Task {
+            let ok = await self.fetchAndStore()
+            self.refreshing = nil
+            return ok
+        }
+        refreshing = task
+        return task
+    }
+
+    private func fetchAndStore() async -> Bool {
+        do {
+            let list = try await fetch()
+            if list != models || origin != .backend {
+                logger.info("model allowlist from the backend: \(list.joined(separator: ", "))")
+            }
+            models = list
+            origin = .backend
+            fetchedAt = ContinuousClock.now
+            nextRefreshAt = ContinuousClock.now + .milliseconds(Int64(settings.refreshInterval * 1000))
+            return true
+        } catch {
+            nextRefreshAt = ContinuousClock.now + .milliseconds(Int64(settings.retryInterval * 1000))
+            let kept: String
+            if let fetchedAt, origin == .backend {
+                let age = ContinuousClock.now - fetchedAt
+                kept = "serving the list fetched \(age.components.seconds) s ago (stale)"
+            } else if models != nil {
+                kept = "serving the built-in list until it answers"
+            } else {
+                kept = "no list yet: inference calls get 503 until it answers"
+            }
+            logger.warning("model allowlist: GET \(url) failed (\(error)); \(kept); next try in \(Int(settings.retryInterval)) s")
+            return false
+        }
+    }
+
+    private func fetch() async throws -> [String] {
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "shoparena-validator")
+        let response = try await http.execute(request, timeout: .milliseconds(Int64(settings.timeout * 1000)))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        guard response.status == .ok else { throw AllowlistFetchError.status(Int(response.status.code)) }
+        guard let json = try? JSONParser.parse(utf8: body.readableBytesView),
+              let list = json["models"]?.arrayValue, list.allSatisfy({ $0.stringValue != nil })
+        else { throw AllowlistFetchError.shape }
+        return list.compactMap(\.stringValue)
+    }
+}
+
+/// Why the backend's allowlist could not be read.
+enum AllowlistFetchError: Error, CustomStringConvertible {
+    case status(Int)
+    case shape
+
+    var description: String {
+        switch self {
+        case .status(let code): return "HTTP \(code)"
+        case .shape: return #"the answer is not {"models": [string, …]}"#
+        }
+    }
+}
