@@ -26,16 +26,25 @@ struct NewerClientSurfaceTests {
                 #expect(response.field("detail")?.contains(path) == true)
             }
             // ORO's newer evaluation model is named as unsupported, signed or not.
-            for (method, path) in [(HTTPRequest.Method.get, "/v1/validator/pack/\(String(repeating: "ab", count: 32))"),
-                                   (.post, "/v1/validator/race/\(UUID().uuidString)/pack"), (.post, "/v1/validator/episode-results"),
-                                   (.post, "/v1/validator/episode-artifacts/presign"), (.get, "/v1/validator/weight-salt"),
-                                   (.get, "/v1/public/episode-results/\(UUID().uuidString)/feedback"),
-                                   (.get, "/v1/public/races/\(UUID().uuidString)/seed-commitment"),
-                                   (.get, "/v1/public/trajectories/history"), (.post, "/v1/miner/chutes/exchange-code"),
-                                   (.get, "/v1/demo/run")] {
+            // Where oro-sdk 7.x parses the 404 into a model with a constant error_code, that constant is kept.
+            let unsupported: [(HTTPRequest.Method, String, String)] = [
+                (.get, "/v1/validator/pack/\(String(repeating: "ab", count: 32))", "UNSUPPORTED_ENDPOINT"),
+                (.post, "/v1/validator/race/\(UUID().uuidString)/pack", "UNSUPPORTED_ENDPOINT"),
+                (.post, "/v1/validator/episode-results", "UNSUPPORTED_ENDPOINT"),
+                (.post, "/v1/validator/episode-artifacts/presign", "UNSUPPORTED_ENDPOINT"),
+                (.get, "/v1/validator/weight-salt", "UNSUPPORTED_ENDPOINT"),
+                (.get, "/v1/public/episode-results/\(UUID().uuidString)/feedback", "ARTIFACT_NOT_FOUND"),
+                (.get, "/v1/public/races/\(UUID().uuidString)/seed-commitment", "RACE_NOT_FOUND"),
+                (.get, "/v1/public/races/\(UUID().uuidString)/validator-variance", "RACE_NOT_FOUND"),
+                (.get, "/v1/public/trajectories/history", "UNSUPPORTED_ENDPOINT"),
+                (.post, "/v1/miner/chutes/exchange-code", "UNSUPPORTED_ENDPOINT"),
+                (.get, "/v1/demo/run", "UNSUPPORTED_ENDPOINT"),
+            ]
+            for (method, path, code) in unsupported {
                 let response = try await client.execute(uri: path, method: method, headers: validator.headers(arena.clock))
                 #expect(response.status == .notFound, "\(method) \(path)")
-                #expect(response.field("error_code") == "UNSUPPORTED_ENDPOINT", "\(method) \(path)")
+                #expect(response.field("error_code") == code, "\(method) \(path)")
+                #expect(try response.json["unsupported"] == true)
                 #expect(response.field("detail")?.contains("does not implement") == true)
             }
             // A served route is untouched by the middleware.

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 
 /// Which generation of the oro-sdk client made a request, for the few answers whose shape differs.

@@ -5,8 +5,11 @@ import Hummingbird
 /// body (oro-sdk clients parse the body of a 404 and raise on an empty one).
 ///
 /// Endpoints of ORO's newer evaluation model, which ShopArena does not implement (environment packs, episodes
-/// with a simulated shopper, drand race seeds, weight salts, …: `reference/oro-sdk-7.md`), are named as such
-/// with `error_code` `UNSUPPORTED_ENDPOINT`; anything else is `NOT_FOUND`.
+/// with a simulated shopper, drand race seeds, weight salts, …: `reference/oro-sdk-7.md`), are named as such in
+/// `detail`, with `"unsupported": true` and `error_code` `UNSUPPORTED_ENDPOINT` — except where oro-sdk 7.x parses
+/// that endpoint's 404 into an error model with a constant `error_code` (race seed commitment and validator
+/// variance: RACE_NOT_FOUND; episode feedback: ARTIFACT_NOT_FOUND): the client raises on any other code, so
+/// those answer with the model's constant. Anything else is `NOT_FOUND`.
 ///
 /// Add it to the router after every route: Hummingbird wraps only routes added later in a router middleware,
 /// and always the not-found responder, so this runs for unmatched requests only.
@@ -19,11 +22,14 @@ public struct UnknownRouteMiddleware: RouterMiddleware {
         public let method: HTTPRequest.Method
         public let path: String
         public let what: String
+        /// The `error_code` of the 404 (the client's 404 model constant where it has one).
+        public let errorCode: String
 
-        init(_ method: HTTPRequest.Method, _ path: String, _ what: String) {
+        init(_ method: HTTPRequest.Method, _ path: String, _ what: String, errorCode: String = "UNSUPPORTED_ENDPOINT") {
             self.method = method
             self.path = path
             self.what = what
+            self.errorCode = errorCode
         }
 
         func matches(_ method: HTTPRequest.Method, _ segments: [Substring]) -> Bool {
@@ -40,9 +46,10 @@ public struct UnknownRouteMiddleware: RouterMiddleware {
         Unsupported(.post, "/v1/validator/episode-results", "multi-turn episode results (envpack evaluation)"),
         Unsupported(.post, "/v1/validator/episode-artifacts/presign", "episode artifacts (envpack evaluation)"),
         Unsupported(.get, "/v1/validator/weight-salt", "per-epoch weight salts and pooled standings"),
-        Unsupported(.get, "/v1/public/episode-results/{}/feedback", "episode feedback (envpack evaluation)"),
-        Unsupported(.get, "/v1/public/races/{}/seed-commitment", "drand race seed commitments"),
-        Unsupported(.get, "/v1/public/races/{}/validator-variance", "per-race validator variance"),
+        Unsupported(.get, "/v1/public/episode-results/{}/feedback", "episode feedback (envpack evaluation)",
+                    errorCode: "ARTIFACT_NOT_FOUND"),
+        Unsupported(.get, "/v1/public/races/{}/seed-commitment", "drand race seed commitments", errorCode: "RACE_NOT_FOUND"),
+        Unsupported(.get, "/v1/public/races/{}/validator-variance", "per-race validator variance", errorCode: "RACE_NOT_FOUND"),
         Unsupported(.get, "/v1/public/trajectories/history", "the trajectory history feed"),
         Unsupported(.post, "/v1/miner/chutes/exchange-code", "the server-side Chutes OAuth code exchange"),
         Unsupported(.get, "/v1/demo/problems", "the demo API"),
@@ -64,11 +71,12 @@ public struct UnknownRouteMiddleware: RouterMiddleware {
     public static func answer(method: HTTPRequest.Method, path: String) -> APIError {
         let segments = path.split(separator: "/")
         if let known = unsupported.first(where: { $0.matches(method, segments) }) {
-            return APIError.notFound(
-                "UNSUPPORTED_ENDPOINT",
-                "\(method.rawValue) \(path) is part of ORO's newer evaluation model (\(known.what)), which ShopArena does not "
-                    + "implement: it evaluates ShoppingBench problems (execution_kind legacy_shoppingbench). "
-                    + "See /openapi.json for what is served.")
+            return APIError(
+                .notFound, code: known.errorCode,
+                detail: "\(method.rawValue) \(path) is part of ORO's newer evaluation model (\(known.what)), which ShopArena "
+                    + "does not implement: it evaluates ShoppingBench problems (execution_kind legacy_shoppingbench). "
+                    + "See /openapi.json for what is served.",
+                extras: [("unsupported", .bool(true))])
         }
         return APIError.notFound("NOT_FOUND", "no route \(method.rawValue) \(path.prefix(300)); see /openapi.json for the API")
     }

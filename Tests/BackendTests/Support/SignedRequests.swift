@@ -2,6 +2,7 @@ import ArenaModel
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Store
 
 extension TestClientProtocol {
     /// A request signed by `hotkey` now, with an optional JSON body and extra headers (e.g. X-Oro-Client-Version).

@@ -12,7 +12,9 @@ Every answer must parse into the client's own model (`parsed` is not None) unles
 from __future__ import annotations
 
 import argparse
+import importlib
 import importlib.metadata
+import importlib.util
 import io
 import json
 import os
@@ -119,7 +121,24 @@ def oro(args, *command: str, wallet_hotkey: str, ok: bool = True) -> subprocess.
 
 
 def module(name: str):
-    return __import__(name, fromlist=["_"])
+    return importlib.import_module(name)
+
+
+def has_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+class Api:
+    """`Api("oro_sdk.api.miner").submit_agent` imports the endpoint module on first use (packages do not)."""
+
+    def __init__(self, package: str):
+        self.package = package
+
+    def __getattr__(self, name: str):
+        return module(f"{self.package}.{name}")
 
 
 # MARK: scenarios
@@ -137,7 +156,6 @@ def setup(args, state: State) -> None:
 
 
 def scenario_public(args, state: State) -> None:
-    api = module("oro_sdk.api.public")
     client = public(args)
     health = module("oro_sdk.api.public.health_check").sync_detailed(client=client)
     expect(int(health.status_code) == 200, "health_check", health)
@@ -176,7 +194,6 @@ def scenario_public(args, state: State) -> None:
         deep = module("oro_sdk.api.public.deep_health_check").sync_detailed(client=client)
         expect(int(deep.status_code) == 200 and body(deep)["database"] == "ok", "deep_health_check", deep)
         CHECKED.append("deep_health_check")
-    del api
 
     # Dashboard login: challenge → signed session → a Bearer call → logout.
     miner = state.key("miner")
@@ -198,7 +215,7 @@ def scenario_public(args, state: State) -> None:
 def scenario_submit(args, state: State) -> None:
     models = module("oro_sdk.models")
     submit = module("oro_sdk.api.miner.submit_agent")
-    miner_api = module("oro_sdk.api.miner")
+    miner_api = Api("oro_sdk.api.miner")
     from oro_sdk.types import File
 
     def form(name: str, code: bytes = AGENT):
@@ -300,7 +317,7 @@ def agent_file(args) -> Path:
 def scenario_validate(args, state: State) -> None:
     """The validator loop through the SDK's own functions: claim, problems, heartbeat, progress, presign + PUT, complete."""
     models = module("oro_sdk.models")
-    validator_api = module("oro_sdk.api.validator")
+    validator_api = Api("oro_sdk.api.validator")
     validator = signed(args, state.key("validator"))
     metrics = dict(cpu_pct=12.5, ram_pct=40.0, disk_pct=55.5, docker_container_count=3) if HAS_1050 else {}
     if NEWER:
@@ -406,7 +423,7 @@ def scenario_status(args, state: State) -> None:
         artifact_type=models.ArtifactType.AGENT_CODE, agent_version_id=version_id)), "get_artifact_download_url (code)")
     expect(httpx.get(code.download_url, timeout=60).content == AGENT, "the released code downloads")
 
-    miner_api = module("oro_sdk.api.miner")
+    miner_api = Api("oro_sdk.api.miner")
     miner = signed(args, state.key("miner"))
     agents = parsed(miner_api.list_miner_agents.sync_detailed(client=miner), "list_miner_agents")
     expect(len(agents.agents) == 1 and str(agents.agents[0].latest_version.agent_version_id) == state["version_id"],
@@ -427,10 +444,10 @@ def scenario_status(args, state: State) -> None:
 def scenario_pin(args, state: State) -> None:
     """`oro pin` / `oro unpin` (7.x only) and their refusals."""
     if not NEWER:
-        expect(not hasattr(module("oro_sdk.api.miner"), "set_race_selection"), "1.0.x has no race selection")
+        expect(not has_module("oro_sdk.api.miner.set_race_selection"), "1.0.x has no race selection")
         return
     models = module("oro_sdk.models")
-    miner_api = module("oro_sdk.api.miner")
+    miner_api = Api("oro_sdk.api.miner")
     miner = signed(args, state.key("miner"))
     version_id = state["version_id"]
     pinned = oro(args, "pin", "--agent-version-id", version_id, wallet_hotkey="miner")
@@ -467,10 +484,9 @@ def scenario_pin(args, state: State) -> None:
 def scenario_admin(args, state: State) -> None:
     """Every admin call of the 1.0.x SDK (7.x removed the admin API from the client)."""
     if NEWER:
-        expect(not hasattr(module("oro_sdk.api"), "admin") and not Path(module("oro_sdk.api").__file__).with_name("admin").exists(),
-               "7.x has no admin API")
+        expect(not has_module("oro_sdk.api.admin"), "7.x has no admin API")
         return
-    admin_api = module("oro_sdk.api.admin")
+    admin_api = Api("oro_sdk.api.admin")
     models = module("oro_sdk.models")
     client = signed(args, state.key("admin"))
     version_id = uuid.UUID(state["version_id"])
@@ -501,7 +517,7 @@ def scenario_admin(args, state: State) -> None:
     expect(str(version_id) in [str(v.agent_version_id) for v in listed.agent_versions], "the version is listed")
     parsed(admin_api.get_agent_version_code.sync_detailed(version_id, client=client), "get_agent_version_code")
     runs = parsed(admin_api.list_evaluation_runs.sync_detailed(client=client), "list_evaluation_runs")
-    expect(str(run_id) in [str(r.eval_run_id) for r in runs.evaluation_runs], "the run is listed")
+    expect(str(run_id) in [str(r.run_id) for r in runs.evaluation_runs], "the run is listed")
     parsed(admin_api.get_reaper_stats.sync_detailed(client=client), "get_reaper_stats")
 
     scores = parsed(admin_api.get_validator_scores.sync_detailed(client=client), "get_validator_scores")
@@ -578,25 +594,29 @@ def scenario_unsupported(args, state: State) -> None:
     for method, path in (("GET", f"/v1/validator/pack/{'ab' * 32}"), ("POST", "/v1/validator/episode-results"),
                          ("GET", "/v1/validator/weight-salt"), ("GET", f"/v1/public/races/{uuid.uuid4()}/seed-commitment")):
         answer = client.request(method, path, json={} if method == "POST" else None)
-        expect(answer.status_code == 404 and answer.json()["error_code"] == "UNSUPPORTED_ENDPOINT"
+        expect(answer.status_code == 404 and answer.json().get("unsupported") is True
                and "not implement" in answer.json()["detail"], f"{method} {path}: {answer.text}")
     CHECKED.append("unknown and unsupported routes (raw)")
     if NEWER:
-        validator_api = module("oro_sdk.api.validator")
-        public_api = module("oro_sdk.api.public")
+        validator_api = Api("oro_sdk.api.validator")
+        public_api = Api("oro_sdk.api.public")
         validator = signed(args, state.key("validator"))
         for name, call in (
             ("get_pack", lambda: validator_api.get_pack.sync_detailed("ab" * 32, client=validator)),
             ("get_weight_salt", lambda: validator_api.get_weight_salt.sync_detailed(client=validator)),
             ("get_race_seed_commitment", lambda: public_api.get_race_seed_commitment.sync_detailed(uuid.uuid4(), client=public(args))),
+            ("get_race_validator_variance",
+             lambda: public_api.get_race_validator_variance.sync_detailed(uuid.uuid4(), client=public(args))),
+            ("get_episode_feedback", lambda: public_api.get_episode_feedback.sync_detailed(uuid.uuid4(), client=public(args))),
             ("get_trajectory_history", lambda: public_api.get_trajectory_history.sync_detailed(client=public(args))),
         ):
             try:
                 answer = call()
             except TypeError:
                 raise CheckFailed(f"{name}: the SDK's signature changed")
-            expect(int(answer.status_code) == 404 and body(answer)["error_code"] == "UNSUPPORTED_ENDPOINT",
-                   f"{name}: a clear 404", answer)
+            # The 404 parses (seed commitments into RaceNotFoundError, whose error_code must be RACE_NOT_FOUND).
+            expect(int(answer.status_code) == 404 and body(answer).get("unsupported") is True
+                   and "does not implement" in body(answer)["detail"], f"{name}: a clear 404", answer)
             CHECKED.append(name + " (unsupported)")
 
 
