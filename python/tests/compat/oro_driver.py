@@ -4,7 +4,7 @@
         --data-dir DIR --suite SUITE.json --state STATE.json
 
 Scenarios run in this order against one server and share STATE.json: setup, public, submit, validate, status, pin,
-admin, unsupported. Each check is an `expect(...)`; the first failure exits 1 with the check and the response on
+admin, unsupported, coverage (every endpoint function of the installed SDK was called). Each check is an `expect(...)`; the first failure exits 1 with the check and the response on
 stderr. On success the last stdout line is `REPORT {"checked": [...]}`: the client calls that were made and parsed.
 Every answer must parse into the client's own model (`parsed` is not None) unless a check says otherwise.
 """
@@ -243,9 +243,15 @@ def scenario_submit(args, state: State) -> None:
         # The legacy Chutes shim stores a Chutes token without taking the default from OpenRouter.
         parsed(miner_api.store_chutes_token.sync_detailed(client=miner, body=models.StoreChutesTokenRequest(refresh_token="rt-compat")),
                "store_chutes_token")
+        chutes = parsed(miner_api.get_chutes_auth_status.sync_detailed(client=miner), "get_chutes_auth_status")
+        expect(chutes.connected is True, "the shim's Chutes token shows on chutes-auth/status")
         listing = parsed(miner_api.list_inference_auth.sync_detailed(client=miner), "list_inference_auth (two)")
         expect({p.provider for p in listing.providers if p.connected} == {"chutes", "openrouter"}
                and listing.default_provider == "openrouter", f"both connected, openrouter default: {listing}")
+        chosen = miner_api.set_default_inference_provider.sync_detailed(
+            client=miner, body=models.SetDefaultProviderRequest(provider="openrouter"))
+        expect(int(chosen.status_code) == 200 and body(chosen) == {"default_provider": "openrouter"}, "set-default", chosen)
+        CHECKED.append("set_default_inference_provider")
         oro(args, "inference", "set-default", "openrouter", wallet_hotkey="miner")
         bad = miner_api.store_inference_credential.sync_detailed(
             "anthropic", client=miner, body=models.StoreInferenceCredentialRequest(credential="x"))
@@ -259,6 +265,7 @@ def scenario_submit(args, state: State) -> None:
             client=other, body=models.SetDefaultProviderRequest(provider="openrouter"))
         expect(int(unset.status_code) == 409 and body(unset)["error_code"] == "PROVIDER_NOT_CONNECTED",
                "set-default to an unconnected provider: 409", unset)
+        CHECKED.append("set_default_inference_provider (not connected)")
         # ORO's 7.x CLI refuses to submit with a Chutes default (the first provider stored becomes the default).
         chutes_default = oro(args, "submit", "--agent-name", "other-agent", "--agent-file", str(agent_file(args)),
                              wallet_hotkey="other", ok=False)
@@ -600,6 +607,7 @@ def scenario_unsupported(args, state: State) -> None:
     if NEWER:
         validator_api = Api("oro_sdk.api.validator")
         public_api = Api("oro_sdk.api.public")
+        models = module("oro_sdk.models")
         validator = signed(args, state.key("validator"))
         for name, call in (
             ("get_pack", lambda: validator_api.get_pack.sync_detailed("ab" * 32, client=validator)),
@@ -608,6 +616,17 @@ def scenario_unsupported(args, state: State) -> None:
             ("get_race_validator_variance",
              lambda: public_api.get_race_validator_variance.sync_detailed(uuid.uuid4(), client=public(args))),
             ("get_episode_feedback", lambda: public_api.get_episode_feedback.sync_detailed(uuid.uuid4(), client=public(args))),
+            ("get_race_pack", lambda: validator_api.get_race_pack.sync_detailed(uuid.uuid4(), client=validator)),
+            ("presign_episode_artifact", lambda: validator_api.presign_episode_artifact.sync_detailed(
+                client=validator, body=models.EpisodeArtifactPresignRequest(
+                    eval_run_id=uuid.uuid4(), env_pack_sha256="ab" * 32, artifact_sha256="cd" * 32, content_length=10))),
+            ("submit_episode_results", lambda: validator_api.submit_episode_results.sync_detailed(
+                client=validator, body=models.SubmitEpisodeResultsRequest(results=[]))),
+            ("exchange_chutes_code", lambda: Api("oro_sdk.api.miner").exchange_chutes_code.sync_detailed(
+                client=signed(args, state.key("miner")),
+                body=models.ExchangeChutesCodeRequest(code="c", code_verifier="v", redirect_uri="http://localhost:8765/cb"))),
+            ("api_problems", lambda: Api("oro_sdk.api.demo").api_problems.sync_detailed(client=public(args))),
+            ("api_run", lambda: Api("oro_sdk.api.demo").api_run.sync_detailed(client=public(args), models="m")),
             ("get_trajectory_history", lambda: public_api.get_trajectory_history.sync_detailed(client=public(args))),
         ):
             try:
@@ -620,9 +639,23 @@ def scenario_unsupported(args, state: State) -> None:
             CHECKED.append(name + " (unsupported)")
 
 
+def scenario_coverage(args, state: State) -> None:
+    """Every endpoint function of the installed SDK was called by an earlier scenario (a new release's additions
+    show up here as calls nobody made)."""
+    import pkgutil
+
+    api = module("oro_sdk.api")
+    functions = {info.name.rsplit(".", 1)[-1] for info in pkgutil.walk_packages(api.__path__, "oro_sdk.api.") if not info.ispkg}
+    called = {name.split(" (")[0] for name in state.get("checked", [])}
+    missing = sorted(functions - called)
+    expect(not missing, f"SDK calls no scenario made: {missing}")
+    CHECKED.extend(sorted(functions))
+
+
 SCENARIOS = {
     "setup": setup, "public": scenario_public, "submit": scenario_submit, "validate": scenario_validate,
     "status": scenario_status, "pin": scenario_pin, "admin": scenario_admin, "unsupported": scenario_unsupported,
+    "coverage": scenario_coverage,
 }
 
 
@@ -643,6 +676,8 @@ def main() -> None:
     except CheckFailed as failure:
         print(f"FAILED: {failure}", file=sys.stderr)
         sys.exit(1)
+    if args.scenario != "coverage":
+        state["checked"] = state.get("checked", []) + CHECKED
     print("REPORT " + json.dumps({"version": installed, "scenario": args.scenario, "checked": CHECKED}))
 
 
