@@ -77,8 +77,8 @@ public struct RaceStanding: Sendable {
         return pick.agentVersionID
     }
 
-    /// The version the miner fields in the next race (nil when it has no candidate).
-    public func selection(ofMiner hotkey: String) -> RaceCandidateRecord? { picks[hotkey] }
+    /// The version the miner fields in the next race, qualifying or not (nil when it has no candidate).
+    public func pick(ofMiner hotkey: String) -> RaceCandidateRecord? { picks[hotkey] }
 
     /// Why a version cannot be pinned (nil: it can). `activeSuiteID` is the suite races run on.
     public static func unpinnable(_ version: AgentVersionRecord, activeSuiteID: Int64?) -> Unpinnable? {

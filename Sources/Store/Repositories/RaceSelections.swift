@@ -85,13 +85,6 @@ public struct RaceSelections: Sendable {
         }
     }
 
-    /// Reads inside one read: the suite's candidates and every pin (what `RaceStanding` needs).
-    public func standingInputs(suiteID: Int64) async throws -> (candidates: [RaceCandidateRecord], pins: [String: String]) {
-        try await database.read { db in
-            (try await Self.candidates(suiteID: suiteID, in: db), try await Self.pins(in: db))
-        }
-    }
-
     /// The suite's race that is RACE_RUNNING, if any (pins are locked while it runs).
     public func runningRace(suiteID: Int64) async throws -> RaceRecord? {
         try await database.read { db in
