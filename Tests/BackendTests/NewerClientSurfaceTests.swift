@@ -131,6 +131,25 @@ struct NewerClientSurfaceTests {
             let summary = try await client.getJSON("/v1/public/evaluations/pending").json["summary"]
             #expect(summary?["total_runs_needed"] == 4)
             #expect(summary?["projected_completion_at"]?.stringValue == Wire.timestamp(arena.clock.nowMillis() + 4 * 600_000))
+
+            // A running race: its RACE work items still need 2 runs → 2 × 10 min; a finished race has no estimate.
+            let running = UUID().uuidString.lowercased(), finished = UUID().uuidString.lowercased()
+            let now = arena.clock.nowMillis()
+            try await arena.services.database.transaction { db in
+                try await db.execute(
+                    "INSERT INTO races (race_id, suite_id, race_number, status, qualifying_closes_at, created_at) VALUES (?, 1, 1, 'RACE_RUNNING', ?, ?)",
+                    [.text(running), .int(now), .int(now)])
+                try await db.execute(
+                    "INSERT INTO races (race_id, suite_id, race_number, status, qualifying_closes_at, created_at) VALUES (?, 2, 1, 'RACE_COMPLETE', ?, ?)",
+                    [.text(finished), .int(now), .int(now)])
+                try await WorkItems.enqueue(in: db, workItemID: UUID().uuidString.lowercased(), agentVersionID: done.agentVersionID,
+                                            suiteID: 1, phase: .race, raceID: running, raceNumber: 1, requiredSuccesses: 2, now: now)
+            }
+            let race = try await client.getJSON("/v1/public/races/\(running)").json["race"]
+            #expect(race?["projected_completion_at"]?.stringValue == Wire.timestamp(now + 2 * 600_000))
+            let current = try await client.getJSON("/v1/public/races/current").json["race"]
+            #expect(current?["race_id"]?.stringValue == running && current?["projected_completion_at"]?.stringValue != nil)
+            #expect(try await client.getJSON("/v1/public/races/\(finished)").json["race"]?["projected_completion_at"] == .null)
         }
     }
 }
