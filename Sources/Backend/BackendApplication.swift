@@ -11,6 +11,7 @@ public enum BackendApplication {
         router.get("/health") { _, _ in
             JSONResponse(.object([("status", "ok"), ("service", "shoparena-backend")]))
         }
+        router.get("/health/deep") { _, _ in try await deepHealth(services) }
         OpenAPIRoutes().register(on: router)
         PublicRoutes(services: services).register(on: router.group("v1/public"))
         let races = RaceRoutes(services: services, engine: RaceEngine(database: services.database, settings: .init(backend: services.settings)))
@@ -24,7 +25,21 @@ public enum BackendApplication {
             on: router.group("v1/validator").add(middleware: AuthMiddleware(services: services, role: .validator)))
         AdminRoutes(services: services).register(
             on: router.group("v1/admin").add(middleware: AuthMiddleware(services: services, role: .admin)))
+        // Last: it then wraps only the not-found responder (JSON 404s, ORO's newer endpoints named as unsupported).
+        router.add(middleware: UnknownRouteMiddleware())
         return router
+    }
+
+    /// `/health/deep` (oro-sdk 7.x): liveness plus one database round trip; 503 when the database does not answer.
+    static func deepHealth(_ services: BackendServices) async throws -> JSONResponse {
+        do {
+            let schema = try await services.database.ping()
+            return JSONResponse(.object([("status", "ok"), ("service", "shoparena-backend"), ("database", "ok"),
+                                         ("schema_version", schema.map { .int($0) } ?? .null)]))
+        } catch {
+            return JSONResponse(.object([("status", "degraded"), ("service", "shoparena-backend"),
+                                         ("database", .string("\(error)"))]), status: .serviceUnavailable)
+        }
     }
 
     /// A ready-to-run application on `host:port`.

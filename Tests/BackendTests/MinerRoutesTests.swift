@@ -282,7 +282,9 @@ struct MinerRoutesTests {
             #expect(refused.status == .unprocessableContent)
             let body = try refused.json
             #expect(body["error_code"] == "CODE_ANALYSIS_ERROR")
-            #expect(body["detail"] == "the agent file breaks 1 code rule; fix it and submit again after the cooldown")
+            // The text says when the miner may submit again and what the refusal cost (issue 13 §6).
+            #expect(body["detail"] == .string("the agent file breaks 1 code rule; fix it and submit again from "
+                + "\(Wire.timestamp(clock.nowMillis() + 3_600_000)) (in 1 h): a security-rule refusal costs a 1 h cooldown"))
             #expect(body["violations"] == .array([.object([
                 ("rule", "banned_import"), ("severity", "security"), ("message", "import of 'subprocess' is not allowed"), ("line", 1),
             ])]))
@@ -300,6 +302,7 @@ struct MinerRoutesTests {
             #expect(cheatBody["violations"]?.arrayValue?.first?["severity"] == "integrity")
             #expect(cheatBody["violations"]?.arrayValue?.first?["line"] == 2)
             #expect(cheatBody["remaining_seconds"] == 43200)
+            #expect(cheatBody["detail"]?.stringValue?.hasSuffix("(in 12 h): an integrity-rule refusal costs the full 12 h cooldown") == true)
 
             // A syntax error and non-UTF-8 bytes: 400 INVALID_FILE, no cooldown.
             let syntax = try await Self.submit(client, broken, clock, SubmitForm(code: "def agent_main(problem:\n    return []\n"))

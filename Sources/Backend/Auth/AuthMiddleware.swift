@@ -57,18 +57,32 @@ public struct AuthMiddleware: RouterMiddleware {
             identity = try await services.identities.register(hotkey, role: .miner, now: now)
         }
         guard let identity else {
-            let code = role == .validator ? "NOT_REGISTERED_AS_VALIDATOR" : "NOT_REGISTERED"
-            throw APIError.forbidden(code, "hotkey \(hotkey) is not registered as a \(role.rawValue)")
+            throw APIError.forbidden(Self.refusalCode(role), "hotkey \(hotkey) is not registered as \(Self.article(role)) \(role.rawValue)")
         }
         if identity.isBanned {
             throw APIError.forbidden("BANNED", "hotkey \(hotkey) is banned" + (identity.banReason.map { ": \($0)" } ?? ""))
         }
         guard identity.role == role else {
-            let code = role == .validator ? "NOT_REGISTERED_AS_VALIDATOR" : "NOT_REGISTERED"
-            throw APIError.forbidden(code, "hotkey \(hotkey) is a \(identity.role.rawValue), not a \(role.rawValue)")
+            throw APIError.forbidden(Self.refusalCode(role), "hotkey \(hotkey) is registered as \(Self.article(identity.role)) "
+                + "\(identity.role.rawValue), not \(Self.article(role)) \(role.rawValue): \(Self.routes(role)) need \(Self.article(role)) "
+                + "\(role.rawValue) hotkey")
         }
         return Caller(hotkey: hotkey, role: identity.role, method: method)
     }
+
+    /// The 403 code of a route group's role check: bittensor-auth's `NOT_REGISTERED` (miners) and
+    /// `NOT_REGISTERED_AS_VALIDATOR`, and ShopArena's `NOT_REGISTERED_AS_ADMIN` for the admin routes.
+    static func refusalCode(_ role: Role) -> String {
+        switch role {
+        case .miner: "NOT_REGISTERED"
+        case .validator: "NOT_REGISTERED_AS_VALIDATOR"
+        case .admin: "NOT_REGISTERED_AS_ADMIN"
+        }
+    }
+
+    static func article(_ role: Role) -> String { role == .admin ? "an" : "a" }
+
+    static func routes(_ role: Role) -> String { "/v1/\(role.rawValue)/* routes" }
 
     private static func verify(_ headers: SignedRequestHeaders, with verifier: RequestVerifier) async
         -> Result<RequestVerifier.Verified, AuthError>

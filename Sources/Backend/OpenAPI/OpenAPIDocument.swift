@@ -1,5 +1,6 @@
 import ArenaModel
 import Foundation
+import Store
 
 /// The hand-written OpenAPI 3.1 document of what the backend serves (reference/oro-api.md §2), served at
 /// `GET /openapi.json`. Operations are listed once in `operations`; `OpenAPITests` checks them against the
@@ -58,6 +59,7 @@ public enum OpenAPIDocument {
     public static let operations: [Operation] = [
         Operation("GET", "/health", "meta", "Liveness", .open, [("200", nil)]),
         Operation("GET", "/openapi.json", "meta", "This document", .open, [("200", nil)]),
+        Operation("GET", "/health/deep", "meta", "Liveness with a database round trip", .open, [("200", nil), ("503", nil)]),
         // Auth (§1).
         Operation("POST", "/v1/auth/challenge", "auth", "Issue a login challenge", .open, body: "ChallengeRequest",
                   [("200", "ChallengeResponse"), ("422", "ValidationError")]),
@@ -71,7 +73,8 @@ public enum OpenAPIDocument {
                   query: [Query("include_embeddings", Schema.boolean)],
                   [("200", "SuiteWithProblemsResponse"), ("404", err), ("422", "ValidationError")]),
         Operation("GET", "/v1/public/leaderboard", "public", "Ranked eligible versions", .open,
-                  query: [Query("suite_id", Schema.integer), Query("score_type", Schema.string)] + paging,
+                  query: [Query("suite_id", Schema.integer), Query("score_type", Schema.enumeration(["qualifying", "race"])),
+                          Query("q", Schema.string)] + paging,
                   [("200", "LeaderboardResponse"), ("404", err), ("422", "ValidationError")]),
         Operation("GET", "/v1/public/top", "public", "The top agent and emission policy", .open, [("200", "TopAgentResponse")]),
         Operation("GET", "/v1/public/top/history", "public", "Holders of top status", .open,
@@ -95,7 +98,9 @@ public enum OpenAPIDocument {
         Operation("POST", "/v1/public/artifacts/download-url", "public", "A download URL for an artifact", .open,
                   body: "ArtifactDownloadRequest",
                   [("200", "ArtifactDownloadResponse"), ("400", err), ("404", err), ("422", "ValidationError")]),
-        Operation("GET", "/v1/public/inference/models", "public", "Models agents may call", .open, [("200", "InferenceModelsResponse")]),
+        Operation("GET", "/v1/public/inference/models", "public", "Models agents may call (one allowlist for every provider)", .open,
+                  query: [Query("provider", Schema.enumeration(InferenceProvider.allCases.map(\.rawValue))), Query("ranked", Schema.boolean)],
+                  [("200", "InferenceModelsResponse"), ("422", "ValidationError")]),
         Operation("GET", "/v1/public/top-miner-payout", "public", "Estimated payout of the top miner", .open,
                   [("200", "TopMinerPayoutResponse")]),
         Operation("POST", "/v1/public/waitlist", "public", "Join the waitlist", .open, body: "WaitlistSignupRequest",
@@ -121,20 +126,36 @@ public enum OpenAPIDocument {
                   [("200", nil), ("404", err)]),
         // Miner.
         Operation("POST", "/v1/miner/submit", "miner", "Submit an agent file", .signedMiner, body: "multipart",
-                  [("200", "SubmitAgentResponse"), ("400", err), ("413", err), ("422", "CodeAnalysisError"),
+                  [("200", "SubmitAgentResponse"), ("400", err), ("409", err), ("413", err), ("422", "CodeAnalysisError"),
                    ("429", "CooldownActiveError"), ("503", err)]),
         Operation("GET", "/v1/miner/agents", "miner", "The miner's agents", .signedMiner, [("200", "MinerAgentsResponse")]),
         Operation("GET", "/v1/miner/agents/{agent_id}/versions", "miner", "Versions of one agent", .signedMiner,
                   [("200", nil), ("404", err), ("422", "ValidationError")]),
         Operation("GET", "/v1/miner/agent-versions/{agent_version_id}", "miner", "Status of an own version", .signedMiner,
                   [("200", "AgentVersionStatus"), ("404", err), ("422", "ValidationError")]),
-        Operation("GET", "/v1/miner/chutes-auth/status", "miner", "Whether an inference credential is stored", .signedMiner,
+        Operation("GET", "/v1/miner/chutes-auth/status", "miner", "Whether a Chutes credential is stored (oro-sdk 1.0.x)", .signedMiner,
                   [("200", "ChutesAuthStatusResponse")]),
-        Operation("POST", "/v1/miner/chutes-auth", "miner", "Store an inference credential", .signedMiner,
-                  [("200", nil), ("422", "ValidationError")]),
+        Operation("POST", "/v1/miner/chutes-auth", "miner", "Store a Chutes credential; the default provider is unchanged",
+                  .signedMiner, [("200", nil), ("422", "ValidationError")]),
+        Operation("GET", "/v1/miner/inference-auth", "miner", "Inference providers: connected or not, and the default",
+                  .signedMiner, [("200", "InferenceAuthListResponse")]),
+        Operation("PATCH", "/v1/miner/inference-auth/default", "miner", "Choose the provider validators use", .signedMiner,
+                  body: "SetDefaultProviderRequest", [("200", nil), ("409", err), ("422", "ValidationError")]),
+        Operation("GET", "/v1/miner/inference-auth/{provider}", "miner", "One provider's credential status", .signedMiner,
+                  [("200", "InferenceProviderStatus"), ("422", "ValidationError")]),
+        Operation("POST", "/v1/miner/inference-auth/{provider}", "miner",
+                  "Store a provider credential (sealed); the first one becomes the default", .signedMiner,
+                  body: "StoreInferenceCredentialRequest", [("200", nil), ("422", "ValidationError")]),
+        Operation("DELETE", "/v1/miner/inference-auth/{provider}", "miner", "Remove a provider credential", .signedMiner,
+                  [("200", nil), ("404", err), ("422", "ValidationError")]),
+        Operation("PUT", "/v1/miner/race-selection", "miner", "Pin one of the miner's versions into the next race", .signedMiner,
+                  body: "MinerRaceSelectionRequest",
+                  [("204", nil), ("400", err), ("403", err), ("404", err), ("409", err), ("422", "ValidationError")]),
+        Operation("DELETE", "/v1/miner/race-selection", "miner", "Unpin: the next race auto-picks the best version", .signedMiner,
+                  [("204", nil), ("404", err), ("409", err)]),
         // Validator.
         Operation("POST", "/v1/validator/work/claim", "validator", "Claim the next work item", .signedValidator,
-                  body: "HeartbeatRequest", [("200", "ClaimWorkResponse"), ("204", nil), ("409", err)]),
+                  body: "ClaimWorkRequest", [("200", "ClaimWorkResponse"), ("204", nil), ("409", err), ("422", "ValidationError")]),
         Operation("POST", "/v1/validator/evaluation-runs/{eval_run_id}/heartbeat", "validator", "Extend a lease", .signedValidator,
                   body: "HeartbeatRequest", [("200", "HeartbeatResponse"), ("404", err), ("409", err), ("422", "ValidationError")]),
         Operation("GET", "/v1/validator/evaluation-runs/{eval_run_id}/problems", "validator", "Problems of a run", .signedValidator,
@@ -202,7 +223,39 @@ public enum OpenAPIDocument {
                           Query("actor_hotkey", Schema.string)] + window + paging,
                   [("200", "PagedAuditEvents"), ("422", "ValidationError")]),
         Operation("GET", "/v1/admin/reaper/stats", "admin", "Lease reaper settings and totals", .signedAdmin, [("200", nil)]),
+        // oro-sdk 1.0.50's admin additions.
+        Operation("POST", "/v1/admin/agent-versions/{agent_version_id}/reinstate-elimination", "admin",
+                  "Clear a version's race elimination", .signedAdmin, body: "ReinstateEliminationRequest",
+                  [("200", "ReinstateEliminationResponse"), ("404", err), ("503", err), ("422", "ValidationError")]),
+        Operation("GET", "/v1/admin/analytics/validator-scores", "admin", "Per-validator scores, outcomes and run times",
+                  .signedAdmin, query: [Query("suite_id", Schema.integer), Query("phase", Schema.enumeration(["QUALIFYING", "RACE"]))] + window,
+                  [("200", "ValidatorScoresResponse"), ("422", "ValidationError")]),
+        Operation("GET", "/v1/admin/analytics/agent-version-variance", "admin", "How far validators disagree per work item",
+                  .signedAdmin,
+                  query: [Query("suite_id", Schema.integer), Query("phase", Schema.enumeration(["QUALIFYING", "RACE"])),
+                          Query("variance_threshold", Schema.number), Query("limit", Schema.integer)] + window,
+                  [("200", "AgentVersionVarianceResponse"), ("422", "ValidationError")]),
     ]
+
+    /// `info.version`: which official clients this API is tested with.
+    public static let apiVersion = "oro-sdk 1.0.45, 1.0.50 and 7.0.2"
+
+    /// The oro-sdk releases the compatibility tests (python/tests/compat) install and drive against this server.
+    public static let supportedClients = ["oro-sdk==1.0.45", "oro-sdk==1.0.50", "oro-sdk==7.0.2"]
+
+    static let description = """
+        The arena API of ShopArena, tested with the official oro-sdk clients 1.0.45, 1.0.50 and 7.0.2 (every public, \
+        miner, validator and admin call each offers that ShopArena serves; 7.0.2 has no admin API). Miner, validator \
+        and admin routes are signed with sr25519 headers X-Hotkey, X-Timestamp (unix seconds, ±60 s), X-Nonce \
+        (unique) and X-Signature (hex of the signature over "{hotkey}:{timestamp}:{nonce}"), or carry a Bearer \
+        session from /v1/auth/session. Error bodies are flat {detail, error_code}; request validation errors are \
+        FastAPI's 422 list shape; unknown routes answer 404 {detail, error_code: NOT_FOUND}. Clients that send \
+        X-Oro-Client-Version (oro-sdk 1.0.129+) also get the 7.x-only fields (race selection, a claim's \
+        inference_token, a suite's execution_kind). Not supported: ORO's newer evaluation model — environment \
+        packs, multi-turn episodes with a simulated shopper, drand race seeds, weight salts, the trajectory feed \
+        and the demo API — whose endpoints answer 404 {error_code: UNSUPPORTED_ENDPOINT}; ShopArena evaluates \
+        ShoppingBench problems (execution_kind legacy_shoppingbench).
+        """
 
     /// The whole document.
     public static var json: JSONValue {
@@ -225,13 +278,9 @@ public enum OpenAPIDocument {
         return .object([
             ("openapi", "3.1.0"),
             ("info", .object([
-                ("title", "ShopArena backend"), ("version", "1.0.45-compatible"),
-                ("description", .string("""
-                    The oro-sdk 1.0.45 compatible arena API. Miner, validator and admin routes are signed with sr25519 \
-                    headers X-Hotkey, X-Timestamp (unix seconds, ±60 s), X-Nonce (unique) and X-Signature (hex of the \
-                    signature over "{hotkey}:{timestamp}:{nonce}"), or carry a Bearer session from /v1/auth/session. \
-                    Error bodies are flat {detail, error_code}; request validation errors are FastAPI's 422 list shape.
-                    """)),
+                ("title", "ShopArena backend"), ("version", .string(apiVersion)),
+                ("description", .string(description)),
+                ("x-supported-clients", .array(supportedClients.map(JSONValue.string))),
             ])),
             ("paths", .object(paths.map { (path, methods) -> (String, JSONValue) in (path, .object(methods)) })),
             ("components", .object([
@@ -313,12 +362,12 @@ public enum OpenAPIDocument {
         switch status {
         case "200": return "OK"
         case "201": return "Created"
-        case "204": return "No work"
         case "400": return "Bad request"
         case "401": return "Not authenticated"
         case "403": return "Forbidden"
         case "404": return "Not found"
         case "409": return "Conflict"
+        case "204": return "No content"
         case "413": return "Too large"
         case "422": return "Validation error"
         case "429": return "Too many requests"

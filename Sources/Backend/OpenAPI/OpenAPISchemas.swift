@@ -1,4 +1,5 @@
 import ArenaModel
+import Store
 
 /// Small builders for OpenAPI 3.1 (JSON Schema 2020-12) fragments, so the document reads like the models of
 /// reference/oro-api.md §2.1.
@@ -46,6 +47,8 @@ enum OpenAPISchemas {
         let s = Schema.self
         let optNumber = s.nullable(s.number), optTime = s.nullable(s.dateTime), optString = s.nullable(s.string)
         let optInt = s.nullable(s.integer), optObject = s.nullable(s.anyObject), optUUID = s.nullable(s.uuid)
+        let providers = InferenceProvider.allCases.map(\.rawValue)
+        let pinReason = s.enumeration(["not_eligible", "discarded", "eliminated", "below_threshold"])
         return [
             ("Error", s.object([("detail", s.string), ("error_code", s.string)])),
             ("ValidationError", s.object([("detail", s.array(s.object([
@@ -58,12 +61,15 @@ enum OpenAPISchemas {
                                             ("violations?", s.array(s.object([("rule", s.string), ("severity", s.string),
                                                                              ("message", s.string), ("line", s.nullable(s.integer))]))),
                                             ("remaining_seconds?", optInt)])),
-            ("SuitePublic", s.object([("suite_id", s.integer), ("suite_version", s.integer), ("is_active", s.boolean)])),
+            ("SuitePublic", s.object([("suite_id", s.integer), ("suite_version", s.integer), ("is_active", s.boolean),
+                                      // Sent to clients with X-Oro-Client-Version (oro-sdk 1.0.129+) only.
+                                      ("execution_kind?", s.enumeration(["legacy_shoppingbench"]))])),
             ("RacePublic", s.object([
                 ("race_id", s.uuid), ("suite_id", s.integer), ("status", s.string), ("race_number?", optInt),
                 ("qualifying_closes_at?", optTime), ("race_started_at?", optTime), ("race_completed_at?", optTime),
                 ("winner_agent_version_id?", optUUID), ("winner_score?", optNumber), ("qualifying_threshold?", optNumber),
                 ("winner_agent_name?", optString), ("qualifier_count?", s.integer), ("created_at?", optTime),
+                ("projected_completion_at?", optTime),
             ])),
             ("RaceQualifierPublic", s.object([
                 ("agent_version_id", s.uuid), ("qualification_type", s.enumeration(["INCUMBENT", "SCORED"])),
@@ -82,7 +88,8 @@ enum OpenAPISchemas {
                 ("rank", s.integer), ("agent_version_id", s.uuid), ("agent_name", s.string), ("miner_hotkey", s.string),
                 ("version_number", s.integer), ("final_score", s.number), ("race_score?", optNumber), ("eligible_at?", optTime),
                 ("is_discarded?", s.boolean), ("is_miner_banned?", s.boolean), ("is_current_top?", s.boolean),
-                ("was_top?", s.boolean), ("top_at?", optTime),
+                ("was_top?", s.boolean), ("top_at?", optTime), ("is_active_qualifier?", s.boolean),
+                ("outranked_by_agent_version_id?", optUUID),
             ])),
             ("LeaderboardResponse", s.object([
                 ("total", s.integer), ("limit", s.integer), ("offset", s.integer), ("suite", s.ref("SuitePublic")),
@@ -102,6 +109,7 @@ enum OpenAPISchemas {
             ("AgentVersionPublic", s.object([
                 ("agent_version_id", s.uuid), ("agent_id", s.uuid), ("agent_name", s.string), ("miner_hotkey", s.string),
                 ("version_number", s.integer), ("submitted_at", s.dateTime), ("suite_id?", optInt), ("latest_final_score?", optNumber),
+                ("released_at", s.dateTime), ("code_available_at", s.dateTime),
             ])),
             ("AgentVersionState", s.enumeration(["RECEIVED", "QUEUED", "RUNNING", "ELIGIBLE", "DISCARDED", "CANCELLED"])),
             ("EvaluationRunStatus", s.enumeration(["CLAIMED", "RUNNING", "SUCCESS", "FAILED", "TIMED_OUT", "STALE", "CANCELLED"])),
@@ -113,7 +121,8 @@ enum OpenAPISchemas {
                 ("success_count?", s.integer), ("active_count?", s.integer), ("is_closed?", s.boolean),
                 ("final_score?", optNumber), ("race_score?", optNumber), ("reasoning_coefficient?", optNumber),
                 ("release_state?", s.enumeration(["HIDDEN", "RELEASED"])), ("code_available_at?", optTime),
-                ("per_validator_success_scores?", optObject),
+                ("per_validator_success_scores?", optObject), ("is_active_qualifier?", s.boolean),
+                ("outranked_by_agent_version_id?", optUUID),
                 ("failed_attempts?", s.integer), ("last_failure_reason?", optString), ("next_attempt_at?", optTime),
                 ("parked_at?", optTime), ("evaluation_notice?", optString),
             ])),
@@ -150,7 +159,8 @@ enum OpenAPISchemas {
                 ("started_at", s.dateTime), ("progress_percent?", s.number), ("phase?", optString), ("race_id?", optUUID),
             ])),
             ("PendingEvaluationsResponse", s.object([
-                ("summary", s.object([("total_pending", s.integer), ("total_runs_needed", s.integer), ("total_runs_active", s.integer)])),
+                ("summary", s.object([("total_pending", s.integer), ("total_runs_needed", s.integer), ("total_runs_active", s.integer),
+                                      ("projected_completion_at?", s.dateTime)])),
                 ("items", s.array(s.object([
                     ("work_item_id", s.uuid), ("agent_version_id", s.uuid), ("agent_name", s.string), ("version_number", s.integer),
                     ("miner_hotkey", s.string), ("suite_id", s.integer), ("required_successes", s.integer),
@@ -164,7 +174,8 @@ enum OpenAPISchemas {
                 ("hotkey", s.string), ("status", s.enumeration(["available", "evaluating"])), ("registered_at", s.dateTime),
                 ("name?", optString), ("last_claim_at?", optTime), ("last_seen_at?", optTime), ("current_agent?", optObject),
                 ("service_versions?", optObject), ("identity_url?", optString), ("identity_image?", optString),
-                ("identity_description?", optString),
+                ("identity_description?", optString), ("cpu_pct?", optNumber), ("ram_pct?", optNumber), ("disk_pct?", optNumber),
+                ("docker_container_count?", optInt), ("metrics_reported_at?", optTime),
             ])),
             ("ArtifactDownloadRequest", s.object([
                 ("artifact_type", s.enumeration(["AGENT_CODE", "EVAL_LOGS_BUNDLE", "EVAL_PROBLEM_LOGS", "REASONING_DETAILS"])),
@@ -178,17 +189,54 @@ enum OpenAPISchemas {
             ("WaitlistSignupRequest", s.object([("email", s.string), ("source?", s.string)])),
             ("WaitlistSignupResponse", s.object([("success", s.boolean)])),
             ("InferenceModelsResponse", s.object([("models", s.array(s.string))])),
+            // The race-selection fields (`is_selected_for_race` … and `racing_*`/`selected_*`) go to clients that send
+            // X-Oro-Client-Version (oro-sdk 1.0.129+) only.
             ("AgentLatestVersion", s.object([
                 ("agent_version_id", s.uuid), ("version_number", s.integer), ("submitted_at", s.dateTime),
                 ("state", s.ref("AgentVersionState")), ("eliminated_at?", optTime), ("eliminated_in_race_number?", optInt),
-                ("final_score?", optNumber),
+                ("final_score?", optNumber), ("is_selected_for_race?", s.boolean), ("selection_fallback_reason?", s.nullable(pinReason)),
+                ("is_pinnable?", s.boolean), ("pin_disabled_reason?", s.nullable(pinReason)),
             ])),
             ("MinerAgentsResponse", s.object([
                 ("agents", s.array(s.object([
                     ("agent_id", s.uuid), ("miner_hotkey", s.string), ("agent_name", s.string), ("created_at", s.dateTime),
                     ("latest_version?", s.nullable(s.ref("AgentLatestVersion"))),
                 ]))),
-                ("can_submit", s.boolean), ("next_allowed_at?", optTime),
+                ("can_submit", s.boolean), ("next_allowed_at?", optTime), ("racing_agent_version_id?", optUUID),
+                ("racing_agent_id?", optUUID), ("selected_agent_version_id?", optUUID), ("selected_agent_id?", optUUID),
+            ])),
+            ("MinerRaceSelectionRequest", s.object([("agent_version_id", s.uuid)])),
+            ("InferenceProviderStatus", s.object([("provider", s.enumeration(providers)), ("connected", s.boolean),
+                                                  ("updated_at?", optTime)])),
+            ("InferenceAuthListResponse", s.object([("providers", s.array(s.ref("InferenceProviderStatus"))),
+                                                    ("default_provider?", s.nullable(s.enumeration(providers)))])),
+            ("StoreInferenceCredentialRequest", s.object([("credential", s.string)])),
+            ("SetDefaultProviderRequest", s.object([("provider", s.enumeration(providers))])),
+            ("InferenceTokenGrant", s.object([("provider", s.enumeration(providers)), ("access_token", s.string),
+                                              ("base_url", s.string), ("expires_at", s.dateTime)])),
+            ("ReinstateEliminationRequest", s.object([("suite_id?", optInt), ("reason?", optString)])),
+            ("ReinstateEliminationResponse", s.object([("agent_version_id", s.uuid), ("suite_id", s.integer)])),
+            ("ValidatorScoresResponse", s.object([
+                ("validators", s.array(s.object([
+                    ("validator_hotkey", s.string), ("total_runs", s.integer), ("avg_score", s.number), ("median_score", s.number),
+                    ("stddev_score", s.number), ("min_score", s.number), ("max_score", s.number),
+                    ("deviation_from_global", s.number), ("is_outlier", s.boolean), ("avg_execution_seconds?", s.number),
+                    ("median_execution_seconds?", s.number), ("min_execution_seconds?", s.number),
+                    ("max_execution_seconds?", s.number), ("execution_deviation_pct?", s.number), ("is_slow_outlier?", s.boolean),
+                    ("success_count?", s.integer), ("failed_count?", s.integer), ("timed_out_count?", s.integer),
+                    ("success_rate?", s.number), ("last_failure_reason?", optString), ("last_failure_at?", optTime),
+                ]))),
+                ("global_avg_score", s.number), ("global_stddev", s.number), ("global_avg_execution_seconds?", s.number),
+            ])),
+            ("AgentVersionVarianceResponse", s.object([
+                ("agent_versions", s.array(s.object([
+                    ("agent_version_id", s.uuid), ("agent_name", s.string), ("miner_hotkey", s.string),
+                    ("validator_count", s.integer), ("avg_score", s.number), ("min_score", s.number), ("max_score", s.number),
+                    ("spread", s.number), ("is_high_variance", s.boolean), ("eval_work_item_id?", optUUID),
+                    ("phase?", optString), ("race_number?", optInt),
+                    ("per_validator?", s.array(s.object([("validator_hotkey", s.string), ("score", s.number), ("run_id", s.uuid)]))),
+                ]))),
+                ("variance_threshold", s.number),
             ])),
             ("ChutesAuthStatusResponse", s.object([("connected", s.boolean), ("updated_at?", optTime)])),
             ("SubmitAgentResponse", s.object([
@@ -197,11 +245,19 @@ enum OpenAPISchemas {
                 ("admission_reason?", s.nullable(s.enumeration(["BANNED", "COOLDOWN", "INVALID_FILE", "NOT_REGISTERED_ONCHAIN", "NO_ACTIVE_SUITE"]))),
                 ("next_allowed_at?", optTime), ("message?", s.string),
             ])),
-            ("HeartbeatRequest", s.object([("service_versions?", optObject)])),
+            ("HeartbeatRequest", s.object([("service_versions?", optObject), ("cpu_pct?", optNumber), ("ram_pct?", optNumber),
+                                           ("disk_pct?", optNumber), ("docker_container_count?", optInt)])),
+            // oro-sdk 7.x's claim body: the heartbeat fields plus the runtime contract the validator runs (any value
+            // gets ShoppingBench work: ShopArena serves no environment packs).
+            ("ClaimWorkRequest", s.object([("service_versions?", optObject), ("cpu_pct?", optNumber), ("ram_pct?", optNumber),
+                                           ("disk_pct?", optNumber), ("docker_container_count?", optInt),
+                                           ("runtime_contract?", optInt)])),
             ("HeartbeatResponse", s.object([("lease_expires_at", s.dateTime)])),
             ("ClaimWorkResponse", s.object([
                 ("eval_run_id", s.uuid), ("agent_version_id", s.uuid), ("suite_id", s.integer), ("lease_expires_at", s.dateTime),
                 ("code_download_url", s.string), ("chutes_access_token?", optString),
+                // Only for 7.x claims (runtime_contract or X-Oro-Client-Version): the miner's effective provider.
+                ("inference_token?", s.nullable(s.ref("InferenceTokenGrant"))),
             ])),
             ("ProgressUpdateRequest", s.object([("problems", s.array(s.object([
                 ("problem_id", s.uuid), ("status", s.ref("ProblemStatus")), ("score?", optNumber),
@@ -250,7 +306,8 @@ enum OpenAPISchemas {
             ("AdminValidator", s.object([
                 ("hotkey", s.string), ("status", s.enumeration(["available", "evaluating"])), ("registered_at", s.dateTime),
                 ("name", optString), ("last_claim_at", optTime), ("last_seen_at", optTime), ("service_versions", optObject),
-                ("is_banned", s.boolean), ("ban_reason", optString), ("banned_at", optTime),
+                ("is_banned", s.boolean), ("ban_reason", optString), ("banned_at", optTime), ("cpu_pct", optNumber),
+                ("ram_pct", optNumber), ("disk_pct", optNumber), ("docker_container_count", optInt), ("metrics_reported_at", optTime),
             ])),
             ("AuditEvent", s.object([
                 ("event_id", s.uuid), ("action", s.string), ("target_type", s.string), ("target_id", s.string),

@@ -5,8 +5,8 @@ import Store
 /// The daily race, driven by the clock (reference/oro-docs.md §4, issue 8):
 ///
 /// `QUALIFYING_OPEN` until `qualifying_closes_at` (the schedule's next close, default 12:00
-/// America/Los_Angeles, or now on admin close-qualifying) → qualifiers are the incumbent top agent plus every
-/// eligible agent at ≥ 95 % of the reference score → `RACE_RUNNING` with RACE work items over problems drawn
+/// America/Los_Angeles, or now on admin close-qualifying) → qualifiers are the incumbent top agent plus each
+/// miner's pinned or best eligible version at ≥ 95 % of the reference score (`RaceStanding`) → `RACE_RUNNING` with RACE work items over problems drawn
 /// from the hidden bank with a recorded seed (or `CANCELLED` when nobody challenges) → when every RACE work
 /// item has closed, race scores (mean of included validator scores; none = DNF) decide the winner against the
 /// decaying challenge threshold → `RACE_COMPLETE`, top agent updated, next qualifying window opened.
@@ -106,15 +106,10 @@ public struct RaceEngine: Sendable {
         let settings = self.settings
         let opened: Bool = try await database.transaction { db in
             guard let race = try await RaceRepository.race(raceID, in: db), race.status == .qualifyingOpen else { return false }
-            let incumbent = try await Self.incumbent(suiteID: race.suiteID, in: db)
-            let candidates = try await db.query(
-                """
-                SELECT agent_version_id, final_score FROM agent_versions
-                WHERE suite_id = ? AND state = 'ELIGIBLE' AND is_discarded = 0 AND final_score IS NOT NULL
-                  AND eliminated_at IS NULL
-                """, [.int(race.suiteID)]
-            ).map { QualifyingCandidate(agentVersionID: try $0.string("agent_version_id"), finalScore: try $0.double("final_score")) }
-            let result = settings.policy.qualification.qualify(candidates: candidates, incumbent: incumbent)
+            // One version per miner (its pin, else its best), then the qualifying rule: see RaceStanding.
+            let standing = try await RaceStanding.load(suiteID: race.suiteID, in: db, qualification: settings.policy.qualification)
+            let incumbent = standing.incumbent
+            let result = standing.result
             for qualifier in result.qualifiers {
                 try await db.execute(
                     "INSERT INTO race_qualifiers (race_id, agent_version_id, qualification_type, qualifying_score) VALUES (?, ?, ?, ?)",

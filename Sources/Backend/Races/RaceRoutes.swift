@@ -22,8 +22,10 @@ public struct RaceRoutes: Sendable {
                 guard let race else { return (nil, []) }
                 return (race, try await RaceRepository.qualifiers(of: race.raceID, in: db))
             }
+            var view: JSONValue = .null
+            if let race { view = RaceViews.race(race, qualifiers: qualifiers, projectedCompletionAt: try await projection(race)) }
             return JSONResponse(.object([
-                ("race", race.map { RaceViews.race($0, qualifiers: qualifiers) } ?? .null),
+                ("race", view),
                 ("qualifiers", .array(qualifiers.map(RaceViews.qualifier))),
             ]))
         }
@@ -51,9 +53,20 @@ public struct RaceRoutes: Sendable {
                 return (race, try await RaceRepository.qualifiers(of: raceID, in: db))
             }
             guard let (race, qualifiers) = found else { throw APIError.notFound("RACE_NOT_FOUND", "race \(raceID) not found") }
-            return JSONResponse(.object([("race", RaceViews.race(race, qualifiers: qualifiers)),
+            let projected = try await projection(race)
+            return JSONResponse(.object([("race", RaceViews.race(race, qualifiers: qualifiers, projectedCompletionAt: projected)),
                                          ("qualifiers", .array(qualifiers.map(RaceViews.qualifier)))]))
         }
+    }
+
+    /// When a RACE_RUNNING race's remaining RACE runs should be done at the recent pace (nil for other races, or
+    /// when nothing finished yet to measure the pace by).
+    func projection(_ race: RaceRecord) async throws -> Int64? {
+        guard race.status == .raceRunning else { return nil }
+        let estimates = CompletionEstimates(database: services.database)
+        let now = services.now()
+        return try await estimates.sample(now: now).projectedCompletion(runsNeeded: try await estimates.runsNeeded(raceID: race.raceID),
+                                                                         now: now)
     }
 
     public func registerAdmin(on group: RouterGroup<ArenaRequestContext>) {

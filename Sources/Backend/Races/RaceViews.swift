@@ -3,7 +3,8 @@ import Store
 
 /// `RacePublic` and `RaceQualifierPublic` (reference/oro-api.md §5) from race rows.
 enum RaceViews {
-    static func race(_ race: RaceRecord, qualifiers: [RaceQualifierRecord]) -> JSONValue {
+    /// `projectedCompletionAt`: 1.0.50's estimate of when a running race's work is done (nil otherwise).
+    static func race(_ race: RaceRecord, qualifiers: [RaceQualifierRecord], projectedCompletionAt: Int64? = nil) -> JSONValue {
         let winnerName = qualifiers.first { $0.agentVersionID == race.winnerAgentVersionID }?.agentName
         return .object([
             ("race_id", .string(race.raceID)),
@@ -19,6 +20,7 @@ enum RaceViews {
             ("winner_agent_name", winnerName.map(JSONValue.string) ?? .null),
             ("qualifier_count", .int(Int64(qualifiers.count))),
             ("created_at", Wire.timestamp(race.createdAt)),
+            ("projected_completion_at", Wire.timestamp(projectedCompletionAt)),
         ])
     }
 

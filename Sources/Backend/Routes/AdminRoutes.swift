@@ -2,9 +2,10 @@ import ArenaModel
 import Hummingbird
 import Store
 
-/// The admin routes of reference/oro-api.md §2 (admin table; races and analytics are not served yet). Every
-/// route is signed by an admin hotkey (the group's `AuthMiddleware`), and every action writes an audit event with
-/// the admin's hotkey, the given reason and what changed.
+/// The admin routes of reference/oro-api.md §2 (admin table; races live in `RaceRoutes`, 1.0.50's analytics and
+/// elimination reinstatement in `AdminAnalyticsRoutes`). Every route is signed by an admin hotkey (the group's
+/// `AuthMiddleware`), and every action writes an audit event with the admin's hotkey, the given reason and what
+/// changed.
 public struct AdminRoutes: Sendable {
     public let services: BackendServices
 
@@ -35,6 +36,7 @@ public struct AdminRoutes: Sendable {
         group.post("validators/:hotkey/unban") { request, context in try await ban(request, context, role: .validator, banned: false) }
         group.get("audit-events") { request, _ in try await auditEvents(request) }
         group.get("reaper/stats") { _, _ in try await reaperStats() }
+        AdminAnalyticsRoutes(services: services).register(on: group)
     }
 
     // MARK: helpers
@@ -260,9 +262,11 @@ public struct AdminRoutes: Sendable {
         let page = try await admin.listIdentities(role: role, isBanned: try params.optionalBool("is_banned"),
                                                   since: try params.optionalTimestamp("since"),
                                                   until: try params.optionalTimestamp("until"), limit: limit, offset: offset)
-        let key = role == .miner ? "miners" : "validators"
-        let view = role == .miner ? AdminViews.miner : AdminViews.validator
-        return Self.page(page.total, limit, offset, key, page.rows.map(view))
+        guard role == .validator else { return Self.page(page.total, limit, offset, "miners", page.rows.map(AdminViews.miner)) }
+        let metrics = try await ValidatorHostMetrics(database: services.database).all()
+        return Self.page(page.total, limit, offset, "validators", page.rows.map { row in
+            AdminViews.validator(row, metrics: row.optionalString("hotkey").flatMap { metrics[$0] })
+        })
     }
 
     func ban(_ request: Request, _ context: ArenaRequestContext, role: Role, banned: Bool) async throws -> JSONResponse {

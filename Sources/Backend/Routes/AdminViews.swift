@@ -62,8 +62,8 @@ enum AdminViews {
         ])
     }
 
-    /// ValidatorPublic plus `is_banned`, `ban_reason`, `banned_at`.
-    static func validator(_ row: SQLRow) -> JSONValue {
+    /// ValidatorPublic plus `is_banned`, `ban_reason`, `banned_at`, and 1.0.50's host metrics.
+    static func validator(_ row: SQLRow, metrics: HostMetrics?) -> JSONValue {
         .object([
             ("hotkey", text(row, "hotkey")),
             ("status", .string((row.optionalInt("active_runs") ?? 0) > 0 ? "evaluating" : "available")),
@@ -71,7 +71,7 @@ enum AdminViews {
             ("last_claim_at", time(row, "last_claim_at")), ("last_seen_at", time(row, "last_seen_at")),
             ("service_versions", json(row, "service_versions")),
             ("is_banned", bool(row, "is_banned")), ("ban_reason", text(row, "ban_reason")), ("banned_at", time(row, "banned_at")),
-        ])
+        ] + EvaluationQueueView.hostMetrics(metrics))
     }
 
     static func event(_ event: AuditEvent) -> JSONValue {

@@ -2,8 +2,10 @@ import ArenaModel
 import Hummingbird
 import Store
 
-/// The miner routes (oro-api §2, §2.1, §4.1): submit, the miner's agents and versions, and the Chutes
-/// credential `oro submit` checks first. Every route runs behind `AuthMiddleware(role: .miner)`.
+/// The miner routes (oro-api §2, §2.1, §4.1): submit, the miner's agents and versions, the Chutes credential
+/// `oro submit` 1.0.x checks first, and for oro-sdk 7.x the per-provider inference credentials
+/// (`InferenceAuthRoutes`) and race pinning (`RaceSelectionRoutes`). Every route runs behind
+/// `AuthMiddleware(role: .miner)`.
 public struct MinerRoutes: Sendable {
     public let services: BackendServices
     public let analyzer: any SubmissionAnalyzer
@@ -22,9 +24,12 @@ public struct MinerRoutes: Sendable {
         group.post("submit") { request, context in
             try await submission.handle(request, caller: context.requireCaller(), context: context)
         }
-        group.get("agents") { _, context in try await agents(context.requireCaller()) }
-        group.get("agents/:agent_id/versions") { _, context in
-            try await versions(context.requireCaller(), agentID: RequestParameters.uuid(context, "agent_id"))
+        group.get("agents") { request, context in
+            try await agents(context.requireCaller(), generation: ClientGeneration.of(request))
+        }
+        group.get("agents/:agent_id/versions") { request, context in
+            try await versions(context.requireCaller(), agentID: RequestParameters.uuid(context, "agent_id"),
+                               generation: ClientGeneration.of(request))
         }
         group.get("agent-versions/:agent_version_id") { _, context in
             try await status(context.requireCaller(), versionID: RequestParameters.uuid(context, "agent_version_id"))
@@ -33,35 +38,40 @@ public struct MinerRoutes: Sendable {
         group.post("chutes-auth") { request, context in
             try await storeChutesToken(request, caller: context.requireCaller(), context: context)
         }
+        InferenceAuthRoutes(services: services).register(on: group)
+        RaceSelectionRoutes(services: services).register(on: group)
     }
 
     /// MinerAgentsResponse: the caller's agents (newest first) with their latest version, and whether the
     /// cooldown allows a submission now.
-    func agents(_ caller: Caller) async throws -> JSONResponse {
+    func agents(_ caller: Caller, generation: ClientGeneration) async throws -> JSONResponse {
         let now = services.now()
         let agents = try await services.agents.agents(ofMiner: caller.hotkey)
         let until = try await services.agents.cooldownUntil(caller.hotkey, now: now)
+        // 7.x's race-selection fields go to newer clients only (1.0.x shapes stay as they were).
+        let race = generation.isNewer ? try await MinerRaceFields.load(caller.hotkey, services: services) : nil
         let list: [JSONValue] = agents.map { pair in
             .object([
                 ("agent_id", .string(pair.agent.agentID)),
                 ("miner_hotkey", .string(pair.agent.minerHotkey)),
                 ("agent_name", .string(pair.agent.agentName)),
                 ("created_at", .string(Wire.timestamp(pair.agent.createdAt))),
-                ("latest_version", pair.latest.map(Self.historyEntry) ?? .null),
+                ("latest_version", pair.latest.map { Self.historyEntry($0, race: race) } ?? .null),
             ])
         }
         return JSONResponse(.object([
             ("agents", .array(list)), ("can_submit", .bool(until == nil)), ("next_allowed_at", Wire.timestamp(until)),
-        ]))
+        ] + (race.map(\.responseFields) ?? [])))
     }
 
     /// list[AgentVersionHistoryEntry], newest first; 404 unless the caller owns the agent.
-    func versions(_ caller: Caller, agentID: String) async throws -> JSONResponse {
+    func versions(_ caller: Caller, agentID: String, generation: ClientGeneration) async throws -> JSONResponse {
         guard let agent = try await services.agents.agent(agentID), agent.minerHotkey == caller.hotkey else {
             throw APIError.notFound("AGENT_NOT_FOUND", "no agent \(agentID) belongs to hotkey \(caller.hotkey)")
         }
         let versions = try await services.agents.versions(ofAgent: agent.agentID)
-        return JSONResponse(.array(versions.map(Self.historyEntry)))
+        let race = generation.isNewer ? try await MinerRaceFields.load(caller.hotkey, services: services) : nil
+        return JSONResponse(.array(versions.map { Self.historyEntry($0, race: race) }))
     }
 
     /// AgentVersionStatus of one of the caller's versions; another miner's version is reported as absent.
@@ -93,8 +103,8 @@ public struct MinerRoutes: Sendable {
         return JSONResponse(.object([]))
     }
 
-    /// AgentLatestVersion / AgentVersionHistoryEntry (the same shape).
-    static func historyEntry(_ version: AgentRepository.Version) -> JSONValue {
+    /// AgentLatestVersion / AgentVersionHistoryEntry (the same shape), with 7.x's race-selection fields.
+    static func historyEntry(_ version: AgentRepository.Version, race: MinerRaceFields?) -> JSONValue {
         .object([
             ("agent_version_id", .string(version.agentVersionID)),
             ("version_number", .int(version.versionNumber)),
@@ -103,6 +113,6 @@ public struct MinerRoutes: Sendable {
             ("eliminated_at", Wire.timestamp(version.eliminatedAt)),
             ("eliminated_in_race_number", version.eliminatedInRaceNumber.map(JSONValue.int) ?? .null),
             ("final_score", version.finalScore.map(JSONValue.double) ?? .null),
-        ])
+        ] + (race?.versionFields(version) ?? []))
     }
 }

@@ -15,8 +15,8 @@ public struct PublicRoutes: Sendable {
     var queries: PublicQueries { PublicQueries(database: services.database) }
 
     public func register(on group: RouterGroup<ArenaRequestContext>) {
-        group.get("suites") { _, _ in try await suites() }
-        group.get("suites/current") { _, _ in try await currentSuite() }
+        group.get("suites") { request, _ in try await suites(request) }
+        group.get("suites/current") { request, _ in try await currentSuite(request) }
         group.get("suites/:suite_id/problems") { request, context in try await suiteProblems(request, context) }
         group.get("leaderboard") { request, _ in try await leaderboard(request) }
         group.get("top") { _, _ in try await top() }
@@ -34,9 +34,7 @@ public struct PublicRoutes: Sendable {
             try await PublicArtifacts(services: services).downloadURL(request, context)
         }
         group.get("blobs/:sha256") { _, context in try await PublicArtifacts(services: services).blob(context) }
-        group.get("inference/models") { _, _ in
-            JSONResponse(.object([("models", .array(services.settings.inferenceModels.map(JSONValue.string)))]))
-        }
+        group.get("inference/models") { request, _ in try inferenceModels(request) }
         group.post("waitlist") { request, context in
             // Nothing is stored: the arena has no mailing list. The body is still validated like the reference.
             let body = try await JSONBody.read(request, context: context, limit: 16 << 10)
@@ -48,12 +46,25 @@ public struct PublicRoutes: Sendable {
 
     // MARK: Suites
 
-    func suites() async throws -> JSONResponse {
-        JSONResponse(.array(try await queries.suites().map(SuiteView.json)))
+    func suites(_ request: Request) async throws -> JSONResponse {
+        let newer = ClientGeneration.of(request).isNewer
+        return JSONResponse(.array(try await queries.suites().map { SuiteView.json($0, newerClient: newer) }))
     }
 
-    func currentSuite() async throws -> JSONResponse {
-        JSONResponse(SuiteView.json(try await requireCurrentSuite()))
+    func currentSuite(_ request: Request) async throws -> JSONResponse {
+        JSONResponse(SuiteView.json(try await requireCurrentSuite(), newerClient: ClientGeneration.of(request).isNewer))
+    }
+
+    /// `InferenceModelsResponse`: the allowlist. 7.x passes `provider` (`chutes` | `openrouter`) and `ranked`;
+    /// the arena has one allowlist for every provider and no ranking, so both only get validated.
+    func inferenceModels(_ request: Request) throws -> JSONResponse {
+        let parameters = RequestParameters(request)
+        if let provider = parameters.query["provider"], InferenceProvider(rawValue: provider) == nil {
+            throw APIError.invalid(["query", "provider"], "Input should be \(InferenceAuthRoutes.choices)", type: "enum",
+                                   input: .string(provider))
+        }
+        _ = try parameters.optionalBool("ranked")
+        return JSONResponse(.object([("models", .array(services.settings.inferenceModels.map(JSONValue.string)))]))
     }
 
     func suiteProblems(_ request: Request, _ context: ArenaRequestContext) async throws -> JSONResponse {
@@ -62,7 +73,7 @@ public struct PublicRoutes: Sendable {
         guard let suite = try await queries.suite(suiteID) else { throw Self.suiteNotFound(suiteID) }
         let problems = try await queries.visibleProblems(suiteID: suiteID)
         return JSONResponse(.object([
-            ("suite", SuiteView.json(suite)),
+            ("suite", SuiteView.json(suite, newerClient: ClientGeneration.of(request).isNewer)),
             ("problems", .array(problems.map { SuiteView.problem($0, includeEmbeddings: include) })),
         ]))
     }
@@ -97,16 +108,22 @@ public struct PublicRoutes: Sendable {
         let limit = try parameters.int("limit", default: 100, range: 1...1000)
         let offset = try parameters.int("offset", default: 0, range: 0...Int64(Int32.max))
         let suite = try await suiteParameter(parameters)
+        // 7.x: `q` narrows the board to agent names or hotkeys starting with it.
+        let search = parameters.query["q"].flatMap { $0.isEmpty ? nil : $0 }
         let page = try await queries.leaderboard(suiteID: suite.suiteID, limit: limit, offset: offset,
-                                                 byRaceScore: scoreType == "race")
+                                                 byRaceScore: scoreType == "race", search: search)
         let history = try await queries.topHistory(suiteID: suite.suiteID)
         let status = TopView.status(history.first { $0.isCurrent }, now: services.now(), policy: services.settings.policy)
+        let standing = suite.isActive
+            ? try await RaceStanding.load(suiteID: suite.suiteID, database: services.database,
+                                          qualification: services.settings.policy.qualification)
+            : nil
         let entries = page.entries.enumerated().map { index, version in
-            LeaderboardView.entry(version, rank: offset + Int64(index) + 1, history: history)
+            LeaderboardView.entry(version, rank: offset + Int64(index) + 1, history: history, standing: standing)
         }
         return JSONResponse(.object([
             ("total", .int(page.total)), ("limit", .int(limit)), ("offset", .int(offset)),
-            ("suite", SuiteView.json(suite)),
+            ("suite", SuiteView.json(suite, newerClient: ClientGeneration.of(request).isNewer)),
             ("entries", .array(entries)),
             ("unique_miners", .int(page.uniqueMiners)),
             ("challenge_threshold", WireValue.double(status?.challenge.threshold)),
@@ -226,14 +243,21 @@ public struct PublicRoutes: Sendable {
         let offset = try parameters.int("offset", default: 0, range: 0...Int64(Int32.max))
         let page = try await queries.pendingWork(suiteID: suiteID, limit: limit, offset: offset)
         let now = services.now()
+        var summary: [(String, JSONValue)] = [("total_pending", .int(page.total)), ("total_runs_needed", .int(page.runsNeeded)),
+                                              ("total_runs_active", .int(page.runsActive))]
+        // 1.0.50's estimate, sent only when there is a pace to go by (recent finished runs) and work to do.
+        let sample = try await CompletionEstimates(database: services.database).sample(now: now)
+        if let projected = sample.projectedCompletion(runsNeeded: page.runsNeeded, now: now) {
+            summary.append(("projected_completion_at", .string(Wire.timestamp(projected))))
+        }
         return JSONResponse(.object([
-            ("summary", .object([("total_pending", .int(page.total)), ("total_runs_needed", .int(page.runsNeeded)),
-                                 ("total_runs_active", .int(page.runsActive))])),
+            ("summary", .object(summary)),
             ("items", .array(page.items.map { EvaluationQueueView.pending($0.item, version: $0.version, now: now) })),
         ]))
     }
 
     func validators() async throws -> JSONResponse {
-        JSONResponse(.array(try await queries.validators().map(EvaluationQueueView.validator)))
+        let metrics = try await ValidatorHostMetrics(database: services.database).all()
+        return JSONResponse(.array(try await queries.validators().map { EvaluationQueueView.validator($0, metrics: metrics[$0.hotkey]) }))
     }
 }

@@ -4,6 +4,11 @@ import Store
 
 /// The validator routes (oro-api.md §2 validator rows, §4.2): claim, problems, heartbeat, progress, presign and
 /// complete. Handlers parse the request, call `WorkQueue`/`UploadRepository`, and answer the SDK's shapes.
+///
+/// Claim and heartbeat bodies may carry 1.0.50's host metrics (`cpu_pct`, `ram_pct`, `disk_pct`,
+/// `docker_container_count`), stored as the validator's latest report. A 7.x claim (`ClaimWorkRequest` with
+/// `runtime_contract`, or any request with `X-Oro-Client-Version`) gets the same ShoppingBench work
+/// (`legacy_shoppingbench`: no environment pack) and, beside `chutes_access_token`, an `inference_token` grant.
 public struct ValidatorRoutes: Sendable {
     public let services: BackendServices
 
@@ -26,20 +31,27 @@ public struct ValidatorRoutes: Sendable {
         let caller = try context.requireCaller()
         let body = try await JSONBody.read(request, context: context, allowEmpty: true)
         let versions = try Self.serviceVersions(body)
+        let metrics = try Self.hostMetrics(body)
+        // 7.x validators announce the runtime contract they can run; every contract gets ShoppingBench work here.
+        let runtimeContract = try body.optionalInt("runtime_contract")
+        let newer = runtimeContract != nil || ClientGeneration.of(request).isNewer
+        let now = services.now()
+        if !metrics.isEmpty { try await ValidatorHostMetrics(database: services.database).record(metrics, validator: caller.hotkey, now: now) }
         let claimed: ClaimedRun?
         do {
-            claimed = try await services.workQueue.claim(validator: caller.hotkey, serviceVersions: versions, now: services.now())
+            claimed = try await services.workQueue.claim(validator: caller.hotkey, serviceVersions: versions, now: now)
         } catch { throw Self.apiError(error) }
         guard let claimed else { return Response(status: .noContent) }
-        let json: JSONValue = .object([
+        var fields: [(String, JSONValue)] = [
             ("eval_run_id", .string(claimed.evalRunID)),
             ("agent_version_id", .string(claimed.agentVersionID)),
             ("suite_id", .int(claimed.suiteID)),
             ("lease_expires_at", .string(Wire.timestamp(claimed.leaseExpiresAt))),
             ("code_download_url", .string(codeDownloadURL(runID: claimed.evalRunID))),
-            ("chutes_access_token", inferenceToken(for: claimed)),
-        ])
-        return try JSONResponse(json).response(from: request, context: context)
+            ("chutes_access_token", try await chutesToken(for: claimed)),
+        ]
+        if newer { fields.append(("inference_token", try await inferenceGrant(for: claimed, now: now))) }
+        return try JSONResponse(.object(fields)).response(from: request, context: context)
     }
 
     func problems(_ context: ArenaRequestContext) async throws -> JSONResponse {
@@ -60,11 +72,15 @@ public struct ValidatorRoutes: Sendable {
         let runID = try RequestParameters.uuid(context, "id")
         let body = try await JSONBody.read(request, context: context, allowEmpty: true)
         let versions = try Self.serviceVersions(body)
+        let metrics = try Self.hostMetrics(body)
         let lease: Int64
         do {
             lease = try await services.workQueue.heartbeat(runID: runID, validator: caller.hotkey, serviceVersions: versions,
                                                            now: services.now())
         } catch { throw Self.apiError(error) }
+        if !metrics.isEmpty {
+            try await ValidatorHostMetrics(database: services.database).record(metrics, validator: caller.hotkey, now: services.now())
+        }
         return JSONResponse(.object([("lease_expires_at", .string(Wire.timestamp(lease)))]))
     }
 
@@ -161,15 +177,39 @@ public struct ValidatorRoutes: Sendable {
         Self.join(services.settings.publicBaseURL, "/v1/code/\(runID)/\(capabilities.codeToken(runID: runID))/agent.py")
     }
 
-    /// The token the validator funds the agent's inference with: the miner's stored credential, decrypted.
-    /// Null when the miner never connected one (or it no longer decrypts after a key change): the validator
-    /// then completes the run FAILED with that reason, as the reference does, instead of running agents whose
-    /// inference nobody pays for.
-    func inferenceToken(for claimed: ClaimedRun) -> JSONValue {
-        guard let sealed = claimed.storedInferenceCredential,
-              let token = try? CredentialBox(keyText: services.settings.credentialKey).open(sealed), !token.isEmpty
+    var providerCredentials: ProviderCredentials {
+        ProviderCredentials(database: services.database, box: CredentialBox(keyText: services.settings.credentialKey))
+    }
+
+    /// `chutes_access_token` (1.0.x): the miner's stored Chutes credential, decrypted. Null when the miner never
+    /// connected Chutes (or it no longer decrypts after a key change): a 1.0.x validator then completes the run
+    /// FAILED with that reason, as the reference does, instead of running agents whose inference nobody pays for.
+    /// Another provider's key is never sent under this name (it would go to Chutes).
+    func chutesToken(for claimed: ClaimedRun) async throws -> JSONValue {
+        guard let token = try await providerCredentials.token(forMiner: claimed.minerHotkey, provider: .chutes), !token.isEmpty
         else { return .null }
         return .string(token)
+    }
+
+    /// `inference_token` (7.x `InferenceTokenGrant`): the miner's effective provider, its credential and base URL.
+    /// `expires_at` is `inferenceGrantSeconds` ahead (the stored credential itself, not a minted per-run token).
+    /// Null when the miner funds no inference.
+    func inferenceGrant(for claimed: ClaimedRun, now: Int64) async throws -> JSONValue {
+        guard let grant = try await providerCredentials.effective(forMiner: claimed.minerHotkey) else { return .null }
+        let expires = now + Int64((services.settings.inferenceGrantSeconds * 1000).rounded())
+        return .object([
+            ("provider", .string(grant.provider.rawValue)),
+            ("access_token", .string(grant.token)),
+            ("base_url", .string(services.settings.inferenceProviderBaseURLs[grant.provider.rawValue] ?? "")),
+            ("expires_at", .string(Wire.timestamp(expires))),
+        ])
+    }
+
+    /// 1.0.50's host metrics of a heartbeat or claim body (all optional; 422 for a value of the wrong type).
+    static func hostMetrics(_ body: JSONBody) throws -> HostMetrics {
+        HostMetrics(cpuPct: try body.optionalDouble("cpu_pct"), ramPct: try body.optionalDouble("ram_pct"),
+                    diskPct: try body.optionalDouble("disk_pct"),
+                    dockerContainerCount: try body.optionalInt("docker_container_count"))
     }
 
     static func join(_ base: String, _ path: String) -> String {

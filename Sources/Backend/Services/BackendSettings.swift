@@ -35,6 +35,17 @@ public struct BackendSettings: Sendable {
     public var challengeTTLSeconds: Double = 60
     /// Models agents may call through the proxy (served at /v1/public/inference/models; validators fetch it).
     public var inferenceModels: [String] = InferenceModels.defaults
+    /// Whether evaluations are funded by the miner's own inference credential (ShopArena's validators need it,
+    /// as ORO's do): then `POST /v1/miner/submit` refuses a miner that has none for any provider (409).
+    public var requireInferenceCredential: Bool = true
+    /// OpenAI-compatible base URL per inference provider, sent to validators with the miner's credential
+    /// (`inference_token.base_url` of a 7.x claim).
+    public var inferenceProviderBaseURLs: [String: String] = [
+        "chutes": "https://llm.chutes.ai/v1", "openrouter": "https://openrouter.ai/api/v1",
+    ]
+    /// How long a claim's `inference_token` is declared valid (`expires_at`). The arena hands validators the
+    /// miner's stored credential rather than a minted per-run token, so this is a horizon past any evaluation.
+    public var inferenceGrantSeconds: Double = 24 * 3600
     /// Key (any text; hashed to 32 bytes) that encrypts miners' stored inference credentials at rest.
     public var credentialKey: String = "shoparena-local-development-key"
     /// Back-off and attempt limits for work items whose runs fail (a failing item never starves the queue).

@@ -12,11 +12,16 @@ import Store
 ///    ending in `.py` → 400 INVALID_FILE;
 /// 4. cooldown → 429 COOLDOWN_ACTIVE with `remaining_seconds` (no Retry-After: the client retries a refused
 ///    POST three times and each retry gets the same answer);
-/// 5. no active suite → 503 NO_ACTIVE_SUITE;
+/// 5. no active suite → 503 NO_ACTIVE_SUITE (the only 503 reason, so oro-sdk 1.0.50, which reads every 503 as
+///    NoActiveSuiteError, and 7.x, which tries NO_ACTIVE_SUITE first, both read it right);
+/// 5b. when `requireInferenceCredential` is on and the miner has no usable inference credential for any
+///    provider → 409 NO_INFERENCE_CREDENTIAL with how to connect one (validators fund each run with it, so the
+///    version could only fail; ORO checks the token before evaluating too). No cooldown is used;
 /// 6. the Python analyzer: a file error → 413 / 400 INVALID_FILE (no cooldown: the file never counted);
 ///    rule violations → 422 CODE_ANALYSIS_ERROR with `violations` and `remaining_seconds`. Violations use up
 ///    the miner's turn: an integrity violation (answer tables, hidden payloads) starts the full
 ///    `submissionCooldownSeconds`, security-only violations the shorter `securityViolationCooldownSeconds`;
+///    the text says when the miner may submit again;
 /// 7. accepted: code to the blob store, then one transaction creates/reuses the agent, adds version n+1
 ///    QUEUED with its qualifying work item and starts the cooldown → 200 SubmitAgentResponse.
 ///
@@ -73,6 +78,9 @@ struct SubmissionHandler: Sendable {
             throw Self.cooldown(until: until, now: now)
         }
         guard try await services.agents.activeSuiteID() != nil else { throw Self.noActiveSuite }
+        if settings.requireInferenceCredential, try await services.credentials.inferenceToken(forMiner: caller.hotkey) == nil {
+            throw Self.noInferenceCredential(caller.hotkey)
+        }
 
         let report: CodeAnalysisReport
         switch await Self.run(analyzer, file.body) {
@@ -84,14 +92,10 @@ struct SubmissionHandler: Sendable {
             throw Self.fileError(fileError, maxBytes: settings.maxAgentBytes)
         }
         if !report.violations.isEmpty {
-            let seconds = report.hasIntegrityViolation ? settings.submissionCooldownSeconds : settings.securityViolationCooldownSeconds
+            let integrity = report.hasIntegrityViolation
+            let seconds = integrity ? settings.submissionCooldownSeconds : settings.securityViolationCooldownSeconds
             let until = try await services.agents.applyCooldown(caller.hotkey, until: now + Self.millis(seconds), now: now)
-            let count = report.violations.count
-            throw APIError(.unprocessableContent, code: "CODE_ANALYSIS_ERROR",
-                           detail: "the agent file breaks \(count) code rule\(count == 1 ? "" : "s"); fix "
-                               + "\(count == 1 ? "it" : "them") and submit again after the cooldown",
-                           extras: [("violations", .array(report.violations.map(\.json))),
-                                    ("remaining_seconds", .int(Self.remainingSeconds(until: until, now: now)))])
+            throw Self.codeAnalysis(report, integrity: integrity, cooldownSeconds: seconds, until: until, now: now)
         }
 
         let sha = try await services.blobs.put(file.body)
@@ -133,6 +137,40 @@ struct SubmissionHandler: Sendable {
     static var noActiveSuite: APIError {
         APIError(.serviceUnavailable, code: "NO_ACTIVE_SUITE",
                  detail: "no problem suite is active, so submissions cannot be evaluated; try again later")
+    }
+
+    /// 422 CODE_ANALYSIS_ERROR whose text says what the refusal cost and when the miner may submit again.
+    static func codeAnalysis(_ report: CodeAnalysisReport, integrity: Bool, cooldownSeconds: Double, until: Int64,
+                             now: Int64) -> APIError {
+        let count = report.violations.count
+        let remaining = remainingSeconds(until: until, now: now)
+        let cost = integrity
+            ? "an integrity-rule refusal costs the full \(Self.duration(cooldownSeconds)) cooldown"
+            : "a security-rule refusal costs a \(Self.duration(cooldownSeconds)) cooldown"
+        return APIError(.unprocessableContent, code: "CODE_ANALYSIS_ERROR",
+                        detail: "the agent file breaks \(count) code rule\(count == 1 ? "" : "s"); fix "
+                            + "\(count == 1 ? "it" : "them") and submit again from \(Wire.timestamp(until)) "
+                            + "(in \(Self.duration(Double(remaining)))): \(cost)",
+                        extras: [("violations", .array(report.violations.map(\.json))),
+                                 ("remaining_seconds", .int(remaining))])
+    }
+
+    /// `12 h`, `1 h 30 min`, `45 min`, `20 s`: a length of time as a person reads it.
+    static func duration(_ seconds: Double) -> String {
+        let total = Int64(max(0, seconds.rounded()))
+        let hours = total / 3600, minutes = total % 3600 / 60, rest = total % 60
+        if hours > 0 { return minutes > 0 ? "\(hours) h \(minutes) min" : "\(hours) h" }
+        if minutes > 0 { return rest > 0 ? "\(minutes) min \(rest) s" : "\(minutes) min" }
+        return "\(rest) s"
+    }
+
+    /// 409 NO_INFERENCE_CREDENTIAL: the miner must connect an inference provider before submitting.
+    static func noInferenceCredential(_ hotkey: String) -> APIError {
+        APIError(.conflict, code: "NO_INFERENCE_CREDENTIAL",
+                 detail: "hotkey \(hotkey) has no inference credential, and validators fund every evaluation with the miner's "
+                     + "own: connect a provider first (oro-sdk 7.x: `oro inference connect openrouter --api-key …`; "
+                     + "oro-sdk 1.0.x: `oro submit` asks for Chutes, or POST /v1/miner/chutes-auth), then submit again. "
+                     + "Nothing was stored and no cooldown was used.")
     }
 
     static func cooldown(until: Int64, now: Int64) -> APIError {

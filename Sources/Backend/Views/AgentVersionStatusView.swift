@@ -14,14 +14,20 @@ public enum AgentVersionStatusView {
         let item = try await queries.latestWorkItem(agentVersionID: agentVersionID, phase: .qualifying)
         var runs: [EvaluationRunRecord] = []
         if let item { runs = try await queries.runs(workItemID: item.workItemID) }
+        var standing: RaceStanding?
+        // Races run on the active suite only: a version of another suite is nobody's qualifier.
+        if let suite = version.suiteID, try await services.agents.activeSuiteID() == suite {
+            standing = try await RaceStanding.load(suiteID: suite, database: services.database,
+                                                   qualification: services.settings.policy.qualification)
+        }
         return json(version: version, workItem: item, runs: runs, now: services.now(),
-                    defaultRequiredSuccesses: Int64(services.settings.requiredSuccesses))
+                    defaultRequiredSuccesses: Int64(services.settings.requiredSuccesses), standing: standing)
     }
 
     /// Builds the model from already-loaded rows. `runs` are the runs of `workItem`; scores per validator come
     /// from its included, successful, not invalidated runs.
     public static func json(version: AgentVersionRecord, workItem: WorkItemRecord?, runs: [EvaluationRunRecord],
-                            now: Int64, defaultRequiredSuccesses: Int64) -> JSONValue {
+                            now: Int64, defaultRequiredSuccesses: Int64, standing: RaceStanding? = nil) -> JSONValue {
         var scores: [(String, JSONValue)] = []
         for run in runs where run.status == "SUCCESS" && run.isIncluded && run.invalidatedAt == nil {
             guard let score = run.validatorScore, !scores.contains(where: { $0.0 == run.validatorHotkey }) else { continue }
@@ -47,6 +53,8 @@ public enum AgentVersionStatusView {
             ("release_state", .string(version.isReleased(now: now) ? "RELEASED" : "HIDDEN")),
             ("code_available_at", Wire.timestamp(version.codeAvailableAt)),
             ("per_validator_success_scores", .object(scores)),
+            ("is_active_qualifier", .bool(standing?.isActiveQualifier(version.agentVersionID) ?? false)),
+            ("outranked_by_agent_version_id", WireValue.string(standing?.outrankedBy(version.agentVersionID))),
         ] + EvaluationHoldView.fields(workItem, now: now))
     }
 }

@@ -22,8 +22,10 @@ public enum EvaluationQueueView {
         ] + EvaluationHoldView.fields(item, now: now))
     }
 
-    /// Status is lower-case `evaluating` while the validator holds a leased run, else `available`.
-    public static func validator(_ validator: ValidatorRecord) -> JSONValue {
+    /// Status is lower-case `evaluating` while the validator holds a leased run, else `available`; `metrics`
+    /// is its latest host report (1.0.50's `cpu_pct`, `ram_pct`, `disk_pct`, `docker_container_count`,
+    /// `metrics_reported_at`; null until it reports).
+    public static func validator(_ validator: ValidatorRecord, metrics: HostMetrics? = nil) -> JSONValue {
         let current: JSONValue = validator.currentRun.map { run in
             JSONValue.object([("agent_name", .string(run.agentName)), ("version_id", .string(run.agentVersionID)),
                      ("version_number", .int(run.versionNumber)), ("started_at", .string(Wire.timestamp(run.claimedAt)))])
@@ -40,6 +42,16 @@ public enum EvaluationQueueView {
             ("identity_url", .null),
             ("identity_image", .null),
             ("identity_description", .null),
-        ])
+        ] + hostMetrics(metrics))
+    }
+
+    /// The five host-metric fields of `ValidatorPublic` / the admin validator entry.
+    public static func hostMetrics(_ metrics: HostMetrics?) -> [(String, JSONValue)] {
+        [
+            ("cpu_pct", WireValue.double(metrics?.cpuPct)), ("ram_pct", WireValue.double(metrics?.ramPct)),
+            ("disk_pct", WireValue.double(metrics?.diskPct)),
+            ("docker_container_count", WireValue.int(metrics?.dockerContainerCount)),
+            ("metrics_reported_at", Wire.timestamp(metrics?.reportedAt)),
+        ]
     }
 }

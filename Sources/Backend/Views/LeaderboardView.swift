@@ -3,8 +3,10 @@ import Store
 
 /// `LeaderboardEntry` (oro-api.md §2.1): one ranked version with its top-status flags.
 public enum LeaderboardView {
-    /// `history` is the suite's `top_history` (any order); `rank` is 1-based over the whole board.
-    public static func entry(_ version: AgentVersionRecord, rank: Int64, history: [TopRecord]) -> JSONValue {
+    /// `history` is the suite's `top_history` (any order); `rank` is 1-based over the whole board; `standing`
+    /// (who would race now) gives 1.0.50's `is_active_qualifier` and `outranked_by_agent_version_id`.
+    public static func entry(_ version: AgentVersionRecord, rank: Int64, history: [TopRecord],
+                             standing: RaceStanding? = nil) -> JSONValue {
         let mine = history.filter { $0.agentVersionID == version.agentVersionID }
         let latestTop = mine.map(\.topAt).max()
         return .object([
@@ -21,6 +23,8 @@ public enum LeaderboardView {
             ("is_current_top", .bool(mine.contains { $0.isCurrent })),
             ("was_top", .bool(mine.contains { !$0.isCurrent })),
             ("top_at", Wire.timestamp(latestTop)),
+            ("is_active_qualifier", .bool(standing?.isActiveQualifier(version.agentVersionID) ?? false)),
+            ("outranked_by_agent_version_id", WireValue.string(standing?.outrankedBy(version.agentVersionID))),
         ])
     }
 }

@@ -3,9 +3,13 @@ import Store
 
 /// `SuitePublic` and `ProblemPublic` (oro-api.md §2.1).
 public enum SuiteView {
-    public static func json(_ suite: SuiteRecord) -> JSONValue {
-        .object([("suite_id", .int(suite.suiteID)), ("suite_version", .int(suite.suiteVersion)),
-                 ("is_active", .bool(suite.isActive))])
+    /// With `newerClient`, 7.x's `execution_kind`: every ShopArena suite is ShoppingBench problems
+    /// (`legacy_shoppingbench`), never an environment pack.
+    public static func json(_ suite: SuiteRecord, newerClient: Bool = false) -> JSONValue {
+        var fields: [(String, JSONValue)] = [("suite_id", .int(suite.suiteID)), ("suite_version", .int(suite.suiteVersion)),
+                                             ("is_active", .bool(suite.isActive))]
+        if newerClient { fields.append(("execution_kind", "legacy_shoppingbench")) }
+        return .object(fields)
     }
 
     /// The key holding per-reward title embeddings (~1.5 MB per suite), served only on request.

@@ -1,5 +1,9 @@
-/// Miners' inference credentials (the Chutes refresh token `oro submit` posts), stored encrypted on the
-/// identity row and decrypted only to hand to the validator that evaluates the miner's agent.
+/// The single-token view of miners' inference credentials that oro-sdk 1.0.x uses: the Chutes refresh token
+/// `oro submit` posts to `/v1/miner/chutes-auth`, and the one token a validator is handed.
+///
+/// Storage is `ProviderCredentials` (one sealed credential per provider): `store` keeps a `chutes` credential
+/// without changing the miner's default provider, `status` reports that Chutes credential, and
+/// `inferenceToken` is the credential of the miner's effective provider.
 public struct InferenceCredentials: Sendable {
     public let database: any SQLDatabase
     public let box: CredentialBox
@@ -8,6 +12,8 @@ public struct InferenceCredentials: Sendable {
         self.database = database
         self.box = box
     }
+
+    var providers: ProviderCredentials { ProviderCredentials(database: database, box: box) }
 
     /// Whether a credential is stored and when it was last set.
     public struct Status: Sendable, Equatable {
@@ -20,41 +26,37 @@ public struct InferenceCredentials: Sendable {
         }
     }
 
-    /// Seals and stores `token` for `hotkey`; false when the hotkey is not in the registry.
+    /// Seals and stores `token` as the miner's Chutes credential; false when the hotkey is not in the registry.
     @discardableResult
     public func store(_ token: String, forMiner hotkey: String, now: Int64) async throws -> Bool {
-        let sealed = box.seal(token)
-        return try await database.transaction { db in
-            guard try await db.first("SELECT hotkey FROM identities WHERE hotkey = ?", [.text(hotkey)]) != nil else {
-                return false
-            }
-            try await db.execute("UPDATE identities SET inference_credential = ?, credential_updated_at = ? WHERE hotkey = ?",
-                                 [.text(sealed), .int(now), .text(hotkey)])
+        do {
+            try await providers.store(token, provider: .chutes, forMiner: hotkey, defaultChoice: .keep, now: now)
             return true
+        } catch ProviderCredentialError.unknownMiner {
+            return false
         }
     }
 
+    /// Whether the miner has a Chutes credential (what `/v1/miner/chutes-auth/status` reports).
     public func status(forMiner hotkey: String) async throws -> Status {
-        try await database.read { db in
-            guard let row = try await db.first(
-                "SELECT inference_credential, credential_updated_at FROM identities WHERE hotkey = ?", [.text(hotkey)])
-            else { return Status(connected: false, updatedAt: nil) }
-            let connected = row.optionalString("inference_credential") != nil
-            return Status(connected: connected, updatedAt: connected ? row.optionalInt("credential_updated_at") : nil)
+        let listing = try await providers.listing(forMiner: hotkey)
+        guard let chutes = listing.connections.first(where: { $0.provider == .chutes }) else {
+            return Status(connected: false, updatedAt: nil)
         }
+        return Status(connected: true, updatedAt: chutes.updatedAt)
     }
 
-    /// The miner's decrypted token, or nil when none is stored or it no longer decrypts (the key changed):
-    /// the validator claim then sends no token and the validator fails the run with a clear reason.
+    /// The miner's decrypted token for its effective provider, or nil when none is stored or it no longer
+    /// decrypts (the key changed): the validator claim then sends no token and the validator fails the run with
+    /// a clear reason.
     public func inferenceToken(forMiner hotkey: String) async throws -> String? {
-        try await database.read { db in try await inferenceToken(forMiner: hotkey, in: db) }
+        try await providers.effective(forMiner: hotkey)?.token
     }
 
-    /// As `inferenceToken(forMiner:)`, inside the caller's transaction (the validator claim).
+    /// As `inferenceToken(forMiner:)`, inside the caller's transaction.
     public func inferenceToken(forMiner hotkey: String, in db: any SQLExecutor) async throws -> String? {
-        guard let sealed = try await db.first("SELECT inference_credential FROM identities WHERE hotkey = ?",
-                                              [.text(hotkey)])?.optionalString("inference_credential")
-        else { return nil }
-        return try? box.open(sealed)
+        let listing = try await ProviderCredentials.listing(hotkey, in: db)
+        guard let provider = ProviderCredentials.effectiveProvider(listing) else { return nil }
+        return try await providers.token(hotkey, provider, in: db)
     }
 }

@@ -138,23 +138,42 @@ public struct PublicQueries: Sendable {
     /// to the earlier submission; plus the total and the number of distinct miners over the whole board.
     /// Eligible, non-discarded versions of a suite ranked by qualifying `final_score` (ties to the earlier
     /// submission), or with `byRaceScore` only the versions that finished a race, ranked by `race_score`.
-    public func leaderboard(suiteID: Int64, limit: Int64, offset: Int64, byRaceScore: Bool = false) async throws
+    /// `search` keeps versions whose agent name or miner hotkey starts with it (case-insensitive; oro-sdk 7.x `q`).
+    public func leaderboard(suiteID: Int64, limit: Int64, offset: Int64, byRaceScore: Bool = false,
+                            search: String? = nil) async throws
         -> (total: Int64, uniqueMiners: Int64, entries: [AgentVersionRecord])
     {
         try await database.read { db in
-            let filter = " WHERE v.suite_id = ? AND v.state = 'ELIGIBLE' AND v.is_discarded = 0 AND v.final_score IS NOT NULL"
+            var filter = " WHERE v.suite_id = ? AND v.state = 'ELIGIBLE' AND v.is_discarded = 0 AND v.final_score IS NOT NULL"
                 + (byRaceScore ? " AND v.race_score IS NOT NULL" : "")
+            var binds: [SQLValue] = [.int(suiteID)]
+            if let search {
+                let pattern = Self.likePrefix(search.lowercased())
+                filter += " AND (LOWER(a.agent_name) LIKE ? ESCAPE '!' OR LOWER(v.miner_hotkey) LIKE ? ESCAPE '!')"
+                binds += [.text(pattern), .text(pattern)]
+            }
             let order = byRaceScore ? "v.race_score DESC" : "v.final_score DESC"
             let counts = try await db.first(
-                "SELECT COUNT(*) AS total, COUNT(DISTINCT v.miner_hotkey) AS miners FROM agent_versions v" + filter,
-                [.int(suiteID)])
+                "SELECT COUNT(*) AS total, COUNT(DISTINCT v.miner_hotkey) AS miners FROM agent_versions v"
+                    + " JOIN agents a ON a.agent_id = v.agent_id" + filter,
+                binds)
             let entries = try await db.query(
                 AgentVersionRecord.select + filter
                     + " ORDER BY \(order), v.submitted_at ASC, v.agent_version_id ASC LIMIT ? OFFSET ?",
-                [.int(suiteID), .int(limit), .int(offset)]
+                binds + [.int(limit), .int(offset)]
             ).map { row throws(StoreError) in try AgentVersionRecord(row: row) }
             return (counts?.optionalInt("total") ?? 0, counts?.optionalInt("miners") ?? 0, entries)
         }
+    }
+
+    /// A LIKE pattern matching strings that start with `prefix`, with `!` escaping the wildcards `%`, `_` and `!`.
+    static func likePrefix(_ prefix: String) -> String {
+        var escaped = ""
+        for character in prefix {
+            if character == "%" || character == "_" || character == "!" { escaped.append("!") }
+            escaped.append(character)
+        }
+        return escaped + "%"
     }
 
     /// Top holders, newest first: of one suite, or of every suite when `suiteID` is nil.

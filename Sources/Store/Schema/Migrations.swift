@@ -15,6 +15,7 @@ public enum ArenaMigrations {
         Migration(version: 1, name: "arena core", statements: core),
         Migration(version: 2, name: "races", statements: races),
         Migration(version: 3, name: "fair queue", statements: fairQueue),
+        Migration(version: 4, name: "inference providers, race selections, validator host metrics", statements: newerClients),
     ]
 
     static let core: [String] = [

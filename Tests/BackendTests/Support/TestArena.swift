@@ -20,6 +20,9 @@ struct TestArena: Sendable {
         let database = try await TestDatabases.make(kind, now: clock.nowMillis())
         var settings = BackendSettings()
         settings.pythonRuntimePath = SharedDataPaths.pythonRuntime
+        // Most suites submit without connecting inference; the credential rule has its own tests
+        // (InferenceAuthRoutesTests), which turn it back on.
+        settings.requireInferenceCredential = false
         configure(&settings)
         let services = BackendServices(database: database, blobs: try TestDatabases.blobs(), clock: clock, settings: settings)
         return TestArena(services: services, clock: clock, kind: kind)

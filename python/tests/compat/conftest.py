@@ -1,10 +1,15 @@
-"""A running `shoparena serve` (the debug binary) on a temporary SQLite database and a free loopback port, with
-hotkeys registered through `shoparena admin` and the ORO suite v3 added and activated — for driving with the real
-oro-sdk client classes.
+"""A running `shoparena serve` (the debug binary) on a temporary SQLite database and a free loopback port, with the
+ORO suite v3 added and activated, driven by the REAL official `oro-sdk` clients 1.0.45, 1.0.50 and 7.0.2.
+
+Each oro-sdk release lives in its own virtualenv, `.build/oro-sdk-<version>` (created once by `scripts/test`, then
+reused; `SHOPARENA_ORO_SDK_VENVS` may point at another folder holding `oro-sdk-<version>/`). The test process itself
+needs no oro-sdk: each scenario runs `oro_driver.py` with the release's interpreter (and its `oro` console script),
+which registers its own hotkeys through `shoparena admin` and exits non-zero with the failed check on stderr.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -18,6 +23,10 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
+DRIVER = Path(__file__).resolve().parent / "oro_driver.py"
+# The releases ShopArena is tested with: the 1.0.45 surface, 1.0.50 (ORO's validator repo pin in May 2026) and
+# today's PyPI release.
+ORO_SDK_VERSIONS = ["1.0.45", "1.0.50", "7.0.2"]
 
 
 def shoparena_binary() -> Path:
@@ -25,6 +34,16 @@ def shoparena_binary() -> Path:
     if not path.exists():
         pytest.fail(f"{path} not found: build it first (swift build) or set SHOPARENA_BINARY")
     return path
+
+
+def sdk_python(version: str) -> Path:
+    """The interpreter of the virtualenv holding `oro-sdk==version` (with its `oro` script beside it)."""
+    root = Path(os.environ.get("SHOPARENA_ORO_SDK_VENVS", REPO_ROOT / ".build"))
+    python = root / f"oro-sdk-{version}" / "bin" / "python"
+    if not python.exists():
+        pytest.fail(f"{python} not found: scripts/test creates it, or run: python3 -m venv {python.parent.parent} && "
+                    f"{python.parent}/pip install 'oro-sdk[bittensor]=={version}'")
+    return python
 
 
 def shared_data(name: str) -> Path:
@@ -53,20 +72,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def new_keypair():
-    from bittensor_wallet import Keypair  # installed with oro-sdk
-
-    return Keypair.create_from_seed(os.urandom(32).hex())
-
-
 @dataclass
 class Arena:
+    version: str
     base_url: str
     data_dir: str
     binary: Path
-    admin: object
-    miner: object
-    validator: object
+    python: Path
+    suite: Path
     log_path: Path
 
     def admin_cli(self, *args: str) -> str:
@@ -75,20 +88,38 @@ class Arena:
         assert result.returncode == 0, f"shoparena admin {' '.join(args)} failed: {result.stderr}"
         return result.stdout
 
+    def drive(self, scenario: str) -> dict:
+        """Runs one scenario of oro_driver.py under this release's interpreter; returns its JSON report."""
+        state = Path(self.data_dir) / "driver-state.json"
+        home = Path(self.data_dir) / "home"  # the `oro` CLI reads its wallet from $HOME/.bittensor
+        home.mkdir(exist_ok=True)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "ORO_"))}
+        env.update({"HOME": str(home), "PATH": f"{self.python.parent}:{env.get('PATH', '')}", "NO_COLOR": "1"})
+        command = [str(self.python), str(DRIVER), scenario, "--version", self.version, "--base-url", self.base_url,
+                   "--binary", str(self.binary), "--data-dir", self.data_dir, "--suite", str(self.suite),
+                   "--state", str(state)]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=900, env=env)
+        if result.returncode != 0:
+            tail = self.log_path.read_text()[-3000:] if self.log_path.exists() else ""
+            pytest.fail(f"oro-sdk {self.version} scenario '{scenario}' failed (exit {result.returncode}):\n"
+                        f"{result.stderr[-6000:]}\n--- driver stdout ---\n{result.stdout[-3000:]}\n"
+                        f"--- server log (tail) ---\n{tail}")
+        lines = [line for line in result.stdout.splitlines() if line.startswith("REPORT ")]
+        assert lines, f"the driver printed no report: {result.stdout[-2000:]}"
+        return json.loads(lines[-1][len("REPORT "):])
 
-@pytest.fixture(scope="module")
-def arena():
+
+@pytest.fixture(scope="module", params=ORO_SDK_VERSIONS, ids=lambda v: f"oro-sdk-{v}")
+def arena(request):
+    version = request.param
+    python = sdk_python(version)
     binary = shoparena_binary()
     suite = shared_data("oro_problem_suite_v3.json")
-    with tempfile.TemporaryDirectory(prefix="shoparena-compat-") as data_dir:
+    with tempfile.TemporaryDirectory(prefix=f"shoparena-compat-{version}-") as data_dir:
         port = free_port()
-        admin, miner, validator = new_keypair(), new_keypair(), new_keypair()
         log_path = Path(data_dir) / "serve.log"
         base = f"http://127.0.0.1:{port}"
-        arena = Arena(base, data_dir, binary, admin, miner, validator, log_path)
-        arena.admin_cli("register", admin.ss58_address, "--role", "admin")
-        arena.admin_cli("register", miner.ss58_address, "--role", "miner")
-        arena.admin_cli("register", validator.ss58_address, "--role", "validator")
+        arena = Arena(version, base, data_dir, binary, python, suite, log_path)
         out = arena.admin_cli("suite-add", str(suite), "--activate")
         assert "active" in out, out
         with open(log_path, "w") as log:
