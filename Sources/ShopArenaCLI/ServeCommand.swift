@@ -50,6 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("challenge-ttl-seconds"), help: "Setting challenge_ttl_seconds (see above).") var challengeTtlSeconds: String?
     @Option(name: .customLong("inference-models"), help: "Setting inference_models (see above).") var inferenceModels: String?
     @Option(name: .customLong("credential-key"), help: "Setting credential_key (see above).") var credentialKey: String?
+    @Option(name: .customLong("require-inference-credential"), help: "Setting require_inference_credential (see above).") var requireInferenceCredential: String?
     @Option(name: .customLong("requeue-top-n"), help: "Setting requeue_top_n (see above).") var requeueTopN: String?
     @Option(name: .customLong("qualifying-close-time"), help: "Setting qualifying_close_time (see above).") var qualifyingCloseTime: String?
     @Option(name: .customLong("qualifying-time-zone"), help: "Setting qualifying_time_zone (see above).") var qualifyingTimeZone: String?
@@ -81,6 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
             "challenge_ttl_seconds": challengeTtlSeconds,
             "inference_models": inferenceModels,
             "credential_key": credentialKey,
+            "require_inference_credential": requireInferenceCredential,
             "requeue_top_n": requeueTopN,
             "qualifying_close_time": qualifyingCloseTime,
             "qualifying_time_zone": qualifyingTimeZone,

@@ -79,6 +79,8 @@ enum ServeSettings {
             s.challengeTTLSeconds = try double("challenge_ttl_seconds", v) },
         Field(key: "inference_models", help: "Comma-separated models agents may call", show: { $0.inferenceModels.joined(separator: ",") }) { s, v in
             s.inferenceModels = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } },
+        Field(key: "require_inference_credential", help: "Refuse submissions from miners with no stored inference credential (true/false)", show: { String($0.requireInferenceCredential) }) { s, v in
+            s.requireInferenceCredential = try bool("require_inference_credential", v) },
         Field(key: "credential_key", help: "Key that encrypts stored inference credentials", show: { _ in "a built-in development key: set one in production" }) { s, v in s.credentialKey = v },
         Field(key: "requeue_top_n", help: "Versions requeued when a suite is activated", show: { String($0.requeueTopN) }) { s, v in s.requeueTopN = try int("requeue_top_n", v) },
         Field(key: "qualifying_close_time", help: "Daily qualifying close, HH:MM local time", show: { $0.qualifyingCloseTime }) { s, v in

@@ -39,6 +39,9 @@ public struct CodeAnalysisReport: Sendable, Equatable {
     /// True when any violation is an integrity one (answer tables, encoded payloads…), which costs the full
     /// cooldown; security-only violations cost the shorter security cooldown.
     public var hasIntegrityViolation: Bool { violations.contains { $0.severity == "integrity" } }
+    /// Every violation is a `compatibility` one (an import of a runtime name that does not exist): an honest
+    /// mistake that could only score 0, refused without a cooldown.
+    public var isCompatibilityOnly: Bool { !violations.isEmpty && violations.allSatisfy { $0.severity == "compatibility" } }
 
     /// Reads the analyzer's JSON; nil when it is not an analysis object of the expected schema.
     public init?(json: JSONValue) {

@@ -91,6 +91,7 @@ struct SubmissionHandler: Sendable {
         if let fileError = report.fileError {
             throw Self.fileError(fileError, maxBytes: settings.maxAgentBytes)
         }
+        if report.isCompatibilityOnly { throw Self.compatibility(report) }
         if !report.violations.isEmpty {
             let integrity = report.hasIntegrityViolation
             let seconds = integrity ? settings.submissionCooldownSeconds : settings.securityViolationCooldownSeconds
@@ -153,6 +154,16 @@ struct SubmissionHandler: Sendable {
                             + "(in \(Self.duration(Double(remaining)))): \(cost)",
                         extras: [("violations", .array(report.violations.map(\.json))),
                                  ("remaining_seconds", .int(remaining))])
+    }
+
+    /// 422 CODE_ANALYSIS_ERROR for imports of names the runtime does not provide: no cooldown is used.
+    static func compatibility(_ report: CodeAnalysisReport) -> APIError {
+        let count = report.violations.count
+        return APIError(.unprocessableContent, code: "CODE_ANALYSIS_ERROR",
+                        detail: "the agent file imports \(count) name\(count == 1 ? "" : "s") the ShopArena runtime does not "
+                            + "provide, so every problem would fail; fix the import\(count == 1 ? "" : "s") and submit again "
+                            + "now (this refusal costs no cooldown)",
+                        extras: [("violations", .array(report.violations.map(\.json))), ("remaining_seconds", .int(0))])
     }
 
     /// `12 h`, `1 h 30 min`, `45 min`, `20 s`: a length of time as a person reads it.

@@ -39,14 +39,19 @@ public struct BackendClient: Sendable {
     /// Claims the next run, or nil when there is no work (204).
     public func claim(serviceVersions: [String: String]) async throws(BackendClientError) -> ClaimedRun? {
         let body = JSONValue.object([("service_versions", .object(serviceVersions.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))])
-        let (status, json) = try await send(.POST, "/v1/validator/work/claim", json: body)
+        // As a newer client (oro-sdk 7.x generation) the claim carries `inference_token`, whatever provider the
+        // miner connected; 1.0.x's `chutes_access_token` holds a Chutes credential only.
+        let (status, json) = try await send(.POST, "/v1/validator/work/claim", json: body,
+                                            headers: [("X-Oro-Client-Name", "shoparena-validator"),
+                                                      ("X-Oro-Client-Version", Self.clientVersion)])
         if status == 204 { return nil }
         guard let json, let id = json["eval_run_id"]?.stringValue, let version = json["agent_version_id"]?.stringValue,
               let url = json["code_download_url"]?.stringValue
         else { throw .badResponse("claim answer without eval_run_id / agent_version_id / code_download_url") }
         return ClaimedRun(evalRunID: id, agentVersionID: version, suiteID: json["suite_id"]?.intValue ?? 0,
                           leaseExpiresAt: json["lease_expires_at"]?.stringValue ?? "", codeDownloadURL: url,
-                          inferenceToken: json["chutes_access_token"]?.stringValue)
+                          inferenceToken: json["inference_token"]?["access_token"]?.stringValue
+                              ?? json["chutes_access_token"]?.stringValue)
     }
 
     public func problems(run: String) async throws(BackendClientError) -> [RunProblem] {
@@ -102,9 +107,15 @@ public struct BackendClient: Sendable {
 
     // MARK: - Plumbing
 
-    private func send(_ method: HTTPMethod, _ path: String, json: JSONValue?) async throws(BackendClientError) -> (Int, JSONValue?) {
+    /// The client version the validator declares to its backend (`X-Oro-Client-Version`).
+    static let clientVersion = "7.0.2"
+
+    private func send(_ method: HTTPMethod, _ path: String, json: JSONValue?, headers: [(String, String)] = [])
+        async throws(BackendClientError) -> (Int, JSONValue?)
+    {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let json {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: JSONWriter().string(json)))
