@@ -122,11 +122,6 @@ struct EvalCommand: AsyncParsableCommand {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let recording = try recording(cwd: cwd)
         let runtimeURL = try sandbox.checkedRuntimeURL(cwd: cwd)
-        if upstream == nil && replay == nil {
-            printError("eval: warning: no --upstream (or --replay): every inference call of the agent will fail with "
-                + "503, so an agent that needs an LLM scores 0. Pass --upstream URL (an OpenAI-compatible /v1 base, key in "
-                + "$\(apiKeyEnv)) and --model M, or --replay DIR of a recorded run.")
-        }
         let pythonPath = try sandbox.pythonURL(cwd: cwd).path
         for warning in try EvalSetup.checkAgent(path: agent, python: pythonPath, runtime: runtimeURL) {
             printError("eval: warning: the submission analyzer would refuse this agent: \(warning)")
@@ -168,6 +163,12 @@ struct EvalCommand: AsyncParsableCommand {
         }
         let allowed = allowModel.isEmpty ? (model.map { [$0] } ?? []) : allowModel
         let apiKey = ProcessInfo.processInfo.environment[apiKeyEnv].flatMap { $0.isEmpty ? nil : $0 }
+        // Said once the setup checks passed, just before the agent runs.
+        if upstream == nil && replay == nil {
+            printError("eval: warning: no --upstream (or --replay): every inference call of the agent will fail with "
+                + "503, so an agent that needs an LLM scores 0. Pass --upstream URL (an OpenAI-compatible /v1 base, key in "
+                + "$\(apiKeyEnv)) and --model M, or --replay DIR of a recorded run.")
+        }
         if upstream != nil && apiKey == nil && replay == nil {
             printError("eval: warning: $\(apiKeyEnv) is empty; inference calls go upstream without a key")
         }

@@ -34,6 +34,8 @@ struct EvalCLITests {
             in: scratch)
         #expect(outcome.status == 0, "eval failed:\n\(outcome.stderr)")
         #expect(outcome.stdout.contains("problems:        3"))
+        // No --upstream: the user is told before the run that inference will fail.
+        #expect(outcome.stderr.contains("eval: warning: no --upstream (or --replay)"))
 
         let lines = try String(contentsOf: out.appendingPathComponent("envelopes.jsonl"), encoding: .utf8)
             .split(separator: "\n")
@@ -94,5 +96,59 @@ struct EvalCLITests {
         #expect(outcome.status != 0)
         let line = try #require(Self.singleErrorLine(outcome), "stderr: \(outcome.stderr)")
         #expect(line.contains(index) && line.contains("cannot be opened"), "\(line)")
+    }
+}
+
+/// Messages a user can act on (issue 13 §6), through the built executable.
+@Suite("CLI messages")
+struct CLIMessageTests {
+    @Test("a busy port is named, with how to find its user")
+    func busyPort() throws {
+        let scratch = try CLIProcess.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        // Hold a port on loopback for the duration of the test.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        #expect(bound == 0)
+        #expect(listen(fd, 1) == 0)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let outcome = try CLIProcess.shoparena(
+            ["serve", "--port", "\(port)", "--data-dir", scratch.appendingPathComponent("data").path], in: scratch)
+        #expect(outcome.status != 0)
+        #expect(outcome.stderr.contains("port \(port) is already in use on 127.0.0.1"), "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("errno"))
+    }
+
+    @Test("eval outside the repository names the runtime folder it looked in")
+    func runtimeFolder() throws {
+        let scratch = try CLIProcess.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let outcome = try CLIProcess.shoparena(
+            ["eval", EvalCLITests.baselineAgent, "--index", "x.idx", "--suite", "s.json", "--python",
+             try CLIProcess.python.get().path], in: scratch)
+        #expect(outcome.status != 0)
+        let folder = scratch.appendingPathComponent("python").standardizedFileURL.path
+        #expect(outcome.stderr.contains("The agent runtime was looked for in \(folder)"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("--runtime"))
+    }
+
+    @Test("serve --help shows every setting's default")
+    func serveHelpDefaults() throws {
+        let outcome = try CLIProcess.shoparena(["serve", "--help"], in: CLIProcess.repository)
+        let help = outcome.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("Time between two submissions of one hotkey, seconds (default: 43200 (12 h))"), "\(help)")
+        #expect(help.contains("Largest agent file accepted, bytes (default: 1000000)"))
+        #expect(help.contains("deepseek-ai/DeepSeek-V3.2-TEE"))
     }
 }
