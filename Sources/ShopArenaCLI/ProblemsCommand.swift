@@ -72,16 +72,7 @@ struct ProblemsClusterCommand: AsyncParsableCommand {
     }
 
     static func write(_ lines: [String], to path: String) throws {
-        let text = lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
-        if path == "-" {
-            FileHandle.standardOutput.write(Data(text.utf8))
-            return
-        }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw ValidationError("cannot write '\(path)': \(error.localizedDescription)")
-        }
+        try ScoreIO.writeText(lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n", to: path)
     }
 }
 

@@ -83,7 +83,11 @@ enum ScoreIO {
     }
 
     static func write(_ value: JSONValue, to path: String) throws {
-        let text = JSONWriter(style: .python).string(value) + "\n"
+        try writeText(JSONWriter(style: .python).string(value) + "\n", to: path)
+    }
+
+    /// Writes `text` to `path` atomically, or to stdout for "-".
+    static func writeText(_ text: String, to path: String) throws {
         if path == "-" {
             FileHandle.standardOutput.write(Data(text.utf8))
             return
