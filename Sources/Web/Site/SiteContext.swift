@@ -1,0 +1,37 @@
+import ArenaModel
+import Backend
+import Foundation
+import Store
+
+/// What every page loader reads from: the backend's services (database, blobs, clock, settings), the public
+/// and web queries over them, and the corpus figures. One value per site, shared read-only.
+struct SiteContext: Sendable {
+    let services: BackendServices
+    let corpus: any CorpusFigures
+
+    var publicQueries: PublicQueries { PublicQueries(database: services.database) }
+    var queries: WebQueries { WebQueries(database: services.database) }
+    var settings: BackendSettings { services.settings }
+    func now() -> Int64 { services.now() }
+
+    /// The daily qualifying close as configured (the default schedule when the setting is malformed, as the
+    /// race engine does).
+    var schedule: QualifyingSchedule {
+        let parts = settings.qualifyingCloseTime.split(separator: ":").compactMap { Int($0) }
+        if parts.count == 2,
+           let configured = try? QualifyingSchedule(hour: parts[0], minute: parts[1], timeZoneIdentifier: settings.qualifyingTimeZone) {
+            return configured
+        }
+        return .default
+    }
+
+    static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+}
+
+/// A page that cannot be shown because what it names does not exist (or is not public): rendered as the
+/// 404 page with a message that says what was looked for and where to go instead.
+struct PageNotFound: Error, Sendable {
+    var title: String
+    var message: String
+}
