@@ -31,12 +31,13 @@ public struct WebQueries: Sendable {
         }
         let pageSQL = "SELECT * FROM (\(ranked)) ranked\(searchFilter) ORDER BY ranked.board_rank LIMIT ? OFFSET ?"
         let countSQL = "SELECT COUNT(*) FROM (\(ranked)) ranked\(searchFilter)"
+        let binds = searchBinds
         return try await database.read { db in
             let counts = try await db.first(
                 "SELECT COUNT(*) AS total, COUNT(DISTINCT v.miner_hotkey) AS miners FROM agent_versions v" + filter,
                 [.int(suiteID)])
-            let matched = try await db.scalarInt(countSQL, [.int(suiteID)] + searchBinds) ?? 0
-            let entries = try await db.query(pageSQL, [.int(suiteID)] + searchBinds + [.int(limit), .int(offset)])
+            let matched = try await db.scalarInt(countSQL, [.int(suiteID)] + binds) ?? 0
+            let entries = try await db.query(pageSQL, [.int(suiteID)] + binds + [.int(limit), .int(offset)])
                 .map { row throws(StoreError) in
                     RankedVersionRecord(rank: try row.int("board_rank"), version: try AgentVersionRecord(row: row))
                 }

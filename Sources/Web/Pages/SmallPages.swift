@@ -41,7 +41,8 @@ struct MinerPage: Sendable {
         let now = site.now()
         let versions = try await site.queries.versions(minerHotkey: miner.hotkey)
         let current = try await site.publicQueries.currentSuite()
-        let top = try await current.map { try await site.publicQueries.currentTop(suiteID: $0.suiteID) } ?? nil
+        var top: TopRecord?
+        if let current { top = try await site.publicQueries.currentTop(suiteID: current.suiteID) }
         var order: [String] = []
         var byAgent: [String: [Version]] = [:]
         for version in versions.reversed() {

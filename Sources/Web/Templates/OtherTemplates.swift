@@ -176,10 +176,14 @@ enum CorpusTemplates {
         {{#charts}}
         <section aria-labelledby="{{id}}">
         <h2 id="{{id}}">{{heading}}</h2>
-        {{#hasData}}<figure class="chart-box">
+        {{#hasData}}
+        <figure class="chart-box">
         {{{chartHTML}}}
-        </figure>{{/hasData}}
-        {{^hasData}}<p class="empty">Nothing yet.</p>{{/hasData}}
+        </figure>
+        {{/hasData}}
+        {{^hasData}}
+        <p class="empty">Nothing yet.</p>
+        {{/hasData}}
         </section>
         {{/charts}}
         {{/available}}
