@@ -41,7 +41,7 @@ struct LeaderboardPageTests {
             #expect(page.links.contains("/miners/\(a)"))
             #expect(page.html.contains("data-copy=\"\(a)\""), "the full hotkey is copyable")
             #expect(!page.html.contains("gone"), "discarded versions are not ranked, like the API")
-            #expect(page.headers[.init("Server-Timing")!]?.hasPrefix("render;dur=") == true)
+            #expect(page.headers[.init("Server-Timing")!]?.hasPrefix("app;dur=") == true)
             #expect(page.bytes < 150_000)
         }
     }

@@ -31,6 +31,7 @@ enum Stylesheet {
         h2 { font-size: 1.2rem; margin: 1.8rem 0 .6rem; }
         h3 { font-size: 1.05rem; margin: 1.2rem 0 .5rem; }
         h4 { font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin: .8rem 0 .3rem; }
+        h4 code, h4 .muted { text-transform: none; letter-spacing: 0; font-size: .85rem; color: var(--fg); }
         .wrap { max-width: 76rem; margin: 0 auto; padding: 0 1rem; }
         .skip { position: absolute; left: -999px; top: .5rem; background: var(--accent); color: var(--accent-fg); padding: .5rem .8rem; border-radius: 6px; z-index: 10; }
         .skip:focus { left: .5rem; }
@@ -62,7 +63,9 @@ enum Stylesheet {
         .tabs a { padding: .35rem .9rem; border-radius: 7px; text-decoration: none; color: var(--fg); }
         .tabs a[aria-current="page"] { background: var(--surface); box-shadow: var(--shadow); font-weight: 600; }
         form.search { display: flex; flex-wrap: wrap; align-items: center; gap: .4rem; }
-        form.search label { width: 100%; font-size: .8rem; color: var(--muted); }
+        .toolbar form.search { margin-left: auto; width: min(100%, 28rem); flex-wrap: wrap; }
+        .toolbar form.search input[type="search"] { flex: 1; min-width: 0; }
+        form.search label { flex-basis: 100%; font-size: .8rem; color: var(--muted); }
         input[type="search"] { font: inherit; padding: .45rem .65rem; border: 1px solid var(--line); border-radius: 8px; background: var(--surface); color: var(--fg); min-width: 14rem; }
         button { font: inherit; cursor: pointer; border-radius: 8px; border: 1px solid var(--line); background: var(--surface); color: var(--fg); padding: .4rem .8rem; }
         form.search button { background: var(--accent); color: var(--accent-fg); border-color: var(--accent); }
@@ -71,12 +74,15 @@ enum Stylesheet {
         table.data { border-collapse: collapse; width: 100%; font-size: .92rem; }
         table.data th, table.data td { padding: .55rem .7rem; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
         table.data thead th { font-size: .76rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); background: var(--surface); white-space: nowrap; }
+        table.data thead th a { text-transform: none; letter-spacing: 0; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
         table.data tbody tr:last-child > * { border-bottom: 0; }
         table.data tbody tr:hover { background: var(--plain-bg); }
         .num { text-align: right !important; font-variant-numeric: tabular-nums; white-space: nowrap; }
         .rank { font-weight: 700; }
         a.agent { font-weight: 600; overflow-wrap: anywhere; }
         .hotkey { display: inline-flex; align-items: center; gap: .35rem; white-space: nowrap; }
+        .hotkey a { text-decoration: none; }
+        .hotkey a:hover code { text-decoration: underline; }
         .copy { font-size: .72rem; padding: .1rem .45rem; border-radius: 6px; color: var(--muted); }
         .copy.done { color: var(--good); border-color: var(--good); }
         .badge { display: inline-block; padding: .08rem .55rem; border-radius: 999px; font-size: .78rem; font-weight: 600; white-space: nowrap; background: var(--plain-bg); color: var(--fg); }
@@ -112,7 +118,8 @@ enum Stylesheet {
         table.matrix .o { font-weight: 700; }
         table.matrix .t { color: var(--muted); }
         table.matrix th[scope="row"] { font-weight: 400; min-width: 16rem; max-width: 34rem; }
-        .c-success { background: var(--good-bg); }
+        .c-pass { background: var(--good-bg); }
+        .c-miss { background: var(--surface); }
         .c-failed, .c-timed-out { background: var(--bad-bg); }
         .c-running, .c-pending { background: var(--info-bg); }
         .cat { display: inline-block; font-size: .7rem; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); border: 1px solid var(--line); border-radius: 5px; padding: 0 .35rem; margin-right: .25rem; }
@@ -146,9 +153,10 @@ enum Stylesheet {
         table.proxy-calls tr.flagged { background: var(--bad-bg); }
         .chart-box { margin: .5rem 0; background: var(--surface); border: 1px solid var(--line); border-radius: var(--radius); padding: .6rem .8rem; }
         .chart-box figcaption { font-size: .82rem; color: var(--muted); }
-        svg.chart { width: 100%; height: auto; display: block; color: var(--accent); }
+        svg.chart { width: 100%; max-width: 760px; height: auto; display: block; color: var(--accent); }
         svg.chart .grid { stroke: var(--line); stroke-width: 1; }
         svg.chart .axis { fill: var(--muted); font-size: 11px; }
+        svg.chart .value { fill: var(--fg); font-size: 11px; font-weight: 600; }
         svg.chart .line { fill: none; stroke: currentColor; stroke-width: 2.5; }
         svg.chart .dot { fill: currentColor; stroke: var(--surface); stroke-width: 2; }
         svg.chart .bar { fill: currentColor; }

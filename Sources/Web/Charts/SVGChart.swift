@@ -43,6 +43,9 @@ enum SVGChart {
                 } else {
                     svg += dot
                 }
+                if points.count <= 12 {
+                    svg += "<text class=\"value\" x=\"\(f(x(i)))\" y=\"\(f(y(value) - 10))\" text-anchor=\"middle\">\(String(format: "%.3f", value))</text>"
+                }
             }
             if i % labelEvery == 0 || i == points.count - 1 {
                 svg += "<text class=\"axis\" x=\"\(f(x(i)))\" y=\"\(f(Double(height) - 12))\" text-anchor=\"middle\">\(SafeHTML.escape(point.label))</text>"

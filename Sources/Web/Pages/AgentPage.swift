@@ -219,14 +219,24 @@ struct AgentLive: Sendable {
 }
 
 extension AgentLive.Cell {
+    /// Green for a solved problem, plain for a finished miss, red for a failed or timed-out one, blue while running.
+    static func css(_ result: RunProblemRecord) -> String {
+        switch result.status {
+        case "SUCCESS": return (result.score ?? 0) >= 1 ? "pass" : "miss"
+        case "FAILED", "TIMED_OUT": return Format.cssToken(result.status)
+        default: return "running"
+        }
+    }
+
     /// A finished or running problem's cell: outcome score, judge score, corpus verdict, time.
     static func of(_ result: RunProblemRecord, verdict: CorpusVerdict?, href: String) -> AgentLive.Cell {
         let verdictText = verdict.map { $0.label } ?? "not yet"
         return AgentLive.Cell(
             present: true, href: href,
-            title: "\(Format.label(result.status)): outcome \(Format.score(result.score)), judge \(Format.score(result.reasoningScore)), "
-                + "corpus \(verdictText), \(Format.seconds(result.executionTime)) — open the trajectory",
-            css: Format.cssToken(result.status), outcome: result.score.map { String(format: "%.2f", $0) } ?? "—",
+            title: "\(Format.label(result.status)), outcome \(result.score.map { String(format: "%.2f", $0) } ?? "none"), "
+                + "judge \(result.reasoningScore.map { String(format: "%.2f", $0) } ?? "none"), corpus \(verdictText), "
+                + Format.seconds(result.executionTime),
+            css: Self.css(result), outcome: result.score.map { String(format: "%.2f", $0) } ?? "—",
             judge: result.reasoningScore.map { String(format: "%.1f", $0) } ?? "—",
             verdict: verdict.map { $0.accepted ? "✓" : "✗" } ?? "·", time: Format.seconds(result.executionTime))
     }

@@ -25,7 +25,7 @@ struct LeaderboardPage: Sendable {
         var emissionWeight = Format.none
         var threshold = Format.none
         var thresholdNote = "set once an agent holds the top"
-        var racePhase = "No race open"
+        var racePhase = "None open"
         var raceHref: String?
         var closesAtMillis: Int64 = 0
         var closesISO = ""

@@ -90,15 +90,17 @@ public struct ArenaWebsite: Sendable {
         let started = ContinuousClock.now
         do {
             let model = try await load()
+            let loaded = ContinuousClock.now
             let html = try renderer.render(model, template: template)
-            return HTMLResponse(html: html, serverMillis: Self.millis(since: started))
+            return HTMLResponse(html: html, timing: .init(loadMillis: Self.millis(from: started, to: loaded),
+                                                          renderMillis: Self.millis(from: loaded, to: .now)))
         } catch let missing as PageNotFound {
             return notFound(title: missing.title, message: missing.message, path: "")
         } catch {
             logger.error("page \(template) failed: \(error)")
             let html = (try? renderer.render(FailurePage(message: "Reading the arena's data failed: \(error)"), template: "error"))
                 ?? "<!doctype html><title>Error</title><p>This page could not be built.</p>"
-            return HTMLResponse(html: html, status: .internalServerError, serverMillis: Self.millis(since: started))
+            return HTMLResponse(html: html, status: .internalServerError)
         }
     }
 
@@ -110,8 +112,8 @@ public struct ArenaWebsite: Sendable {
         return HTMLResponse(html: html, status: .notFound)
     }
 
-    static func millis(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
+    static func millis(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> Double {
+        let elapsed = end - start
         return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
     }
 }

@@ -86,7 +86,7 @@ enum AgentTemplates {
         <tbody>
         {{#matrix.rows}}
         <tr>
-        <th scope="row"><span class="cat">{{category}}</span> <span class="query" title="{{queryFull}}">{{query}}</span></th>
+        <th scope="row"><span class="cat">{{category}}</span> <span class="query">{{query}}</span></th>
         {{#cells}}
         <td class="cell c-{{css}}">{{#present}}<a href="{{href}}" aria-label="{{title}}"><span class="o">{{outcome}}</span> <span class="j">{{judge}}</span> <span class="v">{{verdict}}</span> <span class="t">{{time}}</span></a>{{/present}}{{^present}}<span class="muted" title="not run yet">·</span>{{/present}}</td>
         {{/cells}}

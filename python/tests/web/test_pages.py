@@ -98,7 +98,7 @@ def test_every_page_loads_without_console_errors(demo, context, ids):
         assert response.headers["content-type"] == "text/html; charset=utf-8"
         body = response.body()
         assert len(body) < PAGE_BUDGET_BYTES, f"{path} is {len(body)} bytes"
-        match = re.search(r"render;dur=([0-9.]+)", response.headers.get("server-timing", ""))
+        match = re.search(r"app;dur=([0-9.]+)", response.headers.get("server-timing", ""))
         assert match, f"{path} has no Server-Timing header"
         timings[name] = float(match.group(1))
         page.wait_for_load_state("networkidle")
