@@ -23,6 +23,13 @@ struct TrajectoryPageTests {
                                      status: 200, durationMs: 812, usage: .init(promptTokens: 1200, completionTokens: 80, totalTokens: 1280))
         let search1 = ProxyCallRecord(timestamp: t0 + 800, method: "GET", path: "/search/find_product",
                                       query: "q=red+running+shoes&page=1", status: 200, durationMs: 3.2, productIDs: ["11", "12"])
+        let view1 = ProxyCallRecord(timestamp: t0 + 900, method: "GET", path: "/search/view_product_information",
+                                    query: "product_ids=11", status: 200, durationMs: 1.1, productIDs: ["11"])
+        let details: JSONValue = .object([
+            ("attributes", .object([("color", .array(["red", "blue"]))])), ("description", "A long description."),
+            ("product_id", "11"), ("short_description", "Light <b>runner</b>"),
+            ("sku_options", .object([("1", .object([("size", "42")]))])),
+        ])
         let model2 = ProxyCallRecord(timestamp: t0 + 1500, method: "POST", path: "/inference/chat/completions", model: "stub-model",
                                      status: 200, durationMs: 640, usage: .init(promptTokens: 1500, completionTokens: 60, totalTokens: 1560))
         let hiddenSearch = ProxyCallRecord(timestamp: t0 + 2100, method: "GET", path: "/search/find_product",
@@ -30,7 +37,8 @@ struct TrajectoryPageTests {
         var step1 = DialogueStep.make(
             think: "<b>Search first</b><script>alert('think')</script> & compare",
             toolCalls: [DialogueStep.call("find_product", [("q", "red running shoes"), ("page", 1)],
-                                          result: .array([product("11", "Runner <i>Pro</i> shoe"), product("12", "Trail shoe")]))],
+                                          result: .array([product("11", "Runner <i>Pro</i> shoe"), product("12", "Trail shoe")])),
+                        DialogueStep.call("view_product_information", [("product_ids", "11")], result: .array([details]))],
             query: "red running shoes", step: 1, timestamp: t0 + 1000)
         var step2 = DialogueStep.make(
             think: "Checking more.",
@@ -38,12 +46,12 @@ struct TrajectoryPageTests {
                         DialogueStep.call("recommend_product", [("product_ids", "11")], result: "Having recommended the products to the user: 11.")],
             response: "I recommend <u>11</u>.", query: "red running shoes", step: 2, timestamp: t0 + 2000)
         step1.raw = step1.raw.setting("extra_info", to: (step1.extraInfo ?? .object([]))
-            .setting("proxy_calls", to: .array([model1.json, search1.json, model2.json])))
+            .setting("proxy_calls", to: .array([model1.json, search1.json, view1.json, model2.json])))
         step2.raw = step2.raw.setting("extra_info", to: (step2.extraInfo ?? .object([])).setting("proxy_calls", to: .array([hiddenSearch.json])))
         return .object([
             ("problem_id", .string(problemID)), ("status", "SUCCESS"), ("execution_time", 4.2), ("inference_failure_count", 0),
             ("inference_total", 2), ("error", .null), ("dialogue", .array([step1.raw, step2.raw])),
-            ("proxy_calls", .array([model1.json, search1.json, model2.json, hiddenSearch.json])),
+            ("proxy_calls", .array([model1.json, search1.json, view1.json, model2.json, hiddenSearch.json])),
         ])
     }
 
@@ -98,6 +106,7 @@ struct TrajectoryPageTests {
             #expect(html.contains("<span class=\"ptitle\">Runner &lt;i&gt;Pro&lt;/i&gt; shoe</span>"))
             #expect(html.contains("<strong>1499.00</strong> · shop 77 · 1\u{202F}200 sold"))
             #expect(html.contains("freeShipping · COD"))
+            #expect(html.contains("<span class=\"ptitle\">Light &lt;b&gt;runner&lt;/b&gt;</span><span class=\"pdetails\">color: red, blue · 1 SKU option</span>"))
             // Trusted proxy calls with timings and tokens.
             #expect(html.contains("812.0 ms"))
             #expect(html.contains("1\u{202F}200 in · 80 out · 1\u{202F}280 total tokens"))
@@ -114,7 +123,7 @@ struct TrajectoryPageTests {
             #expect(html.contains("The proxy served find_product(q: &quot;secret exploration&quot;) that the dialogue does not show."))
             #expect(html.contains("<a href=\"#step-2\">Step 2</a>"))
             #expect(html.contains("<tr class=\"flagged\">"))
-            #expect(html.contains("Proxy log: 4 calls — 2 to the model (2\u{202F}840 tokens, 0 failed), 2 searches."))
+            #expect(html.contains("Proxy log: 5 calls — 2 to the model (2\u{202F}840 tokens, 0 failed), 3 searches."))
             #expect(page.links.contains { $0.hasPrefix("/v1/public/blobs/") })
             #expect(page.bytes < 150_000)
         }
@@ -130,7 +139,7 @@ struct TrajectoryPageTests {
         let clean = DialogueStep.make(think: "Done.", toolCalls: [DialogueStep.call("terminate", [("status", "success")])],
                                       query: "red running shoes", step: 2, timestamp: Self.t0 + 2000)
         envelope = envelope.setting("dialogue", to: .array([steps[0], clean.raw]))
-        envelope = envelope.setting("proxy_calls", to: .array(Array((envelope["proxy_calls"]?.arrayValue ?? []).prefix(3))))
+        envelope = envelope.setting("proxy_calls", to: .array(Array((envelope["proxy_calls"]?.arrayValue ?? []).prefix(4))))
         let sha = try await setup.arena.services.blobs.put(Array(JSONWriter().string(envelope).utf8))
         try await setup.arena.sql("UPDATE objects SET sha256 = ? WHERE object_key = ?", [.text(sha), .text(key)])
         try await setup.arena.test { client in

@@ -79,7 +79,8 @@ enum Stylesheet {
         table.data tbody tr:hover { background: var(--plain-bg); }
         .num { text-align: right !important; font-variant-numeric: tabular-nums; white-space: nowrap; }
         .rank { font-weight: 700; }
-        a.agent { font-weight: 600; overflow-wrap: anywhere; }
+        a.agent { font-weight: 600; overflow-wrap: break-word; }
+        table.board td:nth-child(2) { min-width: 10rem; }
         .hotkey { display: inline-flex; align-items: center; gap: .35rem; white-space: nowrap; }
         .hotkey a { text-decoration: none; }
         .hotkey a:hover code { text-decoration: underline; }
@@ -148,6 +149,7 @@ enum Stylesheet {
         .pid { font-family: ui-monospace, monospace; font-size: .75rem; color: var(--muted); }
         .ptitle { font-weight: 600; overflow-wrap: anywhere; }
         .psvc { font-size: .75rem; color: var(--good); }
+        .pdetails { font-size: .78rem; color: var(--muted); overflow-wrap: anywhere; }
         details.proxy { margin-top: .7rem; }
         table.proxy-calls { font-size: .84rem; }
         table.proxy-calls tr.flagged { background: var(--bad-bg); }

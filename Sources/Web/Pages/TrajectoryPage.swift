@@ -169,12 +169,16 @@ struct TrajectoryPage: Sendable {
 /// One dialogue step as the viewer shows it.
 struct StepView: Sendable {
     struct Argument: Sendable { var name: String; var value: String }
+    /// A product as a small card: a search hit (title, price, shop, sales, services) or a product's details
+    /// (short description, attributes, SKU options).
     struct ProductCard: Sendable {
         var id: String
         var title: String
-        var price: String
+        var hasMeta: Bool
+        var price: String?
         var shop: String?
         var sold: String?
+        var details: String?
         var services: String?
     }
     struct CallView: Sendable {
@@ -265,11 +269,23 @@ struct StepView: Sendable {
             guard let value = item[key], !value.isNull else { return nil }
             return value.stringValue ?? ProxyAudit.text(value)
         }
-        let price = item["price"]?.numberValue.map { String(format: "%.2f", $0) } ?? text("price") ?? Format.none
+        let price = item["price"]?.numberValue.map { String(format: "%.2f", $0) } ?? text("price")
         let services = item["service"]?.arrayValue?.compactMap(\.stringValue).joined(separator: " · ")
-        return ProductCard(id: ProxyAudit.text(item["product_id"] ?? .null),
-                           title: Format.clip(text("title") ?? "(no title)", limit: 200).text, price: price,
-                           shop: text("shop_id"), sold: item["sold_count"].flatMap { $0.intValue }.map { Format.count($0) },
+        let title = text("title") ?? text("short_description") ?? text("description") ?? "(no title)"
+        var details: [String] = []
+        if case .object(let attributes)? = item["attributes"] {
+            details += attributes.prefix(4).map { key, value in
+                "\(key): " + (value.arrayValue?.compactMap(\.stringValue).joined(separator: ", ") ?? ProxyAudit.text(value))
+            }
+        }
+        if case .object(let options)? = item["sku_options"], !options.isEmpty {
+            details.append("\(options.count) SKU option\(options.count == 1 ? "" : "s")")
+        }
+        let sold = item["sold_count"].flatMap { $0.intValue }.map { Format.count($0) }
+        let shop = text("shop_id")
+        return ProductCard(id: ProxyAudit.text(item["product_id"] ?? .null), title: Format.clip(title, limit: 200).text,
+                           hasMeta: price != nil || shop != nil || sold != nil, price: price, shop: shop, sold: sold,
+                           details: details.isEmpty ? nil : Format.clip(details.joined(separator: " · "), limit: 240).text,
                            services: (services ?? "").isEmpty ? nil : services)
     }
 }

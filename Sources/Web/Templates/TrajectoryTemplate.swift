@@ -57,7 +57,7 @@ enum TrajectoryTemplates {
         <p class="small muted">{{productsText}}</p>
         <ul class="products">
         {{#products}}
-        <li class="product"><span class="pid">#{{id}}</span><span class="ptitle">{{title}}</span><span class="pmeta"><strong>{{price}}</strong>{{#shop}} · shop {{shop}}{{/shop}}{{#sold}} · {{sold}} sold{{/sold}}</span>{{#services}}<span class="psvc">{{services}}</span>{{/services}}</li>
+        <li class="product"><span class="pid">#{{id}}</span><span class="ptitle">{{title}}</span>{{#hasMeta}}<span class="pmeta">{{#price}}<strong>{{price}}</strong>{{/price}}{{#shop}} · shop {{shop}}{{/shop}}{{#sold}} · {{sold}} sold{{/sold}}</span>{{/hasMeta}}{{#details}}<span class="pdetails">{{details}}</span>{{/details}}{{#services}}<span class="psvc">{{services}}</span>{{/services}}</li>
         {{/products}}
         </ul>
         {{/hasProducts}}
