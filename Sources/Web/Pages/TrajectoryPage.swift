@@ -162,7 +162,7 @@ struct TrajectoryPage: Sendable {
         let tokens = inference.compactMap { $0.usage?.totalTokens }.reduce(0, +)
         let searches = calls.filter { $0.path.hasPrefix("/search/") }.count
         proxyTotals = "Proxy log: \(calls.count) call\(calls.count == 1 ? "" : "s") — \(inference.count) to the model "
-            + "(\(Format.count(Int64(tokens))) tokens, \(inference.filter { !$0.succeeded }.count) failed), \(searches) searches."
+            + "(\(Format.count(Int64(tokens))) tokens, \(inference.filter { !$0.succeeded }.count) failed), \(searches) search\(searches == 1 ? "" : "es")."
     }
 }
 
