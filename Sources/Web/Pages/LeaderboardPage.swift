@@ -1,4 +1,5 @@
 import ArenaModel
+import Backend
 import Foundation
 import Store
 
@@ -106,9 +107,7 @@ struct LeaderboardPage: Sendable {
         }
 
         // Tiles.
-        if let top {
-            let status = TopAgentStatus(topScore: top.score, topSince: SiteContext.date(top.topAt), now: SiteContext.date(now),
-                                        policy: site.settings.policy)
+        if let top, let status = TopView.status(top, now: now, policy: site.settings.policy) {
             model.tiles.hasTop = true
             model.tiles.topName = "\(top.agentName) v\(top.versionNumber)"
             model.tiles.topHref = Links.agent(top.agentVersionID)

@@ -14,16 +14,8 @@ struct SiteContext: Sendable {
     var settings: BackendSettings { services.settings }
     func now() -> Int64 { services.now() }
 
-    /// The daily qualifying close as configured (the default schedule when the setting is malformed, as the
-    /// race engine does).
-    var schedule: QualifyingSchedule {
-        let parts = settings.qualifyingCloseTime.split(separator: ":").compactMap { Int($0) }
-        if parts.count == 2,
-           let configured = try? QualifyingSchedule(hour: parts[0], minute: parts[1], timeZoneIdentifier: settings.qualifyingTimeZone) {
-            return configured
-        }
-        return .default
-    }
+    /// The daily qualifying close as the race engine reads it from the settings.
+    var schedule: QualifyingSchedule { RaceEngine.Settings(backend: settings).schedule }
 
     static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
