@@ -110,14 +110,16 @@ public struct WebQueries: Sendable {
 
     // MARK: Runs
 
-    static let runProblemColumns = """
+    static func runProblemColumns(metadata: Bool) -> String {
+        """
         SELECT rp.eval_run_id, rp.problem_id, rp.status, rp.score, rp.reasoning_score, rp.score_components_summary,
             rp.inference_failure_count, rp.inference_total, rp.execution_time, rp.updated_at, rp.logs_s3_key,
-            r.validator_hotkey, r.phase, r.race_id, p.category, p.position, p.metadata
+            r.validator_hotkey, r.phase, r.race_id, p.category, p.position\(metadata ? ", p.metadata" : "")
         FROM run_problems rp
         JOIN evaluation_runs r ON r.eval_run_id = rp.eval_run_id
         JOIN problems p ON p.suite_id = r.suite_id AND p.problem_id = rp.problem_id AND p.is_hidden = 0
         """
+    }
 
     static func detail(_ row: SQLRow) throws(StoreError) -> RunProblemDetailRecord {
         RunProblemDetailRecord(
@@ -131,21 +133,23 @@ public struct WebQueries: Sendable {
                 updatedAt: try row.int("updated_at"), validatorHotkey: try row.string("validator_hotkey"),
                 phase: try row.string("phase"), raceID: row.optionalString("race_id"),
                 category: row.optionalString("category"), position: try row.int("position")),
-            logsKey: row.optionalString("logs_s3_key"), problemMetadata: try row.string("metadata"))
+            logsKey: row.optionalString("logs_s3_key"), problemMetadata: row.optionalString("metadata"))
     }
 
-    /// The run's progress on visible problems, in suite order (hidden race problems left out).
+    /// The run's progress on visible problems, in suite order (hidden race problems left out), without the
+    /// problems' suite rows.
     public func runProblems(evalRunID: String) async throws -> [RunProblemDetailRecord] {
         try await database.read { db in
-            try await db.query(Self.runProblemColumns + " WHERE rp.eval_run_id = ? ORDER BY p.position", [.text(evalRunID)])
+            try await db.query(Self.runProblemColumns(metadata: false) + " WHERE rp.eval_run_id = ? ORDER BY p.position",
+                               [.text(evalRunID)])
                 .map { row throws(StoreError) in try Self.detail(row) }
         }
     }
 
-    /// One visible problem's progress in a run, or nil (unknown, not started, or hidden).
+    /// One visible problem's progress in a run with its suite row, or nil (unknown, not started, or hidden).
     public func runProblem(evalRunID: String, problemID: String) async throws -> RunProblemDetailRecord? {
         try await database.read { db in
-            try await db.first(Self.runProblemColumns + " WHERE rp.eval_run_id = ? AND rp.problem_id = ?",
+            try await db.first(Self.runProblemColumns(metadata: true) + " WHERE rp.eval_run_id = ? AND rp.problem_id = ?",
                                [.text(evalRunID), .text(problemID)])
                 .map { row throws(StoreError) in try Self.detail(row) }
         }

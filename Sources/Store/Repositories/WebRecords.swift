@@ -33,8 +33,9 @@ public struct RunProblemDetailRecord: Sendable, Hashable {
     public var progress: RunProblemRecord
     /// The uploaded log's object key (nil until the validator uploads it).
     public var logsKey: String?
-    /// The problem's suite row (JSON text): query, category, reward.
-    public var problemMetadata: String
+    /// The problem's suite row (JSON text: query, category, reward…) when the query selected it (one problem),
+    /// nil in lists (a suite row can carry ~50 KB of title embeddings; pages read lists' texts from a cache).
+    public var problemMetadata: String?
 }
 
 /// An eligible version's qualifying score, for projecting who would qualify for the next race.

@@ -192,7 +192,7 @@ struct AgentLive: Sendable {
             matrix.emptyText = "Results appear here problem by problem as validators report them."
             return matrix
         }
-        let problems = try await site.publicQueries.visibleProblems(suiteID: suiteID)
+        let problems = try await site.problems(suiteID: suiteID).problems
         let results = try await site.publicQueries.runProblems(agentVersionID: version.agentVersionID, phase: .qualifying, raceID: nil)
         var byKey: [TrajectoryKey: RunProblemRecord] = [:]
         for result in results { byKey[TrajectoryKey(evalRunID: result.evalRunID, problemID: result.problemID)] = result }
@@ -202,13 +202,13 @@ struct AgentLive: Sendable {
                    title: "Run \(run.evalRunID) on validator \(run.validatorHotkey)")
         }
         matrix.rows = problems.map { problem in
-            let facts = ProblemFacts(metadata: problem.metadata, category: problem.category)
+            let facts = problem.facts
             let cells = columnsRuns.map { run -> Cell in
-                let key = TrajectoryKey(evalRunID: run.evalRunID, problemID: problem.problemID)
+                let key = TrajectoryKey(evalRunID: run.evalRunID, problemID: problem.id)
                 guard let result = byKey[key] else { return Cell(present: false) }
-                return Cell.of(result, verdict: verdicts[key], href: Links.trajectory(run: run.evalRunID, problem: problem.problemID))
+                return Cell.of(result, verdict: verdicts[key], href: Links.trajectory(run: run.evalRunID, problem: problem.id))
             }
-            return MatrixRow(problemID: problem.problemID, category: facts.category,
+            return MatrixRow(problemID: problem.id, category: facts.category,
                              query: Format.clip(facts.query, limit: 90).text + (facts.query.count > 90 ? "…" : ""),
                              queryFull: facts.query, cells: cells)
         }

@@ -1,5 +1,6 @@
 import ArenaModel
 import Store
+import Synchronization
 
 /// The parts of `layout` a page sets: its title and which main section it belongs to.
 struct Layout: Sendable {
@@ -104,10 +105,34 @@ struct ProblemFacts: Sendable {
     var query: String
     var category: String
 
-    init(metadata: String, category: String?) {
-        let json = try? JSONParser.parse(metadata)
+    init(metadata: String?, category: String?) {
+        let json = metadata.flatMap { try? JSONParser.parse($0) }
         query = json?["query"]?.stringValue ?? ""
         self.category = category ?? json?["category"]?.stringValue ?? "—"
+    }
+}
+
+/// The visible problems of each suite with their texts, parsed once per suite and shared by all pages.
+///
+/// A suite row can carry tens of kilobytes (reward title embeddings), so reading and parsing every row on every
+/// agent or run page would dominate its time. Suites' public problems do not change once loaded; the cache is
+/// still checked against the suite's visible problem count, so a suite that gained problems is read again.
+final class ProblemTexts: Sendable {
+    struct Suite: Sendable {
+        var problems: [(id: String, facts: ProblemFacts)]
+        var byID: [String: ProblemFacts]
+    }
+
+    private let suites = Mutex<[Int64: Suite]>([:])
+
+    func suite(_ suiteID: Int64, queries: WebQueries, publicQueries: PublicQueries) async throws -> Suite {
+        let count = try await queries.visibleProblemCount(suiteID: suiteID)
+        if let cached = suites.withLock({ $0[suiteID] }), cached.problems.count == count { return cached }
+        let rows = try await publicQueries.visibleProblems(suiteID: suiteID)
+        let problems = rows.map { (id: $0.problemID, facts: ProblemFacts(metadata: $0.metadata, category: $0.category)) }
+        let suite = Suite(problems: problems, byID: Dictionary(problems.map { ($0.id, $0.facts) }, uniquingKeysWith: { a, _ in a }))
+        suites.withLock { $0[suiteID] = suite }
+        return suite
     }
 }
 

@@ -114,6 +114,7 @@ struct RunLive: Sendable {
 
     static func load(_ site: SiteContext, run: EvaluationRunRecord) async throws -> RunLive {
         let details = try await site.queries.runProblems(evalRunID: run.evalRunID)
+        let texts = try await site.problems(suiteID: run.suiteID)
         let keys = details.map { TrajectoryKey(evalRunID: run.evalRunID, problemID: $0.progress.problemID) }
         let verdicts = try await site.corpus.verdicts(for: keys)
         let isRace = run.phase == EvaluationPhase.race.rawValue
@@ -123,7 +124,7 @@ struct RunLive: Sendable {
         let active = run.status == "CLAIMED" || run.status == "RUNNING"
         let rows = details.map { detail -> Row in
             let progress = detail.progress
-            let facts = ProblemFacts(metadata: detail.problemMetadata, category: progress.category)
+            let facts = texts.byID[progress.problemID] ?? ProblemFacts(metadata: nil, category: progress.category)
             let verdict = verdicts[TrajectoryKey(evalRunID: run.evalRunID, problemID: progress.problemID)]
             let inference: String
             if let calls = progress.inferenceTotal {

@@ -8,6 +8,12 @@ import Store
 struct SiteContext: Sendable {
     let services: BackendServices
     let corpus: any CorpusFigures
+    let problemTexts = ProblemTexts()
+
+    /// The suite's visible problems and their texts (from the cache).
+    func problems(suiteID: Int64) async throws -> ProblemTexts.Suite {
+        try await problemTexts.suite(suiteID, queries: queries, publicQueries: publicQueries)
+    }
 
     var publicQueries: PublicQueries { PublicQueries(database: services.database) }
     var queries: WebQueries { WebQueries(database: services.database) }
