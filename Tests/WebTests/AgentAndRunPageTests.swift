@@ -172,6 +172,7 @@ struct AgentAndRunPageTests {
                 #expect(page.contentType == "text/html; charset=utf-8", "\(uri)")
                 #expect(page.html.contains("<h1>\(heading)</h1>"), "\(uri)")
                 #expect(page.links.contains("/"), "\(uri) links back to the leaderboard")
+                #expect(page.html.contains("HTTP 404 · \(uri)"), "\(uri) names what was asked for")
             }
             // The API keeps its own (JSON) answers.
             let api = try await client.execute(uri: "/v1/public/agent-versions/\(WebFixtures.uuid())", method: .get, headers: [:], body: nil)

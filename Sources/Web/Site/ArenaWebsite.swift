@@ -38,17 +38,17 @@ public struct ArenaWebsite: Sendable {
     public func mount(on router: Router<ArenaRequestContext>) {
         router.add(middleware: NotFoundPageMiddleware(website: self))
         router.get("/") { request, _ in
-            try await page("leaderboard") {
+            try await page("leaderboard", request) {
                 try await LeaderboardPage.load(site, tab: request.uri.queryParameters["tab"].map(String.init),
                                                search: request.uri.queryParameters["q"].map(String.init),
                                                page: request.uri.queryParameters["page"].map(String.init))
             }
         }
-        router.get("/agents/:version") { _, context in
-            try await page("agent") { try await AgentPage.load(site, versionID: context.parameters.get("version") ?? "") }
+        router.get("/agents/:version") { request, context in
+            try await page("agent", request) { try await AgentPage.load(site, versionID: context.parameters.get("version") ?? "") }
         }
-        router.get("/agents/:version/live") { _, context in
-            try await page("agent-live") {
+        router.get("/agents/:version/live") { request, context in
+            try await page("agent-live", request) {
                 let id = context.parameters.get("version") ?? ""
                 guard let normalized = UUIDText.normalized(id), let version = try await site.publicQueries.agentVersion(normalized) else {
                     throw PageNotFound(title: "No such agent version", message: "There is no agent version “\(id)”.")
@@ -56,29 +56,29 @@ public struct ArenaWebsite: Sendable {
                 return try await AgentLive.load(site, version: version)
             }
         }
-        router.get("/runs/:run") { _, context in
-            try await page("run") { try await RunPage.load(site, runID: context.parameters.get("run") ?? "") }
+        router.get("/runs/:run") { request, context in
+            try await page("run", request) { try await RunPage.load(site, runID: context.parameters.get("run") ?? "") }
         }
-        router.get("/runs/:run/live") { _, context in
-            try await page("run-live") {
+        router.get("/runs/:run/live") { request, context in
+            try await page("run-live", request) {
                 try await RunLive.load(site, run: try await RunPage.requireRun(site, context.parameters.get("run") ?? ""))
             }
         }
-        router.get("/runs/:run/problems/:problem") { _, context in
-            try await page("trajectory") {
+        router.get("/runs/:run/problems/:problem") { request, context in
+            try await page("trajectory", request) {
                 try await TrajectoryPage.load(site, runID: context.parameters.get("run") ?? "",
                                               problemID: context.parameters.get("problem") ?? "")
             }
         }
-        router.get("/races") { _, _ in try await page("races") { try await RacesPage.load(site) } }
-        router.get("/races/:race") { _, context in
-            try await page("race") { try await RacePage.load(site, raceID: context.parameters.get("race") ?? "") }
+        router.get("/races") { request, _ in try await page("races", request) { try await RacesPage.load(site) } }
+        router.get("/races/:race") { request, context in
+            try await page("race", request) { try await RacePage.load(site, raceID: context.parameters.get("race") ?? "") }
         }
-        router.get("/miners/:hotkey") { _, context in
-            try await page("miner") { try await MinerPage.load(site, hotkey: context.parameters.get("hotkey") ?? "") }
+        router.get("/miners/:hotkey") { request, context in
+            try await page("miner", request) { try await MinerPage.load(site, hotkey: context.parameters.get("hotkey") ?? "") }
         }
-        router.get("/corpus") { _, _ in try await page("corpus") { try await CorpusPage.load(site) } }
-        router.get("/validators") { _, _ in try await page("validators") { try await ValidatorsPage.load(site) } }
+        router.get("/corpus") { request, _ in try await page("corpus", request) { try await CorpusPage.load(site) } }
+        router.get("/validators") { request, _ in try await page("validators", request) { try await ValidatorsPage.load(site) } }
         for asset in Asset.all {
             router.get(RouterPath(stringLiteral: asset.path)) { request, _ in asset.response(ifNoneMatch: request.headers[.ifNoneMatch]) }
         }
@@ -86,7 +86,7 @@ public struct ArenaWebsite: Sendable {
 
     /// Loads a model and renders it with `template`; a `PageNotFound` becomes the 404 page, any other failure the
     /// error page (logged), both as HTML.
-    func page(_ template: String, _ load: () async throws -> Any) async throws -> HTMLResponse {
+    func page(_ template: String, _ request: Request, _ load: () async throws -> Any) async throws -> HTMLResponse {
         let started = ContinuousClock.now
         do {
             let model = try await load()
@@ -95,7 +95,7 @@ public struct ArenaWebsite: Sendable {
             return HTMLResponse(html: html, timing: .init(loadMillis: Self.millis(from: started, to: loaded),
                                                           renderMillis: Self.millis(from: loaded, to: .now)))
         } catch let missing as PageNotFound {
-            return notFound(title: missing.title, message: missing.message, path: "")
+            return notFound(title: missing.title, message: missing.message, path: Format.clip(request.uri.path, limit: 200).text)
         } catch {
             logger.error("page \(template) failed: \(error)")
             let html = (try? renderer.render(FailurePage(message: "Reading the arena's data failed: \(error)"), template: "error"))
