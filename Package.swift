@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", .upToNextMinor(from: "7.10.0")),
         .package(url: "https://github.com/vapor/postgres-nio", .upToNextMinor(from: "1.33.2")),
         .package(url: "https://github.com/apple/swift-nio", .upToNextMinor(from: "2.101.2")),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", .upToNextMinor(from: "2.1.1")),
     ],
     targets: [
         // Value types and wire formats shared by every module. No I/O beyond parsing bytes.
@@ -82,6 +83,13 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // The arena's web pages, server-rendered with Mustache templates on the backend's router: leaderboard,
+        // agents, runs and the trajectory viewer, races, miners, corpus, validators; every asset served locally.
+        .target(name: "Web", dependencies: [
+            "Backend", "Store", "ArenaModel",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
         // The validator daemon: claim, heartbeat, sandbox + proxy runs, scoring, judging, progress, upload, complete.
         .target(name: "Validator", dependencies: [
             "ArenaModel", "Identity", "Sandbox", "Proxy", "Scoring", "Judge", "Search",
@@ -92,14 +100,14 @@ let package = Package(
         // The whole arena in one process (backend + validators + LLM stub) for the demo, e2e tests and bench e2e.
         .target(name: "LocalArena", dependencies: [
             "ArenaModel", "Backend", "Store", "Validator", "Judge", "LLM", "Sandbox", "Scoring", "Search", "Catalog",
-            "Identity",
+            "Identity", "Web",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "ShopArenaCLI", dependencies: [
-            "Store", "Backend", "Judge", "Validator", "LocalArena",
+            "Store", "Backend", "Judge", "Validator", "LocalArena", "Web",
             "ArenaModel", "Catalog", "Search", "SearchService", "Scoring", "Identity", "LLM", "Sandbox", "Proxy", "Corpus",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -136,6 +144,11 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "StoreTestSupport", "ArenaModel", "TestSupport"]),
         .testTarget(name: "BackendTests", dependencies: [
             "Backend", "Store", "StoreTestSupport", "Identity", "ArenaModel", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "WebTests", dependencies: [
+            "Web", "Backend", "Store", "StoreTestSupport", "ArenaModel", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

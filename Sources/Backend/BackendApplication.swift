@@ -42,11 +42,14 @@ public enum BackendApplication {
         }
     }
 
-    /// A ready-to-run application on `host:port`.
+    /// A ready-to-run application on `host:port`. `extend` adds routes after the API's (the web pages).
     public static func make(services: BackendServices, host: String, port: Int, logger: Logger,
-                            onServerRunning: (@Sendable (Int) async -> Void)? = nil) -> some ApplicationProtocol {
-        Application(
-            router: makeRouter(services: services),
+                            onServerRunning: (@Sendable (Int) async -> Void)? = nil,
+                            extend: ((Router<ArenaRequestContext>) -> Void)? = nil) -> some ApplicationProtocol {
+        let router = makeRouter(services: services)
+        extend?(router)
+        return Application(
+            router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "shoparena"),
             onServerRunning: { channel in await onServerRunning?(channel.localAddress?.port ?? port) },
             logger: logger)

@@ -13,6 +13,7 @@ import Search
 import ServiceLifecycle
 import Store
 import Validator
+import Web
 
 /// The whole arena in one process on embedded defaults: backend (SQLite + file blobs), validators with their
 /// own sandbox, proxy and search index, and an LLM stub — for `shoparena demo`, the end-to-end tests and
@@ -109,7 +110,9 @@ public struct LocalArena: Sendable {
                 models: [config.model])
         }
         let llmURL = config.llmURL ?? stub?.baseURL
-        let app = BackendApplication.make(services: services, host: "127.0.0.1", port: port, logger: logger)
+        let website = try ArenaWebsite(services: services, logger: logger)
+        let app = BackendApplication.make(services: services, host: "127.0.0.1", port: port, logger: logger,
+                                          extend: { website.mount(on: $0) })
         let engine = try SearchIndex.open(path: files.index.path)
         var daemons: [ValidatorDaemon] = []
         let now = SystemClock().nowMillis()
@@ -150,7 +153,7 @@ public struct LocalArena: Sendable {
                 let outcome = try await self.drive(services: services, baseURL: baseURL, suiteFile: files.suite,
                                                    started: started)
                 if keepServing {
-                    self.log("serving the arena API on \(baseURL) until Ctrl-C (try \(baseURL)/v1/public/leaderboard)")
+                    self.log("serving the arena's pages on \(baseURL)/ and its API until Ctrl-C (try \(baseURL)/v1/public/leaderboard)")
                 } else {
                     await group.triggerGracefulShutdown()
                 }
@@ -178,6 +181,7 @@ public struct LocalArena: Sendable {
     {
         let api = ArenaHTTP(baseURL: baseURL)
         try await waitForHealth(api)
+        log("the arena's pages are live at \(baseURL)/ (evaluations update there as they run)")
         let now = SystemClock().nowMillis()
         let admin = RequestSigner(keypair: Sr25519.Keypair(miniSecret: .random()))
         try await services.identities.register(admin.hotkey, role: .admin, name: "local-admin", now: now)

@@ -101,7 +101,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     static func report(_ outcome: LocalArena.Outcome) -> String {
-        var lines = ["", "Agents (evaluated in \(String(format: "%.1f", outcome.seconds)) s):"]
+        var lines = ["", "Web: \(outcome.backendURL)/", "", "Agents (evaluated in \(String(format: "%.1f", outcome.seconds)) s):"]
         for agent in outcome.agents {
             lines.append("  \(agent.file): \(agent.state), final score \(agent.finalScore.map { String(format: "%.4f", $0) } ?? "-")"
                 + "  (version \(agent.agentVersionID))")

@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import Store
+import Web
 
 /// `shoparena serve`: the arena backend (oro-sdk compatible API) on SQLite or PostgreSQL.
 struct ServeCommand: AsyncParsableCommand {
@@ -107,9 +108,10 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "shoparena.serve")
         logger.logLevel = .info
         let where_ = store.description
-        let app = BackendApplication.make(services: services, host: host, port: port, logger: logger) { port in
-            printError("shoparena: serving the arena API on http://\(host):\(port) (store: \(where_); docs: /openapi.json)")
-        }
+        let website = try ArenaWebsite(services: services, logger: logger)
+        let app = BackendApplication.make(services: services, host: host, port: port, logger: logger, onServerRunning: { port in
+            printError("shoparena: serving the arena's pages on http://\(host):\(port)/ and its API (store: \(where_); docs: /openapi.json)")
+        }, extend: { website.mount(on: $0) })
         // The lease reaper frees lapsed runs; the race scheduler closes qualifying and finishes races on time.
         let races = RaceScheduler(engine: RaceEngine(database: store.database, settings: .init(backend: settings)),
                                   clock: services.clock, logger: logger)

@@ -62,10 +62,18 @@ struct MinerSubmissionPartsTests {
     }
 
     /// An "interpreter" that ignores its arguments, starts a grandchild holding stdout open, and sleeps.
+    ///
+    /// Written through a close-on-exec descriptor: tests run in parallel, and a child another test spawns while
+    /// the file is open for writing would otherwise keep that descriptor and make executing the script fail
+    /// with "Text file busy".
     static func sleepyInterpreter() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("sleepy-\(UUID().uuidString).sh").path
-        try "#!/bin/sh\nsleep 30 &\nsleep 30\n".write(toFile: path, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o755)
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown) }
+        let text = Array("#!/bin/sh\nsleep 30 &\nsleep 30\n".utf8)
+        let written = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        guard written == text.count else { throw CocoaError(.fileWriteUnknown) }
         return path
     }
 
