@@ -41,7 +41,7 @@ struct SuiteGenerateCommand: AsyncParsableCommand {
     @Option(name: .customLong("exclude-anchors"), help: "Catalog manifest whose products must not be used.")
     var excludeAnchors: String?
 
-    @Option(name: .customLong("exclude-clusters-of"),
+    @Option(name: .customLong("exclude-clusters-of"), parsing: .upToNextOption,
             help: "Problem files (e.g. the hidden race bank) no generated problem may share a leak cluster with.")
     var excludeClustersOf: [String] = []
 
@@ -109,10 +109,10 @@ struct SuiteSampleCommand: AsyncParsableCommand {
             corpus came from). Writes ORO suite JSON.
             """)
 
-    @Option(help: "Problem files to draw from (ORO suite JSON, ShoppingBench JSONL).") var from: [String]
+    @Option(parsing: .upToNextOption, help: "Problem files to draw from (ORO suite JSON, ShoppingBench JSONL).") var from: [String]
     @Option(help: "How many problems.") var count: Int = 75
     @Option(help: "Random seed.") var seed: UInt64 = 42
-    @Option(name: .customLong("exclude-clusters-of"), help: "Problem files the sample must not share a cluster with.")
+    @Option(name: .customLong("exclude-clusters-of"), parsing: .upToNextOption, help: "Problem files the sample must not share a cluster with.")
     var excludeClustersOf: [String] = []
     @Option(help: "Output suite (ORO suite JSON array).") var out: String
 

@@ -124,3 +124,32 @@ struct ProblemClusterTests {
         #expect(changed >= 5)
     }
 }
+
+@Suite("Leak guard: pools kept apart where problems enter")
+struct LeakGuardTests {
+    @Test func candidatesClusteringWithTheProtectedPoolAreFlaggedAndNeverSampled() throws {
+        let bank = try ProblemClusterTests.oroSuite()
+        let variants = ProblemVariants(seed: 9)
+        let leaked = try bank.prefix(5).map { try Problem(json: variants.variant(of: $0, kind: .shortened)) }
+        let fresh = try (0..<6).map { i in
+            try ProblemClusterTests.problem("""
+                {"query": "a \(["kettle", "lamp", "sofa", "drill", "kite", "broom"][i]) in \(["red", "teal", "oak", "steel", "nylon", "straw"][i]) \
+                under \(100 + i * 37) pesos", "category": "Product", "reward": {"product_id": "fresh\(i)", "title": ["Item \(i)"]}}
+                """)
+        }
+        let conflicts = LeakGuard().conflicts(leaked + fresh, protected: bank)
+        #expect(conflicts.prefix(5).allSatisfy { $0 != nil })
+        #expect(conflicts.suffix(6).allSatisfy { $0 == nil })
+        #expect(conflicts[0] == 0)
+
+        let sample = LeakGuard().sample(leaked + fresh + fresh.map { p in
+            try! Problem(json: variants.variant(of: p, kind: .restyled))
+        }, count: 10, seed: 4, protected: bank)
+        // Only the six fresh problems are clear, and each may appear once (its restyled copy is the same cluster).
+        #expect(sample.count == 6)
+        #expect(Set(sample.map { $0.rewards[0].productID }).count == 6)
+        #expect(sample.map(\.id) == LeakGuard().sample(leaked + fresh + fresh.map { p in
+            try! Problem(json: variants.variant(of: p, kind: .restyled))
+        }, count: 10, seed: 4, protected: bank).map(\.id))
+    }
+}
