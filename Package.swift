@@ -34,6 +34,9 @@ let package = Package(
         ]),
         // Outcome scorer and aggregates (ORO and ShoppingBench rules).
         .target(name: "Scoring", dependencies: ["ArenaModel"]),
+        // The trajectory corpus: records with provenance, normalisation to tool-call chat, the structural filter,
+        // structural features and agentic richness from the trusted proxy log. Pure logic, no I/O.
+        .target(name: "Corpus", dependencies: ["ArenaModel", "Scoring"]),
         // OpenAI-compatible HTTP clients (embeddings) on async-http-client, and the scripted chat stub.
         .target(name: "LLM", dependencies: [
             "ArenaModel",
@@ -66,21 +69,21 @@ let package = Package(
         // Persistence: one SQL executor protocol with SQLite (GRDB) and PostgreSQL (PostgresNIO) drivers, shared
         // migrations, the arena's repositories written once over it, and the sha256-addressed blob store.
         .target(name: "Store", dependencies: [
-            "ArenaModel", "CSodium",
+            "ArenaModel", "CSodium", "Corpus",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The arena's HTTP API (oro-sdk compatible) on Hummingbird: auth, public, miner, validator, admin routes.
         .target(name: "Backend", dependencies: [
-            "Store", "Identity", "ArenaModel",
+            "Store", "Identity", "ArenaModel", "Corpus",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // The validator daemon: claim, heartbeat, sandbox + proxy runs, scoring, judging, progress, upload, complete.
         .target(name: "Validator", dependencies: [
-            "ArenaModel", "Identity", "Sandbox", "Proxy", "Scoring", "Judge", "Search",
+            "ArenaModel", "Identity", "Sandbox", "Proxy", "Scoring", "Judge", "Search", "Corpus",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -88,7 +91,7 @@ let package = Package(
         // The whole arena in one process (backend + validators + LLM stub) for the demo, e2e tests and bench e2e.
         .target(name: "LocalArena", dependencies: [
             "ArenaModel", "Backend", "Store", "Validator", "Judge", "LLM", "Sandbox", "Scoring", "Search", "Catalog",
-            "Identity",
+            "Identity", "Corpus",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -96,7 +99,7 @@ let package = Package(
         ]),
         .executableTarget(name: "ShopArenaCLI", dependencies: [
             "Store", "Backend", "Judge", "Validator", "LocalArena",
-            "ArenaModel", "Catalog", "Search", "SearchService", "Scoring", "Identity", "LLM", "Sandbox", "Proxy",
+            "ArenaModel", "Catalog", "Search", "SearchService", "Scoring", "Identity", "LLM", "Sandbox", "Proxy", "Corpus",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -143,6 +146,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
+        .testTarget(name: "CorpusTests", dependencies: ["Corpus", "ArenaModel", "TestSupport"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "TestSupport"],
                     exclude: ["sr25519_peer.py"]),
     ]

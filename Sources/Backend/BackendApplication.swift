@@ -24,6 +24,7 @@ public enum BackendApplication {
             on: router.group("v1/validator").add(middleware: AuthMiddleware(services: services, role: .validator)))
         AdminRoutes(services: services).register(
             on: router.group("v1/admin").add(middleware: AuthMiddleware(services: services, role: .admin)))
+        CorpusRoutes(services: services).register(on: router)
         return router
     }
 

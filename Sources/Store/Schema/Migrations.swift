@@ -14,6 +14,7 @@ public enum ArenaMigrations {
     public static let all: [Migration] = [
         Migration(version: 1, name: "arena core", statements: core),
         Migration(version: 2, name: "races", statements: races),
+        Migration(version: 3, name: "trajectory corpus", statements: trajectories),
     ]
 
     static let core: [String] = [
