@@ -146,7 +146,11 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
-        .testTarget(name: "CorpusTests", dependencies: ["Corpus", "ArenaModel", "TestSupport"]),
+        .testTarget(name: "CorpusTests", dependencies: [
+            "Corpus", "ArenaModel", "Backend", "Store", "StoreTestSupport", "Identity", "TestSupport", "LocalArena",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "TestSupport"],
                     exclude: ["sr25519_peer.py"]),
     ]
