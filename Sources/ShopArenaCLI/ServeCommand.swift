@@ -111,7 +111,9 @@ struct ServeCommand: AsyncParsableCommand {
         // The lease reaper frees lapsed runs; the race scheduler closes qualifying and finishes races on time.
         let races = RaceScheduler(engine: RaceEngine(database: store.database, settings: .init(backend: settings)),
                                   clock: services.clock, logger: logger)
-        let group = ServiceGroup(services: [app, LeaseReaper(services: services, logger: logger), races],
+        // The corpus sweep ingests any completed run whose trajectories are missing (e.g. after a restart).
+        let group = ServiceGroup(services: [app, LeaseReaper(services: services, logger: logger), races,
+                                            CorpusIngestService(services: services, logger: logger)],
                                  gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         do {
             try await group.run()

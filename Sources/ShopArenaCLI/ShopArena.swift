@@ -22,5 +22,6 @@ struct ShopArena: AsyncParsableCommand {
             ValidatorCommand.self,
             ServeCommand.self,
             AdminCommand.self,
+            CorpusCommand.self,
         ])
 }
