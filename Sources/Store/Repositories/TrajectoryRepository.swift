@@ -326,7 +326,7 @@ public struct TrajectoryRepository: Sendable {
         return try await database.read { db in
             var stats = CorpusStats()
             if let row = try await db.first(
-                "SELECT COUNT(*) AS total, SUM(accepted) AS accepted, AVG(agentic_richness) AS richness FROM trajectories" + clause, finalBinds)
+                "SELECT COUNT(*) AS total, CAST(SUM(accepted) AS BIGINT) AS accepted, AVG(agentic_richness) AS richness FROM trajectories" + clause, finalBinds)
             {
                 stats.total = Int(row.optionalInt("total") ?? 0)
                 stats.accepted = Int(row.optionalInt("accepted") ?? 0)
