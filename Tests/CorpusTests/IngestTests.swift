@@ -143,6 +143,13 @@ struct IngestTests {
             #expect(try await ingest.ingest(runID: runA) == nil)
             let after = try await repository.list(TrajectoryQuery(), limit: 50, offset: 0)
             #expect(after.total == 3 && Set(after.records) == Set(restored))
+            // Paging: newest ingest first, then by id; pages do not overlap.
+            let page1 = try await repository.list(TrajectoryQuery(), limit: 2, offset: 0)
+            let page2 = try await repository.list(TrajectoryQuery(), limit: 2, offset: 2)
+            #expect(page1.total == 3 && page1.records.count == 2 && page2.records.count == 1)
+            #expect(Set(page1.records.map(\.trajectoryID) + page2.records.map(\.trajectoryID)).count == 3)
+            #expect(try await repository.list(TrajectoryQuery(accepted: false), limit: 10, offset: 0).records.map(\.provenance.problemID)
+                    == [problems[2]])
 
             // The routes: public figures, the admin listing with filters.
             let stats = try await client.execute(uri: "/v1/public/corpus/stats", method: .get) { try JSONParser.parse(String(buffer: $0.body)) }
