@@ -146,6 +146,14 @@ struct ProposedToolCallTests {
         #expect(ProposedToolCall.parse(text: "no calls here").isEmpty)
     }
 
+    @Test func spansAroundNonASCIIText() {
+        let text = "₱500 budget <think>café ☕</think> then <tool_call>[{\"name\": \"find_product\", \"parameters\": {\"q\": \"tés\"}}]</tool_call><think>open"
+        #expect(ProposedToolCall.spans(of: "think", in: text) == ["café ☕", "open"])
+        #expect(ProposedToolCall.parse(text: text).first?.arguments["q"] == "tés")
+        #expect(ProposedToolCall.contains("</tool_call>", in: text) && !ProposedToolCall.contains("<obs>", in: text))
+        #expect(ProposedToolCall.spans(of: "obs", in: "").isEmpty && ProposedToolCall.spans(of: "x", in: "<x>").map(String.init) == [""])
+    }
+
     @Test func queryStringDecoding() {
         #expect(QueryString.decode("q=red+shoes%21&page=1&&flag&x=%E2%82%B1%zz").map { "\($0.0)=\($0.1)" }
                 == ["q=red shoes!", "page=1", "flag=", "x=₱%zz"])

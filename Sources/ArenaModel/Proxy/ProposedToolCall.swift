@@ -105,21 +105,7 @@ extension ProposedToolCall {
 
     /// The bodies of every `<tag>…</tag>` span, in order (an unclosed last span runs to the end).
     public static func spans(of tag: String, in text: String) -> [Substring] {
-        let open = "<\(tag)>"
-        let close = "</\(tag)>"
-        var out: [Substring] = []
-        var rest = text[...]
-        while let start = rest.range(of: open) {
-            let after = rest[start.upperBound...]
-            if let end = after.range(of: close) {
-                out.append(after[..<end.lowerBound])
-                rest = after[end.upperBound...]
-            } else {
-                out.append(after)
-                break
-            }
-        }
-        return out
+        TagSpans.spans(of: tag, in: text)
     }
 
     static func parseBody(_ body: Substring) -> JSONValue? {

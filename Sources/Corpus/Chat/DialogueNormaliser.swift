@@ -82,7 +82,7 @@ public enum DialogueNormaliser {
             }
             return (calls, .nativeToolCalls)
         }
-        if content.contains("<tool_call>") {
+        if ProposedToolCall.contains("<tool_call>", in: content) {
             var calls = ProposedToolCall.parse(text: content).map {
                 StepCall(name: $0.name, arguments: $0.arguments, argumentsParsed: true, id: $0.id, result: nil)
             }
@@ -132,7 +132,7 @@ public enum DialogueNormaliser {
         if let span = ProposedToolCall.spans(of: "response", in: content).first {
             return trimmed(span)
         }
-        if step.message == nil, !content.contains("<") { return content }
+        if step.message == nil, !ProposedToolCall.contains("<", in: content) { return content }
         return ""
     }
 
@@ -199,10 +199,16 @@ struct CallIDs {
     }
 }
 
-/// The text without leading and trailing white space.
+/// The text without leading and trailing white space (an ASCII fast path; other white space by Unicode rules).
 func trimmed<S: StringProtocol>(_ text: S) -> String {
     var s = Substring(text)
+    if let first = s.utf8.first, let last = s.utf8.last, first < 0x80, last < 0x80, !isASCIISpace(first), !isASCIISpace(last) {
+        return String(s)
+    }
     while let f = s.first, f.isWhitespace { s.removeFirst() }
     while let l = s.last, l.isWhitespace { s.removeLast() }
     return String(s)
 }
+
+/// Space, tab, line feed, vertical tab, form feed, carriage return.
+func isASCIISpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }

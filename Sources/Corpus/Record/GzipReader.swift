@@ -227,17 +227,43 @@ enum Inflater {
     }
 }
 
-/// CRC-32 (IEEE 802.3), as the gzip trailer uses.
+/// CRC-32 (IEEE 802.3), as the gzip trailer uses; eight bytes per step with eight derived tables ("slicing by 8").
 enum CRC32 {
-    static let table: [UInt32] = (0..<256).map { n -> UInt32 in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
+    /// `tables[0]` is the byte-wise table; `tables[k][i]` advances `tables[k-1][i]` by one more zero byte.
+    static let tables: [[UInt32]] = {
+        var t0 = [UInt32](repeating: 0, count: 256)
+        for n in 0..<256 {
+            var c = UInt32(n)
+            for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+            t0[n] = c
+        }
+        var all = [t0]
+        for k in 1..<8 {
+            all.append((0..<256).map { i in (all[k - 1][i] >> 8) ^ t0[Int(all[k - 1][i] & 0xFF)] })
+        }
+        return all
+    }()
+    static let flat: [UInt32] = tables.flatMap { $0 }
 
     static func of(_ bytes: ArraySlice<UInt8>) -> UInt32 {
-        var c: UInt32 = 0xFFFF_FFFF
-        for b in bytes { c = table[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
-        return c ^ 0xFFFF_FFFF
+        bytes.withUnsafeBufferPointer { buffer in
+            flat.withUnsafeBufferPointer { t in
+                var c: UInt32 = 0xFFFF_FFFF
+                var i = 0
+                let n = buffer.count
+                while i + 8 <= n {
+                    let lo = c ^ (UInt32(buffer[i]) | UInt32(buffer[i + 1]) << 8 | UInt32(buffer[i + 2]) << 16 | UInt32(buffer[i + 3]) << 24)
+                    c = t[7 * 256 + Int(lo & 0xFF)] ^ t[6 * 256 + Int((lo >> 8) & 0xFF)] ^ t[5 * 256 + Int((lo >> 16) & 0xFF)]
+                        ^ t[4 * 256 + Int(lo >> 24)] ^ t[3 * 256 + Int(buffer[i + 4])] ^ t[2 * 256 + Int(buffer[i + 5])]
+                        ^ t[256 + Int(buffer[i + 6])] ^ t[Int(buffer[i + 7])]
+                    i += 8
+                }
+                while i < n {
+                    c = t[Int((c ^ UInt32(buffer[i])) & 0xFF)] ^ (c >> 8)
+                    i += 1
+                }
+                return c ^ 0xFFFF_FFFF
+            }
+        }
     }
 }
