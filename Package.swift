@@ -71,14 +71,14 @@ let package = Package(
         // Persistence: one SQL executor protocol with SQLite (GRDB) and PostgreSQL (PostgresNIO) drivers, shared
         // migrations, the arena's repositories written once over it, and the sha256-addressed blob store.
         .target(name: "Store", dependencies: [
-            "ArenaModel", "CSodium",
+            "ArenaModel", "CSodium", "Corpus",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The arena's HTTP API (oro-sdk compatible) on Hummingbird: auth, public, miner, validator, admin routes.
         .target(name: "Backend", dependencies: [
-            "Store", "Identity", "ArenaModel",
+            "Store", "Identity", "ArenaModel", "Corpus",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -86,13 +86,13 @@ let package = Package(
         // The arena's web pages, server-rendered with Mustache templates on the backend's router: leaderboard,
         // agents, runs and the trajectory viewer, races, miners, corpus, validators; every asset served locally.
         .target(name: "Web", dependencies: [
-            "Backend", "Store", "ArenaModel",
+            "Backend", "Store", "ArenaModel", "Corpus",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         // The validator daemon: claim, heartbeat, sandbox + proxy runs, scoring, judging, progress, upload, complete.
         .target(name: "Validator", dependencies: [
-            "ArenaModel", "Identity", "Sandbox", "Proxy", "Scoring", "Judge", "Search",
+            "ArenaModel", "Identity", "Sandbox", "Proxy", "Scoring", "Judge", "Search", "Corpus",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -100,7 +100,7 @@ let package = Package(
         // The whole arena in one process (backend + validators + LLM stub) for the demo, e2e tests and bench e2e.
         .target(name: "LocalArena", dependencies: [
             "ArenaModel", "Backend", "Store", "Validator", "Judge", "LLM", "Sandbox", "Scoring", "Search", "Catalog",
-            "Identity", "Web",
+            "Identity", "Web", "Corpus",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

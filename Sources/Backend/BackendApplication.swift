@@ -25,6 +25,7 @@ public enum BackendApplication {
             on: router.group("v1/validator").add(middleware: AuthMiddleware(services: services, role: .validator)))
         AdminRoutes(services: services).register(
             on: router.group("v1/admin").add(middleware: AuthMiddleware(services: services, role: .admin)))
+        CorpusRoutes(services: services).register(on: router)
         // Last: it then wraps only the not-found responder (JSON 404s, ORO's newer endpoints named as unsupported).
         router.add(middleware: UnknownRouteMiddleware())
         return router

@@ -1,6 +1,7 @@
 import ArenaModel
 import AsyncHTTPClient
 import Backend
+import Corpus
 import Foundation
 import Hummingbird
 import Identity
@@ -41,6 +42,8 @@ public struct LocalArena: Sendable {
         public var insecure = false
         /// Give up waiting for eligibility after this many seconds.
         public var deadlineSeconds: Double = 900
+        /// A `postgres://` URL to run the backend on instead of the SQLite file under `directory/arena`.
+        public var databaseURL: String?
 
         public init(directory: URL, agents: [URL], python: URL, runtime: URL) {
             self.directory = directory
@@ -66,6 +69,8 @@ public struct LocalArena: Sendable {
         public var seconds: Double
         /// From the first submission to every agent eligible: the evaluation itself.
         public var evaluationSeconds: Double
+        /// The trajectory corpus of the run (every completed run ingested).
+        public var corpus: CorpusStats?
     }
 
     public let configuration: Configuration
@@ -89,7 +94,12 @@ public struct LocalArena: Sendable {
         logger.logLevel = .warning
         let stateDirectory = config.directory.appendingPathComponent("arena")
         try? FileManager.default.removeItem(at: stateDirectory)
-        let database = try SQLiteDatabase(path: stateDirectory.appendingPathComponent("arena.sqlite").path)
+        let database: any SQLDatabase
+        if let url = config.databaseURL {
+            database = try PostgresDatabase(url: url)
+        } else {
+            database = try SQLiteDatabase(path: stateDirectory.appendingPathComponent("arena.sqlite").path)
+        }
         try await Migrator().migrate(database, now: SystemClock().nowMillis())
         let port = config.port == 0 ? Self.freePort() : config.port
         let baseURL = "http://127.0.0.1:\(port)"
@@ -106,11 +116,14 @@ public struct LocalArena: Sendable {
         var stub: ScriptedChatServer?
         if config.llmURL == nil {
             stub = try await ScriptedChatServer.start(
-                script: ReActStubScript.make(queries: suite.problems.map(\.query), copies: config.validators * config.agents.count),
+                script: ExampleAgentsStubScript.make(queries: suite.problems.map(\.query),
+                                                     copies: 2 * config.validators * config.agents.count),
                 models: [config.model])
         }
         let llmURL = config.llmURL ?? stub?.baseURL
-        let website = try ArenaWebsite(services: services, logger: logger)
+        let website = try ArenaWebsite(
+            services: services, corpus: StoredCorpusFigures(repository: TrajectoryRepository(database: services.database)),
+            logger: logger)
         let app = BackendApplication.make(services: services, host: "127.0.0.1", port: port, logger: logger,
                                           extend: { website.mount(on: $0) })
         let engine = try SearchIndex.open(path: files.index.path)
@@ -140,7 +153,8 @@ public struct LocalArena: Sendable {
                                            retryQueue: RetryQueue(path: nil), logger: logger))
         }
         let group = ServiceGroup(configuration: .init(
-            services: [ServiceGroupConfiguration.ServiceConfiguration(service: app)]
+            services: [ServiceGroupConfiguration.ServiceConfiguration(service: app),
+                       .init(service: CorpusIngestService(services: services, intervalSeconds: 2, logger: logger))]
                 + daemons.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
 
@@ -222,10 +236,14 @@ public struct LocalArena: Sendable {
             try await Task.sleep(for: .milliseconds(500))
         }
         let leaderboard = try? await api.call(.GET, "/v1/public/leaderboard")
+        // Every completed run's trajectories (ingest follows each completion; this catches one still in flight).
+        let ingest = CorpusIngest(services: services)
+        try await ingest.ingestPending()
+        let corpus = try await TrajectoryRepository(database: services.database).stats(publicOnly: false)
         func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
         return Outcome(backendURL: baseURL, agents: results, leaderboard: leaderboard,
                        seconds: seconds(ContinuousClock.now - started),
-                       evaluationSeconds: seconds(ContinuousClock.now - submittedAt))
+                       evaluationSeconds: seconds(ContinuousClock.now - submittedAt), corpus: corpus)
     }
 
     private func waitForHealth(_ api: ArenaHTTP) async throws {

@@ -51,13 +51,16 @@ struct InferenceRoute: Sendable {
             return ProxyResponses.error(.badGateway, error.message)
         }
         let replyBody = reply.body
-        if let parsed = try? JSONParser.parse(utf8: replyBody.readableBytesView), let usage = parsed["usage"],
-            case .object = usage
-        {
+        let parsed = try? JSONParser.parse(utf8: replyBody.readableBytesView)
+        if let usage = parsed?["usage"], case .object = usage {
             CallNotes.current?.usage = ProxyCallRecord.Usage(
                 promptTokens: usage["prompt_tokens"]?.intValue.map { Int($0) },
                 completionTokens: usage["completion_tokens"]?.intValue.map { Int($0) },
                 totalTokens: usage["total_tokens"]?.intValue.map { Int($0) })
+        }
+        // What the model proposed, read before the agent sees the reply (the trusted half of agentic richness).
+        if reply.status == 200, let parsed {
+            CallNotes.current?.proposedCalls = ProposedToolCall.parse(chatCompletion: parsed)
         }
         var headers = HTTPFields()
         headers[.contentType] = reply.contentType

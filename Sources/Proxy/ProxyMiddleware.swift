@@ -9,6 +9,8 @@ final class CallNotes: @unchecked Sendable {
     var productIDs: [String]?
     var model: String?
     var usage: ProxyCallRecord.Usage?
+    /// The tool calls an inference reply proposed (set only for a reply that was read).
+    var proposedCalls: [ProposedToolCall]?
 
     @TaskLocal static var current: CallNotes?
 }
@@ -38,6 +40,11 @@ struct ProxyMiddleware<Context: RequestContext>: RouterMiddleware {
                 response = ProxyResponses.error(.internalServerError, "internal proxy error")
             }
         }
+        // A search dispatch's arguments, decoded, so the corpus can compare them with what replies proposed.
+        var arguments: JSONValue?
+        if request.uri.path.hasPrefix("/search/") {
+            arguments = .object(QueryString.decode(request.uri.query ?? "").map { ($0.0, JSONValue.string($0.1)) })
+        }
         let d = ContinuousClock.now - started
         let ms = (Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15)
         log.append(
@@ -45,7 +52,7 @@ struct ProxyMiddleware<Context: RequestContext>: RouterMiddleware {
                 timestamp: timestamp, method: request.method.rawValue, path: request.uri.path,
                 query: request.uri.query.flatMap { $0.isEmpty ? nil : $0 }, model: notes.model,
                 status: Int(response.status.code), durationMs: (ms * 10).rounded() / 10, productIDs: notes.productIDs,
-                usage: notes.usage))
+                usage: notes.usage, arguments: arguments, proposedCalls: notes.proposedCalls))
         return response
     }
 }

@@ -7,5 +7,6 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure performance; every subcommand prints one JSON object.",
         discussion: "Build with -c release for meaningful numbers: swift build -c release --product shoparena",
         subcommands: [BenchSearchCommand.self, BenchScoreCommand.self, BenchIdentityCommand.self, BenchSandboxCommand.self,
-                      BenchE2ECommand.self, BenchBackendCommand.self, BenchClustersCommand.self])
+                      BenchE2ECommand.self, BenchBackendCommand.self, BenchClustersCommand.self,
+                      BenchCorpusCommand.self])
 }

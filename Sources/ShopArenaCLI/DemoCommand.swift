@@ -1,5 +1,6 @@
 import ArenaModel
 import ArgumentParser
+import Corpus
 import Foundation
 import LocalArena
 
@@ -39,7 +40,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Backend port on 127.0.0.1 (0: a free one).")
     var port: Int = 8080
 
-    @Option(help: "Agent files to submit (repeatable; default: the two example agents).")
+    @Option(help: "Agent files to submit (repeatable; default: the three example agents).")
     var agent: [String] = []
 
     @Option(help: "Problems each validator runs at once.")
@@ -75,7 +76,8 @@ struct DemoCommand: AsyncParsableCommand {
             return
         }
         let python = try sandbox.pythonURL(cwd: cwd)
-        let agents = (agent.isEmpty ? ["examples/agents/baseline_agent.py", "examples/agents/react_agent.py"] : agent)
+        let agents = (agent.isEmpty ? ["examples/agents/baseline_agent.py", "examples/agents/react_agent.py",
+                                     "examples/agents/scripted_classifier_agent.py"] : agent)
             .map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
         for file in agents where !FileManager.default.fileExists(atPath: file.path) {
             throw EvalSetupError("The agent file \(file.path) does not exist.")
@@ -113,9 +115,14 @@ struct DemoCommand: AsyncParsableCommand {
                 + "\(entry["final_score"]?.numberValue.map { String(format: "%.4f", $0) } ?? "-") "
                 + "(\(entry["miner_hotkey"]?.stringValue ?? "?"))")
         }
+        if let corpus = outcome.corpus {
+            lines.append("")
+            lines.append("Trajectory corpus of this run (shoparena corpus stats):")
+            lines += corpus.text.split(separator: "\n").map { "  " + $0 }
+        }
         lines.append("")
         lines.append("API: \(outcome.backendURL)/v1/public/leaderboard, \(outcome.backendURL)/v1/public/top, "
-            + "\(outcome.backendURL)/openapi.json")
+            + "\(outcome.backendURL)/v1/public/corpus/stats, \(outcome.backendURL)/openapi.json")
         return lines.joined(separator: "\n")
     }
 }

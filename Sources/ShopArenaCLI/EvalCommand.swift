@@ -81,6 +81,9 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Scoring profile: oro (title threshold 0.7) or shoppingbench.")
     var profile: String = "oro"
 
+    @Option(help: "Also write the trajectory corpus records (trajectories.jsonl, stats.json) to this directory.")
+    var corpus: String?
+
     @OptionGroup var sandbox: SandboxOptions
 
     @OptionGroup var similarity: SimilarityOptions
@@ -227,6 +230,14 @@ struct EvalCommand: AsyncParsableCommand {
             result.json.setting("suite", to: .string(suiteName)).setting("dialogues", to: .string(envelopesPath))
                 .setting("run", to: run), to: summaryPath)
         printError("eval: wrote \(summaryPath)")
+        if let corpus {
+            let stats = try EvalCorpus.write(
+                directory: corpus, agentFile: URL(fileURLWithPath: agent), problems: problems, envelopes: envelopes,
+                scores: result.problems, products: products, profile: profile, envelopesPath: envelopesPath)
+            print("")
+            print(stats.text)
+            printError("eval: wrote the corpus to \(corpus)/trajectories.jsonl")
+        }
     }
 }
 

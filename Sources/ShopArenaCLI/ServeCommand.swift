@@ -108,14 +108,18 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "shoparena.serve")
         logger.logLevel = .info
         let where_ = store.description
-        let website = try ArenaWebsite(services: services, logger: logger)
+        let website = try ArenaWebsite(
+            services: services, corpus: StoredCorpusFigures(repository: TrajectoryRepository(database: services.database)),
+            logger: logger)
         let app = BackendApplication.make(services: services, host: host, port: port, logger: logger, onServerRunning: { port in
             printError("shoparena: serving the arena's pages on http://\(host):\(port)/ and its API (store: \(where_); docs: /openapi.json)")
         }, extend: { website.mount(on: $0) })
         // The lease reaper frees lapsed runs; the race scheduler closes qualifying and finishes races on time.
         let races = RaceScheduler(engine: RaceEngine(database: store.database, settings: .init(backend: settings)),
                                   clock: services.clock, logger: logger)
-        let group = ServiceGroup(services: [app, LeaseReaper(services: services, logger: logger), races],
+        // The corpus sweep ingests any completed run whose trajectories are missing (e.g. after a restart).
+        let group = ServiceGroup(services: [app, LeaseReaper(services: services, logger: logger), races,
+                                            CorpusIngestService(services: services, logger: logger)],
                                  gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         do {
             try await group.run()

@@ -23,5 +23,6 @@ struct ShopArena: AsyncParsableCommand {
             ValidatorCommand.self,
             ServeCommand.self,
             AdminCommand.self,
+            CorpusCommand.self,
         ])
 }

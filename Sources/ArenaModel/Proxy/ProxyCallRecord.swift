@@ -4,8 +4,13 @@
 /// {"timestamp": 1716000000123, "method": "GET", "path": "/search/find_product", "query": "q=shoes&page=1",
 ///  "status": 200, "duration_ms": 3.2, "product_ids": ["123", "456"]}
 /// {"timestamp": 1716000001456, "method": "POST", "path": "/inference/chat/completions", "model": "m",
-///  "status": 200, "duration_ms": 812.0, "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}}
+///  "status": 200, "duration_ms": 812.0, "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+///  "proposed_calls": [{"name": "find_product", "arguments": {"q": "shoes", "page": 1}, "source": "text"}]}
 /// ```
+///
+/// A search call also carries its decoded `arguments` (`{"q": "shoes", "page": "1"}`, strings as sent); an
+/// inference call carries `proposed_calls`, the tool calls its reply proposed (``ProposedToolCall``). Together
+/// they let the corpus tell a model-chosen dispatch from a program-chosen one.
 ///
 /// The sandbox buckets these into the steps of the envelope (`extra_info.proxy_calls`) and counts the
 /// inference calls; the judge reads them instead of the agent's own, forgeable, request log.
@@ -38,11 +43,19 @@ public struct ProxyCallRecord: Sendable, Hashable {
     /// Product ids a search call returned, in order.
     public var productIDs: [String]?
     public var usage: Usage?
+    /// A search call's query parameters, decoded, as a JSON object of strings in request order.
+    public var arguments: JSONValue?
+    /// An inference call's reply: the tool calls it proposed (empty when it proposed none; nil when the reply
+    /// was not read, e.g. a refused request).
+    public var proposedCalls: [ProposedToolCall]?
 
     public init(
         timestamp: Int64, method: String, path: String, query: String? = nil, model: String? = nil, status: Int,
-        durationMs: Double, productIDs: [String]? = nil, usage: Usage? = nil
+        durationMs: Double, productIDs: [String]? = nil, usage: Usage? = nil, arguments: JSONValue? = nil,
+        proposedCalls: [ProposedToolCall]? = nil
     ) {
+        self.arguments = arguments
+        self.proposedCalls = proposedCalls
         self.timestamp = timestamp
         self.method = method
         self.path = path
@@ -52,6 +65,15 @@ public struct ProxyCallRecord: Sendable, Hashable {
         self.durationMs = durationMs
         self.productIDs = productIDs
         self.usage = usage
+    }
+
+    /// The catalogue tool a search path dispatches (`/search/find_product` → `find_product`), nil otherwise.
+    public var dispatchedTool: String? {
+        switch path {
+        case "/search/find_product": return "find_product"
+        case "/search/view_product_information": return "view_product_information"
+        default: return nil
+        }
     }
 
     /// Whether this is a call to the LLM upstream (`/inference/…`).
@@ -78,6 +100,8 @@ extension ProxyCallRecord {
             if let v = usage.totalTokens { u.append(("total_tokens", .int(Int64(v)))) }
             pairs.append(("usage", .object(u)))
         }
+        if let arguments { pairs.append(("arguments", arguments)) }
+        if let proposedCalls { pairs.append(("proposed_calls", .array(proposedCalls.map(\.json)))) }
         return .object(pairs)
     }
 
@@ -96,7 +120,9 @@ extension ProxyCallRecord {
         self.init(
             timestamp: ts, method: method, path: path, query: json["query"]?.stringValue,
             model: json["model"]?.stringValue, status: Int(status), durationMs: json["duration_ms"]?.numberValue ?? 0,
-            productIDs: json["product_ids"]?.arrayValue?.compactMap(\.stringValue), usage: usage)
+            productIDs: json["product_ids"]?.arrayValue?.compactMap(\.stringValue), usage: usage,
+            arguments: json["arguments"].flatMap { $0.objectValue != nil ? $0 : nil },
+            proposedCalls: json["proposed_calls"]?.arrayValue?.compactMap(ProposedToolCall.init(json:)))
     }
 
     /// Parses a JSONL log; unreadable lines are skipped (the proxy writes every line itself).

@@ -128,6 +128,7 @@ public struct ValidatorRoutes: Sendable {
             result = try await services.workQueue.complete(runID: runID, validator: caller.hotkey, completion: completion,
                                                            now: services.now())
         } catch { throw Self.apiError(error) }
+        await CorpusIngest(services: services).ingestAfterCompletion(runID: runID, logger: context.logger)
         return JSONResponse(.object([
             ("eval_run_id", .string(result.evalRunID)),
             ("status", .string(result.status.rawValue)),

@@ -1,5 +1,6 @@
 import ArenaModel
 import AsyncHTTPClient
+import Corpus
 import Foundation
 import Judge
 import Logging
@@ -186,6 +187,12 @@ public struct RunEvaluator: Sendable {
         if let judgement { summary += judgement.summaryJSON.objectValue ?? [] }
         if let error = envelope.error { summary.append(("error", error.json)) }
         if let malformation = score.malformation { summary.append(("failure_reason", malformation.json)) }
+        // The corpus verdicts for the miner (cheap: pure analysis of this envelope and its trusted proxy log), with the
+        // catalog check only a validator can make; the backend reuses that check when it ingests the trajectory.
+        let engine = environment.engine
+        let corpus = CorpusAnalysis.analyse(envelope: envelope, query: problem.query,
+                                            catalog: .lookup { engine.product(id: $0) != nil })
+        summary.append(("corpus", corpus.summaryJSON.setting("scoring_profile", to: .string(environment.scorer.profile.name))))
         var entry: [(String, JSONValue)] = [
             ("problem_id", .string(problem.id)),
             ("status", .string(Self.problemStatus(envelope, score: score))),

@@ -1,0 +1,146 @@
+import ArenaModel
+import ArgumentParser
+import Corpus
+import Foundation
+import Scoring
+import Store
+
+/// `shoparena bench corpus`: corpus ingest throughput. Each generated trajectory goes the backend's ingest path —
+/// gunzip the stored log, parse the envelope with its trusted proxy log, normalise the dialogue to tool-call chat,
+/// run the structural filter, features and agentic richness, build the record — and is then upserted into a store
+/// in batches. Two measured passes: `analyse` (no store) and `ingest` (analyse + store), both over `--count`
+/// trajectories with `--workers` analysis tasks; the store has one writer.
+struct BenchCorpusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "corpus",
+        abstract: "Measure trajectories ingested, normalised and filtered per second (JSON on stdout).")
+
+    @Option(help: "Trajectories to ingest.")
+    var count: Int = 100_000
+
+    @Option(help: "Concurrent analysis tasks (use the number of cores).")
+    var workers: Int = 2
+
+    @Option(help: "Distinct generated trajectories the workload cycles through (every one of --count is parsed and analysed).")
+    var pool: Int = 2_000
+
+    @Option(help: "Trajectories per analysis task and per store transaction.")
+    var chunk: Int = 1_000
+
+    @Option(help: "Store to ingest into: a SQLite file path or a postgres:// URL (default: a temporary SQLite file).")
+    var database: String?
+
+    @Option(help: "Random seed of the generated workload.")
+    var seed: UInt64 = 7
+
+    func validate() throws {
+        if count <= 0 || workers <= 0 || pool <= 0 || chunk <= 0 { throw ValidationError("--count, --workers, --pool and --chunk must be positive") }
+    }
+
+    func run() async throws {
+        let clock = ContinuousClock()
+        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+        var started = clock.now
+        let items = BenchCorpusWorkload.pool(size: pool, seed: seed)
+        let generateSeconds = seconds(clock.now - started)
+        let logBytes = items.reduce(0) { $0 + $1.log.count }
+
+        _ = try await pass(items: items, count: min(count, 5_000), repository: nil)  // warm-up
+        started = clock.now
+        let analysed = try await pass(items: items, count: count, repository: nil)
+        let analyseSeconds = seconds(clock.now - started)
+
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("shoparena-bench-corpus-\(UUID().uuidString)")
+        let target = database ?? temporary.appendingPathComponent("corpus.sqlite").path
+        let store: any SQLDatabase
+        if target.hasPrefix("postgres://") || target.hasPrefix("postgresql://") {
+            store = try PostgresDatabase(url: target)
+        } else {
+            store = try SQLiteDatabase(path: target)
+        }
+        try await Migrator().migrate(store, now: SystemClock().nowMillis())
+        let repository = TrajectoryRepository(database: store)
+        started = clock.now
+        let stored = try await pass(items: items, count: count, repository: repository)
+        let ingestSeconds = seconds(clock.now - started)
+        let stats = try await repository.stats(publicOnly: false)
+        await store.close()
+        try? FileManager.default.removeItem(at: temporary)
+
+        #if DEBUG
+            let build = "debug"
+        #else
+            let build = "release"
+        #endif
+        let out: JSONValue = .object([
+            ("benchmark", "corpus"), ("build", .string(build)), ("trajectories", .int(Int64(count))),
+            ("distinct_generated", .int(Int64(items.count))), ("mean_log_bytes", .int(Int64(logBytes / max(1, items.count)))),
+            ("workers", .int(Int64(workers))), ("cores", .int(Int64(ProcessInfo.processInfo.activeProcessorCount))),
+            ("store", .string(target.hasPrefix("postgres") ? "postgresql" : (database == nil ? "sqlite (temporary file)" : "sqlite"))),
+            ("generate_seconds", .double(PythonRounding.round(generateSeconds, 3))),
+            ("analyse_seconds", .double(PythonRounding.round(analyseSeconds, 3))),
+            ("analysed_per_second", .double(PythonRounding.round(Double(analysed) / analyseSeconds, 1))),
+            ("ingest_seconds", .double(PythonRounding.round(ingestSeconds, 3))),
+            ("trajectories_per_second", .double(PythonRounding.round(Double(stored) / ingestSeconds, 1))),
+            ("stored_records", .int(Int64(stats.total))), ("accepted", .int(Int64(stats.accepted))),
+            ("by_verdict", stats.json["by_verdict"] ?? .null), ("by_reject_reason", stats.json["by_reject_reason"] ?? .null),
+            ("by_dialect", stats.json["by_dialect"] ?? .null),
+        ])
+        print(JSONWriter(style: .python).string(out))
+    }
+
+    /// Analyses `count` trajectories in chunks, `workers` at a time, storing each chunk when a repository is given;
+    /// returns how many were processed.
+    func pass(items: [BenchCorpusWorkload.Item], count: Int, repository: TrajectoryRepository?) async throws -> Int {
+        let chunks = (count + chunk - 1) / chunk
+        let size = chunk
+        let now = SystemClock().nowMillis()
+        return try await withThrowingTaskGroup(of: [TrajectoryRecord].self) { group in
+            var next = 0
+            var done = 0
+            while next < min(workers, chunks) {
+                let range = (next * size)..<min(count, (next + 1) * size)
+                group.addTask { try Self.analyse(range, items: items, now: now) }
+                next += 1
+            }
+            while let records = try await group.next() {
+                if let repository { try await repository.store(records, now: now) }
+                done += records.count
+                if next < chunks {
+                    let range = (next * size)..<min(count, (next + 1) * size)
+                    group.addTask { try Self.analyse(range, items: items, now: now) }
+                    next += 1
+                }
+            }
+            return done
+        }
+    }
+
+    struct BadLog: Error, CustomStringConvertible { var description: String }
+
+    /// The backend's ingest of one problem, minus the database read: gunzip, parse, analyse, record.
+    static func analyse(_ range: Range<Int>, items: [BenchCorpusWorkload.Item], now: Int64) throws -> [TrajectoryRecord] {
+        var records: [TrajectoryRecord] = []
+        records.reserveCapacity(range.count)
+        for i in range {
+            let item = items[i % items.count]
+            let plain = try GzipReader.decompress(item.log)
+            let envelope = try Envelope(json: try JSONParser.parse(utf8: plain))
+            let analysis = CorpusAnalysis.analyse(envelope: envelope, query: item.query,
+                                                  catalog: .lookup { !$0.hasPrefix("UNKNOWN-") })
+            let run = "bench-run-\(i / 30)"
+            let provenance = TrajectoryProvenance(
+                evalRunID: run, agentVersionID: "bench-agent-\(i % 97)", agentName: "agent-\(i % 97)", minerHotkey: "miner-\(i % 97)",
+                validatorHotkey: "validator-\(i % 5)", suiteID: 1, suiteVersion: 1, problemID: "problem-\(i % 30)",
+                category: ["product", "shop", "voucher"][i % 3], phase: i % 10 == 0 ? "RACE" : "QUALIFYING", raceID: nil,
+                isHidden: i % 10 == 0, isIncluded: true)
+            records.append(TrajectoryRecord(
+                provenance: provenance, analysis: analysis, envelopeStatus: envelope.status?.rawValue ?? "MISSING", success: i % 2 == 0,
+                outcome: .object([("rule", .double(i % 2 == 0 ? 1 : 0.5))]),
+                judge: JudgeFacts(reasoningScore: 0.8, reasoningCoefficient: 1, kind: "rule", model: nil, explanation: "generated"),
+                executionTime: envelope.executionTime, completedAt: now, ingestedAt: now,
+                versions: .object([("corpus", .string(CorpusPipeline.version))]), dialogueKey: "bench/\(i)", dialogueSHA256: nil))
+        }
+        return records
+    }
+}
