@@ -47,8 +47,10 @@ struct BenchCorpusCommand: AsyncParsableCommand {
 
         _ = try await pass(items: items, count: min(count, 5_000), repository: nil)  // warm-up
         started = clock.now
+        var cpu = Self.cpuSeconds()
         let analysed = try await pass(items: items, count: count, repository: nil)
         let analyseSeconds = seconds(clock.now - started)
+        let analyseCPU = Self.cpuSeconds() - cpu
 
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("shoparena-bench-corpus-\(UUID().uuidString)")
         let target = database ?? temporary.appendingPathComponent("corpus.sqlite").path
@@ -61,8 +63,10 @@ struct BenchCorpusCommand: AsyncParsableCommand {
         try await Migrator().migrate(store, now: SystemClock().nowMillis())
         let repository = TrajectoryRepository(database: store)
         started = clock.now
+        cpu = Self.cpuSeconds()
         let stored = try await pass(items: items, count: count, repository: repository)
         let ingestSeconds = seconds(clock.now - started)
+        let ingestCPU = Self.cpuSeconds() - cpu
         let stats = try await repository.stats(publicOnly: false)
         await store.close()
         try? FileManager.default.removeItem(at: temporary)
@@ -82,6 +86,13 @@ struct BenchCorpusCommand: AsyncParsableCommand {
             ("analysed_per_second", .double(PythonRounding.round(Double(analysed) / analyseSeconds, 1))),
             ("ingest_seconds", .double(PythonRounding.round(ingestSeconds, 3))),
             ("trajectories_per_second", .double(PythonRounding.round(Double(stored) / ingestSeconds, 1))),
+            // CPU time of this process (user + system): on a shared machine the wall-clock rates above depend on what
+            // else runs; the CPU-second rates do not.
+            ("analyse_cpu_seconds", .double(PythonRounding.round(analyseCPU, 3))),
+            ("analysed_per_cpu_second", .double(PythonRounding.round(Double(analysed) / analyseCPU, 1))),
+            ("ingest_cpu_seconds", .double(PythonRounding.round(ingestCPU, 3))),
+            ("ingested_per_cpu_second", .double(PythonRounding.round(Double(stored) / ingestCPU, 1))),
+            ("load_average_1m", .double(PythonRounding.round(Self.loadAverage(), 2))),
             ("stored_records", .int(Int64(stats.total))), ("accepted", .int(Int64(stats.accepted))),
             ("by_verdict", stats.json["by_verdict"] ?? .null), ("by_reject_reason", stats.json["by_reject_reason"] ?? .null),
             ("by_dialect", stats.json["by_dialect"] ?? .null),
@@ -116,7 +127,20 @@ struct BenchCorpusCommand: AsyncParsableCommand {
         }
     }
 
-    struct BadLog: Error, CustomStringConvertible { var description: String }
+    /// User + system CPU seconds this process has used (all threads).
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
+            + Double(usage.ru_stime.tv_usec) / 1e6
+    }
+
+    /// The machine's 1-minute load average (how contended the cores were).
+    static func loadAverage() -> Double {
+        var loads = [Double](repeating: 0, count: 3)
+        return getloadavg(&loads, 3) > 0 ? loads[0] : -1
+    }
+
 
     /// The backend's ingest of one problem, minus the database read: gunzip, parse, analyse, record.
     static func analyse(_ range: Range<Int>, items: [BenchCorpusWorkload.Item], now: Int64) throws -> [TrajectoryRecord] {

@@ -66,11 +66,12 @@ struct IngestTests {
         let ingest = CorpusIngest(services: arena.services)
         let cases = Self.envelopes(problems)
         try await arena.test { client in
-            // Validator A uploads one log, reports it, and dies before the rest.
+            // Validator A uploads one log, reports it, and is killed in the middle of the next upload.
             let a = HandValidator(key: killed, clock: arena.clock, client: client)
             let runA = try await a.claim()
             let keyA = try await a.upload(run: runA, problem: cases[0].problem, envelope: cases[0].envelope)
             try await a.progress(run: runA, [Self.progress(cases[0].problem, key: keyA, unknown: [])])
+            try await a.presignOnly(run: runA, problem: cases[1].problem)  // killed before the PUT arrives
             arena.clock.advance(seconds: 121)
             #expect(try await arena.services.workQueue.reapLapsed(now: arena.clock.nowMillis()) == 1)
             #expect(try await ingest.ingestPending() == 0)

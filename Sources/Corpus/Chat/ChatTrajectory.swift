@@ -5,23 +5,26 @@ public struct ChatToolCall: Sendable, Hashable {
     public var id: String
     public var name: String
     /// The arguments object (`{}` when the agent wrote none or something that is not an object).
-    public var arguments: JSONValue
+    public let arguments: JSONValue
     /// False when the agent's arguments could not be read as an object (a string that is not JSON, a list…):
     /// the structural filter rejects an unreadable `recommend_product`.
     public var argumentsParsed: Bool
+    /// `arguments` as compact JSON text (written once: the chat row and the token count both need it).
+    public let argumentsJSON: String
 
     public init(id: String, name: String, arguments: JSONValue, argumentsParsed: Bool = true) {
         self.id = id
         self.name = name
         self.arguments = arguments
         self.argumentsParsed = argumentsParsed
+        argumentsJSON = JSONWriter().string(arguments)
     }
 
     /// `{"id", "type": "function", "function": {"name", "arguments": "<compact JSON text>"}}`.
     public var json: JSONValue {
         .object([
             ("id", .string(id)), ("type", "function"),
-            ("function", .object([("name", .string(name)), ("arguments", .string(JSONWriter().string(arguments)))])),
+            ("function", .object([("name", .string(name)), ("arguments", .string(argumentsJSON))])),
         ])
     }
 }

@@ -47,10 +47,11 @@ public struct StructuralFeatures: Sendable, Hashable {
             if let think = turn.reasoning, !think.isEmpty { thinkDepth += 1 }
             for call in turn.toolCalls {
                 toolCallDepth += 1
+                let canonical = ToolArguments.canonical(tool: call.name, call.arguments)
                 switch call.name {
                 case "find_product":
                     searches += 1
-                    let q = ToolArguments.canonical(tool: call.name, call.arguments).first { $0.0 == "q" }?.1 ?? ""
+                    let q = canonical.first { $0.0 == "q" }?.1 ?? ""
                     if let lastQuery, lastQuery != q { queryReformulations += 1 }
                     lastQuery = q
                 case "view_product_information":
@@ -61,7 +62,7 @@ public struct StructuralFeatures: Sendable, Hashable {
                 default: break
                 }
                 if call.name != "terminate" {
-                    let key = ToolArguments.key(tool: call.name, call.arguments)
+                    let key = ToolArguments.key(tool: call.name, canonical: canonical)
                     counts[key, default: 0] += 1
                     if counts[key]! > 1 { repeatedCalls += 1 }
                     maxRepeat = max(maxRepeat, counts[key]!)

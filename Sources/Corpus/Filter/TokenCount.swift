@@ -18,7 +18,7 @@ public enum TokenCount {
     public static func of(_ message: ChatMessage) -> Int {
         var bytes = message.content.utf8.count + (message.reasoning?.utf8.count ?? 0)
         for call in message.toolCalls {
-            bytes += call.name.utf8.count + JSONWriter().string(call.arguments).utf8.count
+            bytes += call.name.utf8.count + call.argumentsJSON.utf8.count
         }
         return 4 + (bytes + 3) / 4
     }

@@ -12,29 +12,50 @@ import ArenaModel
 public enum ToolArguments {
     /// `name(k=v&k=v)` with the keys in a fixed order: the identity of a call.
     public static func key(tool: String, _ arguments: JSONValue) -> String {
-        tool + "(" + canonical(tool: tool, arguments).map { "\($0.0)=\($0.1)" }.joined(separator: "&") + ")"
+        key(tool: tool, canonical: canonical(tool: tool, arguments))
+    }
+
+    /// The identity of a call from its canonical arguments.
+    public static func key(tool: String, canonical pairs: [(String, String)]) -> String {
+        var out = tool
+        out.append("(")
+        for (i, pair) in pairs.enumerated() {
+            if i > 0 { out.append("&") }
+            out.append(pair.0)
+            out.append("=")
+            out.append(pair.1)
+        }
+        out.append(")")
+        return out
     }
 
     public static func canonical(tool: String, _ arguments: JSONValue) -> [(String, String)] {
-        var values: [String: String] = [:]
-        for (k, v) in arguments.objectValue ?? [] {
-            if let text = scalarText(v), !text.isEmpty { values[k] = text }
+        let pairs = arguments.objectValue ?? []
+        /// The text of the last `key` (as Python's json keeps the last duplicate); nil when null or empty.
+        func value(_ key: String) -> String? {
+            guard let v = pairs.last(where: { $0.0 == key })?.1, let text = scalarText(v), !text.isEmpty else { return nil }
+            return text
         }
         switch tool {
         case "find_product":
-            var out: [(String, String)] = [("q", collapse(values["q"] ?? "").lowercased())]
-            out.append(("page", values["page"].flatMap { Int(trimmed($0)).map(String.init) } ?? values["page"] ?? "1"))
-            for k in ["shop_id", "price"] { if let v = values[k].map(trimmed), !v.isEmpty { out.append((k, v)) } }
-            if let sort = values["sort"].map(trimmed), !sort.isEmpty, sort != "default" { out.append(("sort", sort)) }
-            if let service = values["service"] {
+            var out: [(String, String)] = [("q", collapse(value("q") ?? "").lowercased())]
+            let page = value("page")
+            out.append(("page", page.flatMap { Int(trimmed($0)).map(String.init) } ?? page ?? "1"))
+            for k in ["shop_id", "price"] { if let v = value(k).map(trimmed), !v.isEmpty { out.append((k, v)) } }
+            if let sort = value("sort").map(trimmed), !sort.isEmpty, sort != "default" { out.append(("sort", sort)) }
+            if let service = value("service") {
                 let tokens = service.split(separator: ",").map(trimmed).filter { !$0.isEmpty && $0 != "default" }.sorted()
                 if !tokens.isEmpty { out.append(("service", tokens.joined(separator: ","))) }
             }
             return out
         case "view_product_information", "recommend_product":
-            return [("product_ids", productIDs(values["product_ids"] ?? "").joined(separator: ","))]
+            return [("product_ids", productIDs(value("product_ids") ?? "").joined(separator: ","))]
         default:
-            return values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            var latest: [(String, String)] = []
+            for (k, _) in pairs where !latest.contains(where: { $0.0 == k }) {
+                if let text = value(k) { latest.append((k, text)) }
+            }
+            return latest.sorted { $0.0 < $1.0 }
         }
     }
 

@@ -123,6 +123,14 @@ struct HandValidator: Sendable {
         return id
     }
 
+    /// Presigns an upload of `problem`'s log and never PUTs it (a validator killed mid-upload).
+    func presignOnly(run: String, problem: String) async throws {
+        let (status, _) = try await call(.post, "/v1/validator/uploads/presign", .object([
+            ("eval_run_id", .string(run)), ("problem_id", .string(problem)), ("content_length", 1_000), ("content_type", "application/gzip"),
+        ]))
+        guard status == .ok else { throw Failure(description: "presign answered \(status)") }
+    }
+
     /// Presigns and PUTs `envelope` (gzip) as the log of `problem`; returns the object key.
     func upload(run: String, problem: String, envelope: Envelope) async throws -> String {
         let bytes = GzipFixture.stored(Array(envelope.jsonLine.utf8))
