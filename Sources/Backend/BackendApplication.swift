@@ -6,8 +6,13 @@ import Store
 /// `/v1/miner/*`, `/v1/validator/*` and `/v1/admin/*` groups, each behind `AuthMiddleware` with its role.
 public enum BackendApplication {
     /// The router with every route of the API. Tests drive it with HummingbirdTesting; `serve` binds it.
-    public static func makeRouter(services: BackendServices) -> Router<ArenaRequestContext> {
+    /// `metrics` counts every request and is served at `GET /metrics` (a registry of its own unless given).
+    public static func makeRouter(services: BackendServices,
+                                  metrics: BackendMetrics = BackendMetrics()) -> Router<ArenaRequestContext> {
         let router = Router(context: ArenaRequestContext.self)
+        // First: Hummingbird applies a middleware only to routes added after it.
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        MetricsRoute(services: services, metrics: metrics).register(on: router)
         router.get("/health") { _, _ in
             JSONResponse(.object([("status", "ok"), ("service", "shoparena-backend")]))
         }
@@ -44,9 +49,10 @@ public enum BackendApplication {
 
     /// A ready-to-run application on `host:port`.
     public static func make(services: BackendServices, host: String, port: Int, logger: Logger,
+                            metrics: BackendMetrics = BackendMetrics(),
                             onServerRunning: (@Sendable (Int) async -> Void)? = nil) -> some ApplicationProtocol {
         Application(
-            router: makeRouter(services: services),
+            router: makeRouter(services: services, metrics: metrics),
             configuration: .init(address: .hostname(host, port: port), serverName: "shoparena"),
             onServerRunning: { channel in await onServerRunning?(channel.localAddress?.port ?? port) },
             logger: logger)
