@@ -1,4 +1,4 @@
-import Metrics
+import CoreMetrics
 import Prometheus
 
 /// The backend's Prometheus metrics, recorded through swift-metrics into an injected
@@ -24,35 +24,35 @@ public final class BackendMetrics: Sendable {
     /// Where the series live; `prometheusText()` renders it.
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
-    private let readyItems: Gauge
-    private let heldItems: Gauge
-    private let activeRuns: Gauge
+    private let readyItems: CoreMetrics.Gauge
+    private let heldItems: CoreMetrics.Gauge
+    private let activeRuns: CoreMetrics.Gauge
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.durationHistogramBuckets["backend_http_request_duration_seconds"] = Self.durationBuckets
         self.factory = factory
-        readyItems = Gauge(label: "backend_work_queue_ready_items", factory: factory)
-        heldItems = Gauge(label: "backend_work_queue_held_items", factory: factory)
-        activeRuns = Gauge(label: "backend_work_active_runs", factory: factory)
+        readyItems = CoreMetrics.Gauge(label: "backend_work_queue_ready_items", factory: factory)
+        heldItems = CoreMetrics.Gauge(label: "backend_work_queue_held_items", factory: factory)
+        activeRuns = CoreMetrics.Gauge(label: "backend_work_active_runs", factory: factory)
         for result in ["claimed", "empty", "at_capacity", "refused"] {
-            _ = Counter(label: "backend_work_claims_total", dimensions: [("result", result)], factory: factory)
+            _ = CoreMetrics.Counter(label: "backend_work_claims_total", dimensions: [("result", result)], factory: factory)
         }
         for result in ["accepted", "refused"] {
-            _ = Counter(label: "backend_work_completes_total", dimensions: [("result", result)], factory: factory)
+            _ = CoreMetrics.Counter(label: "backend_work_completes_total", dimensions: [("result", result)], factory: factory)
         }
     }
 
     /// One answered request: `route` is the matched route pattern (`/v1/validator/evaluation-runs/{id}/complete`),
     /// never the raw path, so the number of series stays bounded.
     func request(method: String, route: String, status: Int, duration: Duration) {
-        Counter(label: "backend_http_requests_total",
+        CoreMetrics.Counter(label: "backend_http_requests_total",
                 dimensions: [("method", method), ("route", route), ("status", String(status))], factory: factory).increment()
-        Timer(label: "backend_http_request_duration_seconds", dimensions: [("method", method), ("route", route)],
+        CoreMetrics.Timer(label: "backend_http_request_duration_seconds", dimensions: [("method", method), ("route", route)],
               factory: factory).recordNanoseconds(Self.nanoseconds(duration))
         if method == "POST", let outcome = Self.workOutcome(route: route, status: status) {
-            Counter(label: outcome.metric, dimensions: [("result", outcome.result)], factory: factory).increment()
+            CoreMetrics.Counter(label: outcome.metric, dimensions: [("result", outcome.result)], factory: factory).increment()
         }
     }
 

@@ -1,4 +1,4 @@
-import Metrics
+import CoreMetrics
 import Prometheus
 
 /// The validator's Prometheus metrics (names after the reference's `:9100` exporter), recorded through
@@ -19,21 +19,21 @@ public final class ValidatorMetrics: Sendable {
     /// Where the series live; `prometheusText()` renders it.
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
-    private let activeRuns: Gauge
-    private let judgeCalls: Counter
-    private let judgeFailures: Counter
-    private let sandboxDuration: Recorder
+    private let activeRuns: CoreMetrics.Gauge
+    private let judgeCalls: CoreMetrics.Counter
+    private let judgeFailures: CoreMetrics.Counter
+    private let sandboxDuration: CoreMetrics.Recorder
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.valueHistogramBuckets["validator_sandbox_duration_seconds"] = Self.durationBuckets
         self.factory = factory
-        activeRuns = Gauge(label: "validator_active_runs", factory: factory)
+        activeRuns = CoreMetrics.Gauge(label: "validator_active_runs", factory: factory)
         activeRuns.record(0)
-        judgeCalls = Counter(label: "validator_judge_calls_total", factory: factory)
-        judgeFailures = Counter(label: "validator_judge_failures_total", factory: factory)
-        sandboxDuration = Recorder(label: "validator_sandbox_duration_seconds", aggregate: true, factory: factory)
+        judgeCalls = CoreMetrics.Counter(label: "validator_judge_calls_total", factory: factory)
+        judgeFailures = CoreMetrics.Counter(label: "validator_judge_failures_total", factory: factory)
+        sandboxDuration = CoreMetrics.Recorder(label: "validator_sandbox_duration_seconds", aggregate: true, factory: factory)
         // Fixed label sets appear at 0 before their first event, as the hand-written exporter showed them.
         for result in Self.claimResults { _ = claimCounter(result) }
         for result in Self.heartbeatResults { _ = heartbeatCounter(result) }
@@ -48,7 +48,7 @@ public final class ValidatorMetrics: Sendable {
     }
     /// One finished problem: counts it under its terminal `status` and records its sandbox time.
     public func problem(status: String, seconds: Double) {
-        Counter(label: "validator_problems_total", dimensions: [("status", status)], factory: factory).increment()
+        CoreMetrics.Counter(label: "validator_problems_total", dimensions: [("status", status)], factory: factory).increment()
         sandboxDuration.record(seconds)
     }
 
@@ -58,12 +58,12 @@ public final class ValidatorMetrics: Sendable {
     /// library's `le="30.0"`), so existing dashboards that select a bucket by its label keep matching.
     public func prometheusText() -> String { Self.integralBucketBounds(registry.emitToString()) }
 
-    private func claimCounter(_ result: String) -> Counter {
-        Counter(label: "validator_claim_work_total", dimensions: [("result", result)], factory: factory)
+    private func claimCounter(_ result: String) -> CoreMetrics.Counter {
+        CoreMetrics.Counter(label: "validator_claim_work_total", dimensions: [("result", result)], factory: factory)
     }
 
-    private func heartbeatCounter(_ result: String) -> Counter {
-        Counter(label: "validator_heartbeat_total", dimensions: [("result", result)], factory: factory)
+    private func heartbeatCounter(_ result: String) -> CoreMetrics.Counter {
+        CoreMetrics.Counter(label: "validator_heartbeat_total", dimensions: [("result", result)], factory: factory)
     }
 
     /// Rewrites `le="<digits>.0"` to `le="<digits>"`; everything else passes unchanged.
