@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", .upToNextMinor(from: "1.33.2")),
         .package(url: "https://github.com/apple/swift-nio", .upToNextMinor(from: "2.101.2")),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", .upToNextMinor(from: "2.1.1")),
+        .package(url: "https://github.com/apple/swift-metrics", .upToNextMinor(from: "2.13.0")),
+        .package(url: "https://github.com/swift-server/swift-prometheus", .upToNextMinor(from: "2.4.1")),
     ],
     targets: [
         // Value types and wire formats shared by every module. No I/O beyond parsing bytes.
@@ -82,6 +84,8 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         // The arena's web pages, server-rendered with Mustache templates on the backend's router: leaderboard,
         // agents, runs and the trajectory viewer, races, miners, corpus, validators; every asset served locally.
@@ -96,6 +100,8 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         // The whole arena in one process (backend + validators + LLM stub) for the demo, e2e tests and bench e2e.
         .target(name: "LocalArena", dependencies: [
@@ -146,6 +152,7 @@ let package = Package(
             "Backend", "Store", "StoreTestSupport", "Identity", "ArenaModel", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .testTarget(name: "WebTests", dependencies: [
             "Web", "Backend", "Store", "StoreTestSupport", "ArenaModel", "TestSupport",
@@ -160,6 +167,7 @@ let package = Package(
             "Search", "Catalog", "Scoring", "Judge", "LLM", "LocalArena", "Proxy",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .testTarget(name: "CorpusTests", dependencies: [
             "Corpus", "ArenaModel", "Backend", "Store", "StoreTestSupport", "Identity", "TestSupport", "LocalArena",

@@ -6,8 +6,13 @@ import Store
 /// `/v1/miner/*`, `/v1/validator/*` and `/v1/admin/*` groups, each behind `AuthMiddleware` with its role.
 public enum BackendApplication {
     /// The router with every route of the API. Tests drive it with HummingbirdTesting; `serve` binds it.
-    public static func makeRouter(services: BackendServices) -> Router<ArenaRequestContext> {
+    /// `metrics` counts every request and is served at `GET /metrics` (a registry of its own unless given).
+    public static func makeRouter(services: BackendServices,
+                                  metrics: BackendMetrics = BackendMetrics()) -> Router<ArenaRequestContext> {
         let router = Router(context: ArenaRequestContext.self)
+        // First: Hummingbird applies a middleware only to routes added after it.
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        MetricsRoute(services: services, metrics: metrics).register(on: router)
         router.get("/health") { _, _ in
             JSONResponse(.object([("status", "ok"), ("service", "shoparena-backend")]))
         }
@@ -45,9 +50,10 @@ public enum BackendApplication {
 
     /// A ready-to-run application on `host:port`. `extend` adds routes after the API's (the web pages).
     public static func make(services: BackendServices, host: String, port: Int, logger: Logger,
+                            metrics: BackendMetrics = BackendMetrics(),
                             onServerRunning: (@Sendable (Int) async -> Void)? = nil,
                             extend: ((Router<ArenaRequestContext>) -> Void)? = nil) -> some ApplicationProtocol {
-        let router = makeRouter(services: services)
+        let router = makeRouter(services: services, metrics: metrics)
         extend?(router)
         return Application(
             router: router,

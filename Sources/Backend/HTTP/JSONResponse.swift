@@ -1,4 +1,5 @@
 import ArenaModel
+import Foundation
 import Hummingbird
 
 /// A JSON answer written with the arena's own writer (key order kept, Python-compatible floats).
@@ -18,31 +19,28 @@ public struct JSONResponse: ResponseGenerator, Sendable {
 }
 
 /// Wire helpers shared by the routes: timestamps as ISO-8601 UTC with milliseconds and a `Z`, which the
-/// oro-sdk parses with `isoparse`.
+/// oro-sdk parses with `isoparse`. Calendar conversions go through Foundation (a format style and a Gregorian
+/// UTC calendar, each made once); only the millisecond digits and the lexical scan are written here.
 public enum Wire {
+    /// Whole-second ISO-8601 in UTC, `2026-11-22T07:24:11Z`.
+    private static let secondsStyle = Date.ISO8601FormatStyle(timeZone: TimeZone(secondsFromGMT: 0)!)
+    /// The proleptic Gregorian calendar in UTC, for turning parsed fields into an instant.
+    private static let utcCalendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
+        return calendar
+    }()
+
     /// `2026-11-22T07:24:11.123Z` for epoch milliseconds.
+    ///
+    /// Foundation formats the whole second (an exact `Date`) and the milliseconds are appended as digits, so no
+    /// binary fraction can round `.123` to `.122`.
     public static func timestamp(_ millis: Int64) -> String {
-        let seconds = Int64((Double(millis) / 1000).rounded(.down))
+        let seconds = millis >= 0 ? millis / 1000 : -((-millis + 999) / 1000)
         let ms = Int(millis - seconds * 1000)
-        var days = seconds / 86_400
-        var secondsOfDay = seconds % 86_400
-        if secondsOfDay < 0 { secondsOfDay += 86_400; days -= 1 }
-        // Civil-from-days (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ v: Int64, _ width: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondsOfDay / 3600, 2)):"
-            + "\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2)).\(pad(Int64(ms), 3))Z"
+        let whole = Date(timeIntervalSince1970: TimeInterval(seconds)).formatted(secondsStyle)
+        let digits = String(ms)
+        return String(whole.dropLast()) + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
     }
 
     /// `.string(timestamp)` or `.null`.
@@ -93,14 +91,9 @@ public enum Wire {
             }
         }
         guard i == chars.count, (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 61 else { return nil }
-        // Days-from-civil.
-        let yy = mo <= 2 ? y - 1 : y
-        let era = (yy >= 0 ? yy : yy - 399) / 400
-        let yoe = yy - era * 400
-        let mp = (mo + 9) % 12
-        let doy = (153 * mp + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146_097 + doe - 719_468
-        return ((days * 86_400 + h * 3600 + mi * 60 + s) - offset) * 1000 + frac
+        let fields = DateComponents(year: Int(y), month: Int(mo), day: Int(d), hour: Int(h), minute: Int(mi), second: Int(s))
+        guard let instant = utcCalendar.date(from: fields) else { return nil }
+        let seconds = Int64(instant.timeIntervalSince1970.rounded())
+        return (seconds - offset) * 1000 + frac
     }
 }

@@ -60,6 +60,8 @@ public enum OpenAPIDocument {
         Operation("GET", "/health", "meta", "Liveness", .open, [("200", nil)]),
         Operation("GET", "/openapi.json", "meta", "This document", .open, [("200", nil)]),
         Operation("GET", "/health/deep", "meta", "Liveness with a database round trip", .open, [("200", nil), ("503", nil)]),
+        Operation("GET", "/metrics", "internal", "Prometheus metrics (internal, text format; not part of the oro-sdk API)",
+                  .open, [("200", nil)]),
         // Auth (§1).
         Operation("POST", "/v1/auth/challenge", "auth", "Issue a login challenge", .open, body: "ChallengeRequest",
                   [("200", "ChallengeResponse"), ("422", "ValidationError")]),

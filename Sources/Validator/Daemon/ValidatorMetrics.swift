@@ -1,68 +1,89 @@
-import Synchronization
+import CoreMetrics
+import Prometheus
 
-/// The validator's Prometheus metrics (names after the reference's `:9100` exporter), rendered in the text
-/// exposition format by `prometheusText()`.
+/// The validator's Prometheus metrics (names after the reference's `:9100` exporter), recorded through
+/// swift-metrics into an injected `PrometheusCollectorRegistry` and rendered in the text exposition format by
+/// `prometheusText()`.
+///
+/// Memory is bounded: every series is a counter, a gauge or a fixed-bucket histogram (count, sum and one counter
+/// per bucket), so a daemon that runs for months holds the same few numbers as one that just started.
+/// The registry is the caller's: tests pass their own; the executable may share one with other components.
 public final class ValidatorMetrics: Sendable {
-    private struct State {
-        var activeRuns = 0
-        var claims: [String: Int] = [:]
-        var heartbeats: [String: Int] = [:]
-        var judgeCalls = 0
-        var judgeFailures = 0
-        var sandboxDurations: [Double] = []
-        var problems: [String: Int] = [:]
-    }
-
-    private let state = Mutex(State())
+    /// Upper bounds (seconds) of the `validator_sandbox_duration_seconds` histogram buckets.
     public static let durationBuckets: [Double] = [1, 5, 30, 60, 120, 180, 300, 600, 1200, 1800, 3600]
+    /// The `result` labels of `validator_claim_work_total`, exported from the start (at 0).
+    public static let claimResults = ["success", "empty", "error", "at_capacity"]
+    /// The `result` labels of `validator_heartbeat_total`, exported from the start (at 0).
+    public static let heartbeatResults = ["success", "failure"]
 
-    public init() {}
+    /// Where the series live; `prometheusText()` renders it.
+    public let registry: PrometheusCollectorRegistry
+    private let factory: PrometheusMetricsFactory
+    private let activeRuns: CoreMetrics.Gauge
+    private let judgeCalls: CoreMetrics.Counter
+    private let judgeFailures: CoreMetrics.Counter
+    private let sandboxDuration: CoreMetrics.Recorder
 
-    public func setActiveRuns(_ n: Int) { state.withLock { $0.activeRuns = n } }
-    public func claim(_ result: String) { state.withLock { $0.claims[result, default: 0] += 1 } }
-    public func heartbeat(_ result: String) { state.withLock { $0.heartbeats[result, default: 0] += 1 } }
-    public func judge(calls: Int, failures: Int) { state.withLock { $0.judgeCalls += calls; $0.judgeFailures += failures } }
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.valueHistogramBuckets["validator_sandbox_duration_seconds"] = Self.durationBuckets
+        self.factory = factory
+        activeRuns = CoreMetrics.Gauge(label: "validator_active_runs", factory: factory)
+        activeRuns.record(0)
+        judgeCalls = CoreMetrics.Counter(label: "validator_judge_calls_total", factory: factory)
+        judgeFailures = CoreMetrics.Counter(label: "validator_judge_failures_total", factory: factory)
+        sandboxDuration = CoreMetrics.Recorder(label: "validator_sandbox_duration_seconds", aggregate: true, factory: factory)
+        // Fixed label sets appear at 0 before their first event, as the hand-written exporter showed them.
+        for result in Self.claimResults { _ = claimCounter(result) }
+        for result in Self.heartbeatResults { _ = heartbeatCounter(result) }
+    }
+
+    public func setActiveRuns(_ n: Int) { activeRuns.record(n) }
+    public func claim(_ result: String) { claimCounter(result).increment() }
+    public func heartbeat(_ result: String) { heartbeatCounter(result).increment() }
+    public func judge(calls: Int, failures: Int) {
+        judgeCalls.increment(by: calls)
+        judgeFailures.increment(by: failures)
+    }
+    /// One finished problem: counts it under its terminal `status` and records its sandbox time.
     public func problem(status: String, seconds: Double) {
-        state.withLock {
-            $0.problems[status, default: 0] += 1
-            $0.sandboxDurations.append(seconds)
-        }
+        CoreMetrics.Counter(label: "validator_problems_total", dimensions: [("status", status)], factory: factory).increment()
+        sandboxDuration.record(seconds)
     }
 
-    public var claimCounts: [String: Int] { state.withLock { $0.claims } }
+    /// The Prometheus text exposition of every series in the registry.
+    ///
+    /// Whole-number bucket bounds keep the spelling the hand-written exporter used (`le="30"`, not the
+    /// library's `le="30.0"`), so existing dashboards that select a bucket by its label keep matching.
+    public func prometheusText() -> String { Self.integralBucketBounds(registry.emitToString()) }
 
-    public func prometheusText() -> String {
-        state.withLock { s in
-            var lines: [String] = []
-            lines.append("# TYPE validator_active_runs gauge")
-            lines.append("validator_active_runs \(s.activeRuns)")
-            lines.append("# TYPE validator_claim_work_total counter")
-            for result in ["success", "empty", "error", "at_capacity"] {
-                lines.append("validator_claim_work_total{result=\"\(result)\"} \(s.claims[result, default: 0])")
-            }
-            lines.append("# TYPE validator_heartbeat_total counter")
-            for result in ["success", "failure"] {
-                lines.append("validator_heartbeat_total{result=\"\(result)\"} \(s.heartbeats[result, default: 0])")
-            }
-            lines.append("# TYPE validator_judge_calls_total counter")
-            lines.append("validator_judge_calls_total \(s.judgeCalls)")
-            lines.append("# TYPE validator_judge_failures_total counter")
-            lines.append("validator_judge_failures_total \(s.judgeFailures)")
-            lines.append("# TYPE validator_problems_total counter")
-            for (status, n) in s.problems.sorted(by: { $0.key < $1.key }) {
-                lines.append("validator_problems_total{status=\"\(status)\"} \(n)")
-            }
-            lines.append("# TYPE validator_sandbox_duration_seconds histogram")
-            for bucket in Self.durationBuckets {
-                let n = s.sandboxDurations.filter { $0 <= bucket }.count
-                lines.append("validator_sandbox_duration_seconds_bucket{le=\"\(Self.format(bucket))\"} \(n)")
-            }
-            lines.append("validator_sandbox_duration_seconds_bucket{le=\"+Inf\"} \(s.sandboxDurations.count)")
-            lines.append("validator_sandbox_duration_seconds_sum \(s.sandboxDurations.reduce(0, +))")
-            lines.append("validator_sandbox_duration_seconds_count \(s.sandboxDurations.count)")
-            return lines.joined(separator: "\n") + "\n"
-        }
+    private func claimCounter(_ result: String) -> CoreMetrics.Counter {
+        CoreMetrics.Counter(label: "validator_claim_work_total", dimensions: [("result", result)], factory: factory)
     }
 
-    private static func format(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
+    private func heartbeatCounter(_ result: String) -> CoreMetrics.Counter {
+        CoreMetrics.Counter(label: "validator_heartbeat_total", dimensions: [("result", result)], factory: factory)
+    }
+
+    /// Rewrites `le="<digits>.0"` to `le="<digits>"`; everything else passes unchanged.
+    static func integralBucketBounds(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        var rest = Substring(text)
+        while let open = rest.range(of: "le=\"") {
+            out += rest[..<open.upperBound]
+            rest = rest[open.upperBound...]
+            guard let close = rest.firstIndex(of: "\"") else { break }
+            let bound = rest[..<close]
+            if bound.hasSuffix(".0"), bound.dropLast(2).allSatisfy({ ("0"..."9").contains($0) }), bound.count > 2 {
+                out += bound.dropLast(2)
+            } else {
+                out += bound
+            }
+            rest = rest[close...]
+        }
+        out += rest
+        return out
+    }
 }
