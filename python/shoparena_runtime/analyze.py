@@ -53,6 +53,7 @@ import subprocess
 import sys
 from typing import Any, Dict, List, Optional, Set
 
+from shoparena_runtime.evasion import check_evasions
 from shoparena_runtime.importcheck import check_runtime_imports
 
 __all__ = ["analyze_source", "analyze_path", "analyze_isolated", "classify_child", "MAX_FILE_BYTES", "main"]
@@ -65,10 +66,13 @@ CHILD_MEMORY_BYTES = 2 * 1024 ** 3
 SECURITY_MODULES = {
     "os", "subprocess", "commands", "socket", "http", "urllib", "requests", "ctypes", "cffi", "pickle", "shutil",
     "importlib", "builtins", "marshal",
+    # the same doors under other names: os's C half, process and socket internals, import and run machinery
+    "posix", "nt", "_posixsubprocess", "pty", "multiprocessing", "_multiprocessing", "_socket", "_ctypes", "_pickle",
+    "runpy", "imp", "pkgutil", "zipimport", "code", "codeop", "ftplib", "smtplib", "telnetlib", "xmlrpc", "webbrowser",
 }
 ALLOWED_MODULES = {"os.path", "urllib.parse"}
 ALLOWED_FROM_NAMES = {"os": {"getenv", "path"}, "urllib": {"parse"}}
-ENCODING_MODULES = {"base64", "binascii", "codecs", "zlib", "gzip", "bz2", "lzma"}
+ENCODING_MODULES = {"base64", "binascii", "codecs", "zlib", "gzip", "bz2", "lzma", "encodings", "_codecs", "quopri", "uu"}
 BANNED_NAMES = {"eval", "exec", "__import__"}
 
 _PRODUCT_ID = re.compile(r"\d{8,12}")
@@ -291,6 +295,7 @@ def analyze_source(data: bytes) -> Dict[str, Any]:
         if isinstance(node, ast.Constant):
             _check_constant(node, violations, in_table)
     violations.extend(check_runtime_imports(tree, _banned_module))
+    violations.extend(check_evasions(nodes, _banned_module))
 
     seen = set()
     unique = []
