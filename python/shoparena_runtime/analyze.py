@@ -19,7 +19,9 @@ Checks, in order: size <= 1 MB (refused before decoding or parsing), UTF-8, ``as
 security
   ``banned_import``  os, subprocess, commands, socket, http, urllib, requests, ctypes, cffi, pickle, shutil
                      (allowed: ``os.path``, ``urllib.parse``, ``from os import getenv``); also importlib,
-                     builtins and marshal, which would bypass the rest
+                     builtins and marshal, which would bypass the rest, and the same doors under other names
+                     (posix, _posixsubprocess, pty, multiprocessing, _socket, runpy, imp, pkgutil, zipimport,
+                     code, …)
   ``banned_call``    eval, exec, ``__import__`` (called or referenced), ``__builtins__`` access
   ``file_write``     ``open()`` in a write/append/create mode (or a mode that is not a literal),
                      ``.open()`` with such a mode, ``Path.write_text`` / ``write_bytes``
@@ -34,6 +36,12 @@ integrity
                             long mostly-binary bytes literals
   ``hardcoded_product_id``  a string literal that is a product id (8-12 digits, or a comma list of them)
   ``answer_table``          a literal collection holding 3+ product ids, or a dict keyed by 5+ query-like texts
+
+and the rules against ways around these (``evasion``): ``compile`` and ``getattr(x, "exec")``-style calls,
+banned modules reached through allowed ones (``logging.os``, ``os.system`` after ``import os.path``),
+``introspection_escape`` (``__globals__``, ``__subclasses__``, ``print.__self__``, frames, ``sys.modules``,
+``globals()[computed]``), ``homoglyph_identifier`` (look-alike letters), and ``encoded_payload`` for decoding
+done at run time (``.decode("unicode_escape")``, ``bytes([...])``, ``chr()`` spellings, huge integers).
 
 Bounded time and memory: input over 1 MB is refused without reading past the limit; the tree walk is
 iterative (no Python recursion); the regular expressions are linear. The CLI runs the analysis in a child
