@@ -21,14 +21,20 @@ public final class ProxyExecutor: TaskExecutor, @unchecked Sendable {
     private var incoming: [UnownedJob] = []
     private var outgoing: [UnownedJob] = []  // reversed: the next job is the last element
 
+    /// The name of the executor's threads (as `ps -L`, `top -H` and debuggers show them).
+    public static let threadName = "shoparena-proxy"
+
     /// The process's proxy executor: one thread per core, at least two (created on first use).
     public static let shared = ProxyExecutor(threads: max(2, ProcessInfo.processInfo.activeProcessorCount))
 
     private init(threads: Int) {
-        for index in 0..<max(1, threads) {
-            let thread = Thread { [self] in serve() }
-            thread.name = "shoparena-proxy-\(index)"
-            thread.start()
+        for _ in 0..<max(1, threads) {
+            Thread { [self] in
+                // Named from inside: Foundation names only the current thread, and a new thread otherwise
+                // carries its creator's name (a pool thread's). At most 15 bytes: the kernel's limit.
+                Thread.current.name = Self.threadName
+                serve()
+            }.start()
         }
     }
 

@@ -115,12 +115,19 @@ public struct SandboxRunner: Sendable {
             seccomp = (Self.seccompDescriptor, workspace.seccompFile.path)
         }
         let child: ChildProcess
-        do {
-            child = try ChildProcess.spawn(
-                executable: argv[0], arguments: Array(argv.dropFirst()), environment: environment,
-                logPath: workspace.logFile.path, readOnlyFile: seccomp)
-        } catch {
-            return failed("SandboxError", "\(error)")
+        // From the launcher thread, which never exits: bubblewrap's --die-with-parent fires when the thread
+        // that spawned it ends, and the global executor retires idle threads (see LauncherThread).
+        let logPath = workspace.logFile.path
+        let spawned = await LauncherThread.shared.run { [seccomp] () -> Result<ChildProcess, SandboxError> in
+            Result { () throws(SandboxError) in
+                try ChildProcess.spawn(
+                    executable: argv[0], arguments: Array(argv.dropFirst()), environment: environment,
+                    logPath: logPath, readOnlyFile: seccomp)
+            }
+        }
+        switch spawned {
+        case .success(let value): child = value
+        case .failure(let error): return failed("SandboxError", "\(error)")
         }
 
         if let problemWithProxy = await whenSpawned() {
