@@ -51,7 +51,9 @@ public final class ProblemProxy: SandboxProxySession, @unchecked Sendable {
             onServerRunning: { _ in readyContinuation.yield() }, logger: quiet)
         let group = ServiceGroup(configuration: .init(services: [app], logger: quiet))
         proxy.group = group
-        proxy.task = Task {
+        // The server and every connection it accepts (child tasks inherit the preference) run on the proxy's
+        // own threads: a busy global pool must not hold up an agent's requests (see ProxyExecutor).
+        proxy.task = onProxyThreads {
             defer { readyContinuation.finish() }
             try await group.run()
         }
@@ -72,6 +74,15 @@ public final class ProblemProxy: SandboxProxySession, @unchecked Sendable {
         log.close()
         return log.all
     }
+}
+
+/// A task that runs `operation` on ``ProxyExecutor/shared`` (on the global executor where task executors are
+/// unavailable, macOS before 15).
+func onProxyThreads(_ operation: @escaping @Sendable () async throws -> Void) -> Task<Void, any Error> {
+    if #available(macOS 15.0, *) {
+        return Task(executorPreference: ProxyExecutor.shared, operation: operation)
+    }
+    return Task(operation: operation)
 }
 
 /// Why a proxy could not start.
@@ -105,6 +116,10 @@ public struct ProxyProvider: SandboxProxyProvider {
 
     /// The socket `open` creates in its directory; the sandbox mounts the directory before it exists.
     public var socketName: String { "proxy.sock" }
+
+    /// Proxies start on their own threads, so a busy global pool does not delay the socket an agent waits for.
+    @available(macOS 15.0, *)
+    public var taskExecutor: (any TaskExecutor)? { ProxyExecutor.shared }
 
     public func open(problem: Problem, directory: URL) async throws -> any SandboxProxySession {
         var log: ProxyCallLog?

@@ -13,10 +13,19 @@ public protocol SandboxProxyProvider: Sendable {
     /// name must be known up front; a session whose ``SandboxProxySession/socketPath`` differs fails the
     /// problem. Default `proxy.sock`.
     var socketName: String { get }
+
+    /// Where ``open(problem:directory:)`` runs (nil: the global concurrent executor). The agent's clock is
+    /// already running while the proxy starts (its first request waits in the bridge for the socket), so a
+    /// provider whose proxy has its own threads names them here and a busy global pool cannot delay the start.
+    @available(macOS 15.0, *)
+    var taskExecutor: (any TaskExecutor)? { get }
 }
 
 extension SandboxProxyProvider {
     public var socketName: String { "proxy.sock" }
+
+    @available(macOS 15.0, *)
+    public var taskExecutor: (any TaskExecutor)? { nil }
 }
 
 /// A running per-problem proxy.
@@ -82,7 +91,12 @@ extension SandboxRunner {
         // The proxy starts while the sandbox starts: its milliseconds overlap bubblewrap's and Python's
         // instead of adding to them. The harness's bridge waits for the socket to appear.
         let mount = ProxyMount.directory(dir.path, socketName: proxy.socketName)
-        let opening = Task { try await proxy.open(problem: problem, directory: dir) }
+        let opening: Task<any SandboxProxySession, any Error>
+        if #available(macOS 15.0, *) {
+            opening = Task(executorPreference: proxy.taskExecutor) { try await proxy.open(problem: problem, directory: dir) }
+        } else {
+            opening = Task { try await proxy.open(problem: problem, directory: dir) }
+        }
         let envelope = await run(agentFile: agentFile, problem: problem, proxy: mount, limits: limits) {
             do {
                 let session = try await opening.value

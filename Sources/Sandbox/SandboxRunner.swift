@@ -115,16 +115,23 @@ public struct SandboxRunner: Sendable {
             seccomp = (Self.seccompDescriptor, workspace.seccompFile.path)
         }
         let child: ChildProcess
-        do {
-            child = try ChildProcess.spawn(
-                executable: argv[0], arguments: Array(argv.dropFirst()), environment: environment,
-                logPath: workspace.logFile.path, readOnlyFile: seccomp)
-        } catch {
-            return failed("SandboxError", "\(error)")
+        // From the launcher thread, which never exits: bubblewrap's --die-with-parent fires when the thread
+        // that spawned it ends, and the global executor retires idle threads (see LauncherThread).
+        let logPath = workspace.logFile.path
+        let spawned = await LauncherThread.shared.run { [seccomp] () -> Result<ChildProcess, SandboxError> in
+            Result { () throws(SandboxError) in
+                try ChildProcess.spawn(
+                    executable: argv[0], arguments: Array(argv.dropFirst()), environment: environment,
+                    logPath: logPath, readOnlyFile: seccomp)
+            }
+        }
+        switch spawned {
+        case .success(let value): child = value
+        case .failure(let error): return failed("SandboxError", "\(error)")
         }
 
         if let problemWithProxy = await whenSpawned() {
-            _ = terminate(child, cgroups: cgroups, grace: 0)
+            _ = await terminate(child, cgroups: cgroups, grace: 0)
             return failed("ProxyError", problemWithProxy)
         }
         let deadline = started + .milliseconds(Int64(limits.wallClockSeconds * 1000))
@@ -134,7 +141,7 @@ public struct SandboxRunner: Sendable {
         if exit == nil {
             cancelled = Task.isCancelled
             timedOut = !cancelled
-            exit = terminate(child, cgroups: cgroups, grace: cancelled ? 0 : limits.killGraceSeconds)
+            exit = await terminate(child, cgroups: cgroups, grace: cancelled ? 0 : limits.killGraceSeconds)
         }
         let oomKills = cgroups.oomKills()
         cgroups.destroy()
@@ -177,7 +184,10 @@ public struct SandboxRunner: Sendable {
 
     /// SIGTERM to the agent's processes (never to bwrap itself, whose death would SIGKILL the tree at
     /// once), `grace` seconds for them to exit, then SIGKILL to the process group and every cgroup member.
-    private func terminate(_ child: ChildProcess, cgroups: RunCgroups, grace: Double) -> ChildProcess.Exit {
+    /// The grace is awaited, not slept: a blocking sleep would hold one of the global pool's few threads for
+    /// seconds, and with it everything else in the process that is waiting for a thread (other problems'
+    /// proxies, heartbeats).
+    private func terminate(_ child: ChildProcess, cgroups: RunCgroups, grace: Double) async -> ChildProcess.Exit {
         if grace > 0 {
             let members = cgroups.members()
             if members.isEmpty {
@@ -191,7 +201,7 @@ public struct SandboxRunner: Sendable {
                     cgroups.signalAll(SIGKILL)
                     return exit
                 }
-                usleep(20_000)
+                do { try await Task.sleep(for: .milliseconds(20)) } catch { break }  // cancelled: no more grace
             }
         }
         child.signalGroup(SIGKILL)

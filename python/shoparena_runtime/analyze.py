@@ -19,7 +19,9 @@ Checks, in order: size <= 1 MB (refused before decoding or parsing), UTF-8, ``as
 security
   ``banned_import``  os, subprocess, commands, socket, http, urllib, requests, ctypes, cffi, pickle, shutil
                      (allowed: ``os.path``, ``urllib.parse``, ``from os import getenv``); also importlib,
-                     builtins and marshal, which would bypass the rest
+                     builtins and marshal, which would bypass the rest, and the same doors under other names
+                     (posix, _posixsubprocess, pty, multiprocessing, _socket, runpy, imp, pkgutil, zipimport,
+                     code, …)
   ``banned_call``    eval, exec, ``__import__`` (called or referenced), ``__builtins__`` access
   ``file_write``     ``open()`` in a write/append/create mode (or a mode that is not a literal),
                      ``.open()`` with such a mode, ``Path.write_text`` / ``write_bytes``
@@ -34,6 +36,12 @@ integrity
                             long mostly-binary bytes literals
   ``hardcoded_product_id``  a string literal that is a product id (8-12 digits, or a comma list of them)
   ``answer_table``          a literal collection holding 3+ product ids, or a dict keyed by 5+ query-like texts
+
+and the rules against ways around these (``evasion``): ``compile`` and ``getattr(x, "exec")``-style calls,
+banned modules reached through allowed ones (``logging.os``, ``os.system`` after ``import os.path``),
+``introspection_escape`` (``__globals__``, ``__subclasses__``, ``print.__self__``, frames, ``sys.modules``,
+``globals()[computed]``), ``homoglyph_identifier`` (look-alike letters), and ``encoded_payload`` for decoding
+done at run time (``.decode("unicode_escape")``, ``bytes([...])``, ``chr()`` spellings, huge integers).
 
 Bounded time and memory: input over 1 MB is refused without reading past the limit; the tree walk is
 iterative (no Python recursion); the regular expressions are linear. The CLI runs the analysis in a child
@@ -53,6 +61,7 @@ import subprocess
 import sys
 from typing import Any, Dict, List, Optional, Set
 
+from shoparena_runtime.evasion import check_evasions
 from shoparena_runtime.importcheck import check_runtime_imports
 
 __all__ = ["analyze_source", "analyze_path", "analyze_isolated", "classify_child", "MAX_FILE_BYTES", "main"]
@@ -65,10 +74,13 @@ CHILD_MEMORY_BYTES = 2 * 1024 ** 3
 SECURITY_MODULES = {
     "os", "subprocess", "commands", "socket", "http", "urllib", "requests", "ctypes", "cffi", "pickle", "shutil",
     "importlib", "builtins", "marshal",
+    # the same doors under other names: os's C half, process and socket internals, import and run machinery
+    "posix", "nt", "_posixsubprocess", "pty", "multiprocessing", "_multiprocessing", "_socket", "_ctypes", "_pickle",
+    "runpy", "imp", "pkgutil", "zipimport", "code", "codeop", "ftplib", "smtplib", "telnetlib", "xmlrpc", "webbrowser",
 }
 ALLOWED_MODULES = {"os.path", "urllib.parse"}
 ALLOWED_FROM_NAMES = {"os": {"getenv", "path"}, "urllib": {"parse"}}
-ENCODING_MODULES = {"base64", "binascii", "codecs", "zlib", "gzip", "bz2", "lzma"}
+ENCODING_MODULES = {"base64", "binascii", "codecs", "zlib", "gzip", "bz2", "lzma", "encodings", "_codecs", "quopri", "uu"}
 BANNED_NAMES = {"eval", "exec", "__import__"}
 
 _PRODUCT_ID = re.compile(r"\d{8,12}")
@@ -291,6 +303,7 @@ def analyze_source(data: bytes) -> Dict[str, Any]:
         if isinstance(node, ast.Constant):
             _check_constant(node, violations, in_table)
     violations.extend(check_runtime_imports(tree, _banned_module))
+    violations.extend(check_evasions(nodes, _banned_module))
 
     seen = set()
     unique = []

@@ -19,9 +19,11 @@ whose handlers catch ``ImportError`` (or ``Exception``, or everything) and attri
 catches ``AttributeError``; ``if TYPE_CHECKING:`` blocks; attributes the agent assigns on the module itself;
 attribute uses of a module the agent probes with ``hasattr`` / ``getattr``; names bound more than once.
 
-A runtime name that is itself a banned module (``from src.agent.proxy_client import os``, ``pc.urllib``)
-is reported like a direct import of that module (``banned_import`` / ``encoding_module``): re-exports must
-not open a way around the import rules.
+A runtime name that is itself a banned module (``from src.agent.proxy_client import os``, ``pc.urllib``,
+``getattr(pc, "os")``) is reported like a direct import of that module (``banned_import`` /
+``encoding_module``): re-exports must not open a way around the import rules. For the same reason
+``getattr`` / ``hasattr`` / ``setattr`` / ``delattr`` with a computed name on a runtime module, and
+``vars()`` of one, are ``introspection_escape`` (security).
 """
 
 from __future__ import annotations
@@ -276,8 +278,26 @@ def check_runtime_imports(tree: ast.Module, banned: BannedModule) -> List[Dict[s
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
             if node.func.id in ("hasattr", "getattr", "setattr", "delattr", "vars", "dir"):
                 target = resolve(node.args[0])
-                if target is not None:
-                    unchecked.add(id(target[0]))
+                if target is None:
+                    continue
+                unchecked.add(id(target[0]))
+                if node.func.id in ("vars", "dir"):
+                    if node.func.id == "vars":
+                        report("introspection_escape", "security",
+                               f"vars() of runtime module {target[1]} exposes every module it imports; use its attributes",
+                               node)
+                    continue
+                name = node.args[1] if len(node.args) > 1 else None
+                if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+                    report("introspection_escape", "security",
+                           f"{node.func.id}() with a computed name on runtime module {target[1]} can reach every module "
+                           "it imports (os, requests …); name the attribute", node)
+                    continue
+                # A literal name is an attribute use the agent guards itself: a missing one is fine, a banned
+                # module behind it is not.
+                obj = runtime.member(target[0], target[0].__name__, name.value)
+                if obj is not _MISSING:
+                    check_object(obj, f"{target[1]}.{name.value}", node)
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del)):
             target = resolve(node.value)
             if target is not None:

@@ -4,7 +4,11 @@ import Store
 
 /// Unsigned capability routes on the root router (the URL's token is the permission):
 /// - `PUT /v1/uploads/{token}`: the target of a presigned upload; exactly one body of the declared size, stored in
-///   the blob store and recorded as an object (`results_s3_key` → sha256).
+///   the blob store and recorded as an object (`results_s3_key` → sha256). The bytes are opaque: the backend never
+///   decompresses an upload (`Content-Encoding: gzip` included), so a gzip bomb costs what it weighs compressed,
+///   bounded by `maxUploadBytes` at presign and by the declared length while the body is read; blobs are served
+///   back as `application/octet-stream` without `Content-Encoding`, so no HTTP client inflates them on the way
+///   either. Whoever inflates a log (a reader of the download) must bound the inflated size itself.
 /// - `GET /v1/code/{eval_run_id}/{token}/agent.py`: a claimed run's agent file, while the run is active.
 public struct UploadRoutes: Sendable {
     public let services: BackendServices
