@@ -16,6 +16,7 @@ public enum ArenaMigrations {
         Migration(version: 2, name: "races", statements: races),
         Migration(version: 3, name: "fair queue", statements: fairQueue),
         Migration(version: 4, name: "inference providers, race selections, validator host metrics", statements: newerClients),
+        Migration(version: 5, name: "request nonces", statements: requestNonces),
     ]
 
     static let core: [String] = [
