@@ -62,9 +62,9 @@ public enum OpenAPIDocument {
         Operation("GET", "/health/deep", "meta", "Liveness with a database round trip", .open, [("200", nil), ("503", nil)]),
         // Auth (§1).
         Operation("POST", "/v1/auth/challenge", "auth", "Issue a login challenge", .open, body: "ChallengeRequest",
-                  [("200", "ChallengeResponse"), ("422", "ValidationError")]),
+                  [("200", "ChallengeResponse"), ("400", err), ("429", err), ("422", "ValidationError")]),
         Operation("POST", "/v1/auth/session", "auth", "Exchange a signed challenge for a session", .open, body: "SessionRequest",
-                  [("200", "SessionResponse"), ("401", err), ("403", err), ("422", "ValidationError")]),
+                  [("200", "SessionResponse"), ("400", err), ("401", err), ("403", err), ("429", err), ("422", "ValidationError")]),
         Operation("POST", "/v1/auth/logout", "auth", "End a Bearer session", .bearer, [("200", "LogoutResponse"), ("401", err)]),
         // Public.
         Operation("GET", "/v1/public/suites", "public", "Suites, newest first", .open, [("200", nil)]),
@@ -333,7 +333,7 @@ public enum OpenAPIDocument {
             }
             fields.append(("requestBody", .object([("required", .bool(body == "multipart" || body == "binary")), ("content", content)])))
         }
-        fields.append(("responses", .object(operation.responses.map { (status, schema) -> (String, JSONValue) in
+        fields.append(("responses", .object(responses(operation).map { (status, schema) -> (String, JSONValue) in
             var response: [(String, JSONValue)] = [("description", .string(description(status)))]
             if status != "204" {
                 let schemaValue = schema.map(Schema.ref) ?? Schema.anyObject
@@ -342,6 +342,28 @@ public enum OpenAPIDocument {
             return (status, .object(response))
         })))
         return .object(fields)
+    }
+
+    /// The operation's own responses plus the errors every operation of its kind can give, so a client (and a
+    /// schema fuzzer) finds each status it can meet documented with its body: signed routes 400 (malformed auth
+    /// headers), 401, 403 (unregistered, wrong role, banned) and 503 (nonce store down); Bearer routes 401; path
+    /// parameters 404 and 422; query parameters and JSON bodies 422; JSON bodies 413 past their size limit.
+    static func responses(_ operation: Operation) -> [(String, String?)] {
+        var implicit: [(String, String?)] = []
+        switch operation.access {
+        case .signedMiner, .signedValidator, .signedAdmin:
+            implicit += [("400", err), ("401", err), ("403", err), ("503", err)]
+        case .bearer:
+            implicit += [("401", err)]
+        case .open, .token:
+            break
+        }
+        if !pathParameters(operation.path).isEmpty { implicit += [("404", err), ("422", "ValidationError")] }
+        if !operation.query.isEmpty { implicit.append(("422", "ValidationError")) }
+        if let body = operation.body, body != "multipart", body != "binary" { implicit += [("413", err), ("422", "ValidationError")] }
+        var all = operation.responses
+        for (status, schema) in implicit where !all.contains(where: { $0.0 == status }) { all.append((status, schema)) }
+        return all.sorted { $0.0 < $1.0 }
     }
 
     static func pathParameters(_ path: String) -> [String] {
