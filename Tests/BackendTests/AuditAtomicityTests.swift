@@ -75,4 +75,33 @@ struct AuditAtomicityTests {
             #expect(page.events.first?.details == "{\"status\":\"CANCELLED\"}")
         }
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func activatingASuiteRollsBackWhenItsAuditEventFails(kind: StoreKind) async throws {
+        let arena = try await TestArena.make(kind)
+        try await Fixtures.suite(arena, id: 1, active: true)
+        try await Fixtures.suite(arena, id: 2, active: false)
+        let suites = SuiteRepository(database: arena.services.database)
+        let now = arena.clock.nowMillis()
+        await #expect(throws: AuditWriteFailed.self) {
+            _ = try await suites.activate(2, requeueTopN: 5, requiredSuccesses: 1, now: now, makeID: { UUID().uuidString },
+                                          audit: { _, activation in
+                                              #expect(activation.suite.isActive && activation.previousSuiteID == 1)
+                                              throw AuditWriteFailed()
+                                          })
+        }
+        #expect(try await suites.active()?.suiteID == 1)
+        let actor = AdminActor(hotkey: "admin", reason: "new problems", now: now)
+        let activation = try await suites.activate(2, requeueTopN: 5, requiredSuccesses: 1, now: now, makeID: { UUID().uuidString },
+                                                   audit: { db, activation in
+                                                       try await AuditLog.record(in: db, eventID: UUID().uuidString, actor: actor,
+                                                                                 action: "suite.activate", targetType: "suite",
+                                                                                 targetID: String(activation.suite.suiteID), details: nil)
+                                                   })
+        #expect(activation?.suite.suiteID == 2)
+        #expect(try await suites.active()?.suiteID == 2)
+        let page = try await AuditLog.list(arena.services.database, filter: AuditEventFilter(action: "suite.activate"), limit: 5, offset: 0)
+        #expect(page.total == 1 && page.events.first?.reason == "new problems")
+        await arena.services.database.close()
+    }
 }
