@@ -17,8 +17,8 @@ struct NewerClientSurfaceTests {
         let arena = try await TestArena.make(kind)
         let validator = try await arena.hotkey(.validator)
         try await arena.test { client in
-            for (method, path) in [(HTTPRequest.Method.get, "/nope"), (.get, "/v1/public/no-such-thing"), (.post, "/v1/admin/unknown"),
-                                   (.delete, "/v1/public/leaderboard")] {
+            // (DELETE /v1/public/leaderboard, a served path, answers 405 since issue 19: MethodNotAllowedTests.)
+            for (method, path) in [(HTTPRequest.Method.get, "/nope"), (.get, "/v1/public/no-such-thing"), (.post, "/v1/admin/unknown")] {
                 let response = try await client.execute(uri: path, method: method)
                 #expect(response.status == .notFound, "\(method) \(path)")
                 #expect(response.headers[.contentType] == "application/json")

@@ -2,7 +2,8 @@ import ArenaModel
 import Hummingbird
 
 /// Answers every request no route matched with a JSON 404 `{detail, error_code}` instead of Hummingbird's empty
-/// body (oro-sdk clients parse the body of a 404 and raise on an empty one).
+/// body (oro-sdk clients parse the body of a 404 and raise on an empty one), or with 405 `METHOD_NOT_ALLOWED` and an
+/// `Allow` header when the path is served but not with that method (RFC 9110 §15.5.6).
 ///
 /// Endpoints of ORO's newer evaluation model, which ShopArena does not implement (environment packs, episodes
 /// with a simulated shopper, drand race seeds, weight salts, …: `reference/oro-sdk-7.md`), are named as such in
@@ -67,9 +68,31 @@ public struct UnknownRouteMiddleware: RouterMiddleware {
         }
     }
 
-    /// The 404 for an unmatched `method path`.
+    /// The methods the API serves on a path matching `segments` (`{name}` in a documented path = any one segment),
+    /// in document order; empty when no documented path matches.
+    public static func allowedMethods(_ segments: [Substring]) -> [String] {
+        var methods: [String] = []
+        for operation in OpenAPIDocument.operations {
+            let pattern = operation.path.split(separator: "/")
+            guard pattern.count == segments.count,
+                  zip(pattern, segments).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }),
+                  !methods.contains(operation.method)
+            else { continue }
+            methods.append(operation.method)
+        }
+        return methods
+    }
+
+    /// The answer for an unmatched `method path`: ORO's unsupported endpoints by name (404), 405 with `Allow` for a
+    /// served path asked with another method, else 404 NOT_FOUND.
     public static func answer(method: HTTPRequest.Method, path: String) -> APIError {
         let segments = path.split(separator: "/")
+        let allowed = allowedMethods(segments)
+        if !allowed.isEmpty, !allowed.contains(method.rawValue), !unsupported.contains(where: { $0.matches(method, segments) }) {
+            return APIError(.methodNotAllowed, code: "METHOD_NOT_ALLOWED",
+                            detail: "\(method.rawValue) is not served on \(path.prefix(300)); allowed: \(allowed.joined(separator: ", "))",
+                            headers: [.allow: allowed.joined(separator: ", ")])
+        }
         if let known = unsupported.first(where: { $0.matches(method, segments) }) {
             return APIError(
                 .notFound, code: known.errorCode,

@@ -51,7 +51,8 @@ public enum OpenAPIDocument {
         }
     }
 
-    static let paging = [Query("limit", Schema.integer), Query("offset", Schema.integer)]
+    /// `limit` 1…1000 and `offset` 0…2³¹−1, as the list routes check them (422 outside).
+    static let paging = [Query("limit", Schema.integer(1...1000)), Query("offset", Schema.integer(0...Int64(Int32.max)))]
     static let window = [Query("since", Schema.dateTime), Query("until", Schema.dateTime)]
     static let err = "Error"
 
@@ -64,12 +65,12 @@ public enum OpenAPIDocument {
                   .open, [("200", nil)]),
         // Auth (§1).
         Operation("POST", "/v1/auth/challenge", "auth", "Issue a login challenge", .open, body: "ChallengeRequest",
-                  [("200", "ChallengeResponse"), ("422", "ValidationError")]),
+                  [("200", "ChallengeResponse"), ("400", err), ("429", err), ("422", "ValidationError")]),
         Operation("POST", "/v1/auth/session", "auth", "Exchange a signed challenge for a session", .open, body: "SessionRequest",
-                  [("200", "SessionResponse"), ("401", err), ("403", err), ("422", "ValidationError")]),
+                  [("200", "SessionResponse"), ("400", err), ("401", err), ("403", err), ("429", err), ("422", "ValidationError")]),
         Operation("POST", "/v1/auth/logout", "auth", "End a Bearer session", .bearer, [("200", "LogoutResponse"), ("401", err)]),
         // Public.
-        Operation("GET", "/v1/public/suites", "public", "Suites, newest first", .open, [("200", nil)]),
+        Operation("GET", "/v1/public/suites", "public", "Suites, newest first", .open, [("200", "SuiteList")]),
         Operation("GET", "/v1/public/suites/current", "public", "The active suite", .open, [("200", "SuitePublic"), ("404", err)]),
         Operation("GET", "/v1/public/suites/{suite_id}/problems", "public", "Problems of a public suite", .open,
                   query: [Query("include_embeddings", Schema.boolean)],
@@ -92,11 +93,11 @@ public enum OpenAPIDocument {
                   [("200", "AgentVersionProblemsResponse"), ("404", err), ("422", "ValidationError")]),
         Operation("GET", "/v1/public/evaluation-runs/{eval_run_id}", "public", "One evaluation run", .open,
                   [("200", "EvaluationRunDetail"), ("404", err), ("422", "ValidationError")]),
-        Operation("GET", "/v1/public/evaluations/running", "public", "Runs in progress", .open, [("200", nil)]),
+        Operation("GET", "/v1/public/evaluations/running", "public", "Runs in progress", .open, [("200", "RunningEvaluations")]),
         Operation("GET", "/v1/public/evaluations/pending", "public", "Queued work", .open,
                   query: [Query("suite_id", Schema.integer)] + paging,
                   [("200", "PendingEvaluationsResponse"), ("422", "ValidationError")]),
-        Operation("GET", "/v1/public/validators", "public", "Validators that are not banned", .open, [("200", nil)]),
+        Operation("GET", "/v1/public/validators", "public", "Validators that are not banned", .open, [("200", "ValidatorList")]),
         Operation("GET", "/v1/public/corpus/stats", "public", "Trajectory corpus figures (no content, hidden problems withheld)",
                   .open, [("200", nil)]),
         Operation("POST", "/v1/public/artifacts/download-url", "public", "A download URL for an artifact", .open,
@@ -115,7 +116,8 @@ public enum OpenAPIDocument {
         Operation("GET", "/v1/public/races/current", "races", "The open or running race of the active suite", .open,
                   [("200", "RaceCurrentResponse")]),
         Operation("GET", "/v1/public/races/history", "races", "Completed and cancelled races, newest first", .open,
-                  query: [Query("suite_id", Schema.integer), Query("limit", Schema.integer), Query("offset", Schema.integer)],
+                  query: [Query("suite_id", Schema.integer), Query("limit", Schema.integer(1...100)),
+                          Query("offset", Schema.integer(0...Int64(Int32.max)))],
                   [("200", "RaceHistoryResponse"), ("422", "ValidationError")]),
         Operation("GET", "/v1/public/races/{race_id}", "races", "One race with its qualifiers", .open,
                   [("200", "RaceDetailResponse"), ("404", err), ("422", "ValidationError")]),
@@ -181,7 +183,7 @@ public enum OpenAPIDocument {
         Operation("POST", "/v1/admin/suites/{suite_id}/hidden-problems", "admin", "Add hidden race problems to a suite",
                   .signedAdmin, body: "CreateSuiteRequest", [("200", nil), ("404", err), ("422", "ValidationError")]),
         Operation("POST", "/v1/admin/suites/{suite_id}/activate", "admin", "Activate a suite and requeue the best versions",
-                  .signedAdmin, query: [Query("requeue_top_n", Schema.integer)],
+                  .signedAdmin, query: [Query("requeue_top_n", Schema.integer(0...10_000))],
                   [("200", "SuiteActivation"), ("404", err), ("422", "ValidationError")]),
         Operation("GET", "/v1/admin/agent-versions", "admin", "Agent versions", .signedAdmin,
                   query: [Query("is_eligible", Schema.boolean), Query("is_discarded", Schema.boolean),
@@ -243,7 +245,7 @@ public enum OpenAPIDocument {
         Operation("GET", "/v1/admin/analytics/agent-version-variance", "admin", "How far validators disagree per work item",
                   .signedAdmin,
                   query: [Query("suite_id", Schema.integer), Query("phase", Schema.enumeration(["QUALIFYING", "RACE"])),
-                          Query("variance_threshold", Schema.number), Query("limit", Schema.integer)] + window,
+                          Query("variance_threshold", Schema.number), Query("limit", Schema.integer(1...1000))] + window,
                   [("200", "AgentVersionVarianceResponse"), ("422", "ValidationError")]),
     ]
 
@@ -284,6 +286,10 @@ public enum OpenAPIDocument {
             ("PagedMiners", Schema.paged("miners", Schema.ref("AdminMiner"))),
             ("PagedValidators", Schema.paged("validators", Schema.ref("AdminValidator"))),
             ("PagedAuditEvents", Schema.paged("events", Schema.ref("AuditEvent"))),
+            // Public lists answered as bare JSON arrays.
+            ("SuiteList", Schema.array(Schema.anyObject)),
+            ("RunningEvaluations", Schema.array(Schema.anyObject)),
+            ("ValidatorList", Schema.array(Schema.anyObject)),
         ]
         return .object([
             ("openapi", "3.1.0"),
@@ -343,7 +349,7 @@ public enum OpenAPIDocument {
             }
             fields.append(("requestBody", .object([("required", .bool(body == "multipart" || body == "binary")), ("content", content)])))
         }
-        fields.append(("responses", .object(operation.responses.map { (status, schema) -> (String, JSONValue) in
+        fields.append(("responses", .object(responses(operation).map { (status, schema) -> (String, JSONValue) in
             var response: [(String, JSONValue)] = [("description", .string(description(status)))]
             if status != "204" {
                 let schemaValue = schema.map(Schema.ref) ?? Schema.anyObject
@@ -352,6 +358,28 @@ public enum OpenAPIDocument {
             return (status, .object(response))
         })))
         return .object(fields)
+    }
+
+    /// The operation's own responses plus the errors every operation of its kind can give, so a client (and a
+    /// schema fuzzer) finds each status it can meet documented with its body: signed routes 400 (malformed auth
+    /// headers), 401, 403 (unregistered, wrong role, banned) and 503 (nonce store down); Bearer routes 401; path
+    /// parameters 404 and 422; query parameters and JSON bodies 422; JSON bodies 413 past their size limit.
+    static func responses(_ operation: Operation) -> [(String, String?)] {
+        var implicit: [(String, String?)] = []
+        switch operation.access {
+        case .signedMiner, .signedValidator, .signedAdmin:
+            implicit += [("400", err), ("401", err), ("403", err), ("503", err)]
+        case .bearer:
+            implicit += [("401", err)]
+        case .open, .token:
+            break
+        }
+        if !pathParameters(operation.path).isEmpty { implicit += [("404", err), ("422", "ValidationError")] }
+        if !operation.query.isEmpty { implicit.append(("422", "ValidationError")) }
+        if let body = operation.body, body != "multipart", body != "binary" { implicit += [("413", err), ("422", "ValidationError")] }
+        var all = operation.responses
+        for (status, schema) in implicit where !all.contains(where: { $0.0 == status }) { all.append((status, schema)) }
+        return all.sorted { $0.0 < $1.0 }
     }
 
     static func pathParameters(_ path: String) -> [String] {

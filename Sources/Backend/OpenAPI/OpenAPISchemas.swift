@@ -12,6 +12,10 @@ enum Schema {
     static let dateTime: JSONValue = .object([("type", "string"), ("format", "date-time")])
     static let anyObject: JSONValue = .object([("type", "object")])
 
+    /// An integer the server accepts only within `range` (it answers 422 outside it).
+    static func integer(_ range: ClosedRange<Int64>) -> JSONValue {
+        .object([("type", "integer"), ("minimum", .int(range.lowerBound)), ("maximum", .int(range.upperBound))])
+    }
     static func ref(_ name: String) -> JSONValue { .object([("$ref", .string("#/components/schemas/\(name)"))]) }
     static func array(_ items: JSONValue) -> JSONValue { .object([("type", "array"), ("items", items)]) }
     static func nullable(_ schema: JSONValue) -> JSONValue { .object([("anyOf", .array([schema, .object([("type", "null")])]))]) }

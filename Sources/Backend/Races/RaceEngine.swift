@@ -67,18 +67,29 @@ public struct RaceEngine: Sendable {
         return changed
     }
 
-    /// Admin close-qualifying: moves the open race's close time to now and closes it.
-    public func closeQualifyingNow(now: Int64) async throws -> (race: RaceRecord, previousClosesAt: Int64)? {
+    /// Writes the audit event of an admin race action inside the action's own transaction: given the database
+    /// connection of that transaction and the race as the action left it. Throwing rolls the action back.
+    public typealias AuditWriter = @Sendable (_ db: any SQLExecutor, _ race: RaceRecord) async throws -> Void
+
+    /// Admin close-qualifying: moves the open race's close time to now and closes it, and writes its audit event
+    /// (`audit`) in the same transaction, so the closing and its record commit together or not at all.
+    public func closeQualifyingNow(now: Int64, audit: AuditWriter? = nil) async throws
+        -> (race: RaceRecord, previousClosesAt: Int64)?
+    {
         guard let suiteID = try await activeSuite(),
               let race = try await database.read({ db in
                   try await RaceRepository.races(statuses: [.qualifyingOpen], suiteID: suiteID, in: db).first
               })
         else { return nil }
-        try await database.transaction { db in
+        let settings = self.settings
+        let (after, cancelled): (RaceRecord?, Bool) = try await database.transaction { db in
             try await db.execute("UPDATE races SET qualifying_closes_at = ? WHERE race_id = ?", [.int(now), .text(race.raceID)])
+            let cancelled = try await Self.closeQualifying(race.raceID, now: now, settings: settings, in: db)
+            let after = try await RaceRepository.race(race.raceID, in: db)
+            if let audit, let after { try await audit(db, after) }
+            return (after, cancelled)
         }
-        try await closeQualifying(race.raceID, now: now)
-        let after = try await database.read { db in try await RaceRepository.race(race.raceID, in: db) }
+        if cancelled, let suiteID = try await activeSuite() { _ = try await openRace(suiteID: suiteID, now: now) }
         return after.map { ($0, race.qualifyingClosesAt) }
     }
 
@@ -105,46 +116,52 @@ public struct RaceEngine: Sendable {
     func closeQualifying(_ raceID: String, now: Int64) async throws {
         let settings = self.settings
         let opened: Bool = try await database.transaction { db in
-            guard let race = try await RaceRepository.race(raceID, in: db), race.status == .qualifyingOpen else { return false }
-            // One version per miner (its pin, else its best), then the qualifying rule: see RaceStanding.
-            let standing = try await RaceStanding.load(suiteID: race.suiteID, in: db, qualification: settings.policy.qualification)
-            let incumbent = standing.incumbent
-            let result = standing.result
-            for qualifier in result.qualifiers {
-                try await db.execute(
-                    "INSERT INTO race_qualifiers (race_id, agent_version_id, qualification_type, qualifying_score) VALUES (?, ?, ?, ?)",
-                    [.text(raceID), .text(qualifier.agentVersionID), .text(qualifier.type.rawValue), .double(qualifier.qualifyingScore)])
-            }
-            if result.isCancelled {
-                try await db.execute(
-                    "UPDATE races SET status = ?, qualifying_threshold = ?, incumbent_agent_version_id = ?, race_completed_at = ? WHERE race_id = ?",
-                    [.text(RaceStatus.cancelled.rawValue), .optional(result.qualifyingThreshold), .optional(incumbent?.agentVersionID),
-                     .int(now), .text(raceID)])
-                return true
-            }
-            let bank = try await db.query("SELECT problem_id FROM problems WHERE suite_id = ? AND is_hidden = 1", [.int(race.suiteID)])
-                .map { try $0.string("problem_id") }
-            let seed = HiddenProblemDraw.makeSeed()
-            let drawn = bank.isEmpty ? [] : try HiddenProblemDraw(bank: bank, count: min(settings.problemsPerRace, bank.count), seed: seed).problemIDs
-            for (position, problemID) in drawn.enumerated() {
-                try await db.execute("INSERT INTO race_problems (race_id, problem_id, position) VALUES (?, ?, ?)",
-                                     [.text(raceID), .text(problemID), .int(Int64(position))])
-            }
-            for qualifier in result.qualifiers {
-                try await WorkItems.enqueue(in: db, workItemID: UUID().uuidString.lowercased(), agentVersionID: qualifier.agentVersionID,
-                                            suiteID: race.suiteID, phase: .race, raceID: raceID, raceNumber: race.raceNumber,
-                                            requiredSuccesses: settings.requiredSuccesses, now: now)
-            }
-            try await db.execute(
-                """
-                UPDATE races SET status = ?, race_started_at = ?, qualifying_threshold = ?, incumbent_agent_version_id = ?,
-                    problem_seed = ?, problem_count = ? WHERE race_id = ?
-                """,
-                [.text(RaceStatus.raceRunning.rawValue), .int(now), .optional(result.qualifyingThreshold),
-                 .optional(incumbent?.agentVersionID), .text(String(seed)), .int(Int64(drawn.count)), .text(raceID)])
-            return false
+            try await Self.closeQualifying(raceID, now: now, settings: settings, in: db)
         }
         if opened, let suiteID = try await activeSuite() { _ = try await openRace(suiteID: suiteID, now: now) }
+    }
+
+    /// Closes qualifying of `raceID` inside the caller's transaction; true when the race was cancelled (nobody
+    /// challenges), so the caller opens the next one after committing.
+    static func closeQualifying(_ raceID: String, now: Int64, settings: Settings, in db: any SQLExecutor) async throws -> Bool {
+        guard let race = try await RaceRepository.race(raceID, in: db), race.status == .qualifyingOpen else { return false }
+        // One version per miner (its pin, else its best), then the qualifying rule: see RaceStanding.
+        let standing = try await RaceStanding.load(suiteID: race.suiteID, in: db, qualification: settings.policy.qualification)
+        let incumbent = standing.incumbent
+        let result = standing.result
+        for qualifier in result.qualifiers {
+            try await db.execute(
+                "INSERT INTO race_qualifiers (race_id, agent_version_id, qualification_type, qualifying_score) VALUES (?, ?, ?, ?)",
+                [.text(raceID), .text(qualifier.agentVersionID), .text(qualifier.type.rawValue), .double(qualifier.qualifyingScore)])
+        }
+        if result.isCancelled {
+            try await db.execute(
+                "UPDATE races SET status = ?, qualifying_threshold = ?, incumbent_agent_version_id = ?, race_completed_at = ? WHERE race_id = ?",
+                [.text(RaceStatus.cancelled.rawValue), .optional(result.qualifyingThreshold), .optional(incumbent?.agentVersionID),
+                 .int(now), .text(raceID)])
+            return true
+        }
+        let bank = try await db.query("SELECT problem_id FROM problems WHERE suite_id = ? AND is_hidden = 1", [.int(race.suiteID)])
+            .map { try $0.string("problem_id") }
+        let seed = HiddenProblemDraw.makeSeed()
+        let drawn = bank.isEmpty ? [] : try HiddenProblemDraw(bank: bank, count: min(settings.problemsPerRace, bank.count), seed: seed).problemIDs
+        for (position, problemID) in drawn.enumerated() {
+            try await db.execute("INSERT INTO race_problems (race_id, problem_id, position) VALUES (?, ?, ?)",
+                                 [.text(raceID), .text(problemID), .int(Int64(position))])
+        }
+        for qualifier in result.qualifiers {
+            try await WorkItems.enqueue(in: db, workItemID: UUID().uuidString.lowercased(), agentVersionID: qualifier.agentVersionID,
+                                        suiteID: race.suiteID, phase: .race, raceID: raceID, raceNumber: race.raceNumber,
+                                        requiredSuccesses: settings.requiredSuccesses, now: now)
+        }
+        try await db.execute(
+            """
+            UPDATE races SET status = ?, race_started_at = ?, qualifying_threshold = ?, incumbent_agent_version_id = ?,
+                problem_seed = ?, problem_count = ? WHERE race_id = ?
+            """,
+            [.text(RaceStatus.raceRunning.rawValue), .int(now), .optional(result.qualifyingThreshold),
+             .optional(incumbent?.agentVersionID), .text(String(seed)), .int(Int64(drawn.count)), .text(raceID)])
+        return false
     }
 
     /// Whether no race work item is still to be evaluated (a parked item, whose runs keep failing, does not

@@ -123,14 +123,15 @@ public struct RaceRoutes: Sendable {
         }
         group.post("close-qualifying") { _, context in
             let caller = try context.requireCaller()
-            guard let (race, previous) = try await engine.closeQualifyingNow(now: services.now()) else {
-                throw APIError.notFound("RACE_NOT_FOUND", "no race is open for qualifying on the active suite")
+            let now = services.now()
+            // The audit event is written in the closing's own transaction: both commit or neither does.
+            let audit: RaceEngine.AuditWriter = { db, race in
+                try await AuditLog.record(in: db, eventID: UUIDText.random(), action: "race.close_qualifying", targetType: "race",
+                                          targetID: race.raceID, actorHotkey: caller.hotkey, reason: nil,
+                                          details: "{\"status\":\"\(race.status.rawValue)\"}", now: now)
             }
-            try await database.transaction { db in
-                try await db.execute(
-                    "INSERT INTO audit_events (event_id, action, target_type, target_id, actor_hotkey, created_at, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [.text(UUIDText.random()), "race.close_qualifying", "race", .text(race.raceID), .text(caller.hotkey),
-                     .int(services.now()), .null, .text("{\"status\":\"\(race.status.rawValue)\"}")])
+            guard let (race, previous) = try await engine.closeQualifyingNow(now: now, audit: audit) else {
+                throw APIError.notFound("RACE_NOT_FOUND", "no race is open for qualifying on the active suite")
             }
             return JSONResponse(.object([
                 ("race_id", .string(race.raceID)), ("previous_closes_at", Wire.timestamp(previous)),

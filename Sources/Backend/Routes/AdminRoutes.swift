@@ -99,10 +99,13 @@ public struct AdminRoutes: Sendable {
             throw APIError.invalid(["body", "problem_suite_uri"], "\(error)", type: "value_error", input: .string(uri))
         }
         let actor = try makeActor(context, reason: try body.optionalString("reason"))
-        let record = try await suites.create(suite, sourceURI: uri, isPublic: isPublic, now: actor.now)
-        try await admin.audit(actor, action: "suite.create", targetType: "suite", targetID: String(record.suiteID),
-                              details: .object([("problem_suite_uri", .string(uri)), ("problem_count", .int(record.problemCount)),
-                                                ("suite_version", .int(record.suiteVersion)), ("is_public", .bool(isPublic))]))
+        // Each suite action writes its audit event in its own transaction: both commit or neither does.
+        let record = try await suites.create(suite, sourceURI: uri, isPublic: isPublic, now: actor.now) { db, record in
+            try await AuditLog.record(in: db, eventID: UUIDText.random(), actor: actor, action: "suite.create", targetType: "suite",
+                                      targetID: String(record.suiteID), details: JSONWriter().string(.object([
+                                          ("problem_suite_uri", .string(uri)), ("problem_count", .int(record.problemCount)),
+                                          ("suite_version", .int(record.suiteVersion)), ("is_public", .bool(isPublic))])))
+        }
         return JSONResponse(.object([("suite_id", .int(record.suiteID)), ("suite_version", .int(record.suiteVersion)),
                                      ("is_active", .bool(record.isActive))]), status: .created)
     }
@@ -119,11 +122,14 @@ public struct AdminRoutes: Sendable {
             throw APIError.invalid(["body", "problem_suite_uri"], "\(error)", type: "value_error", input: .string(uri))
         }
         let actor = try makeActor(context, reason: try body.optionalString("reason"))
-        guard let count = try await suites.addHiddenBank(bank, to: suiteID) else {
+        let audited: @Sendable (any SQLExecutor, Int) async throws -> Void = { db, count in
+            try await AuditLog.record(in: db, eventID: UUIDText.random(), actor: actor, action: "suite.hidden_bank_add", targetType: "suite",
+                                      targetID: String(suiteID), details: JSONWriter().string(.object([
+                                          ("problem_suite_uri", .string(uri)), ("hidden_problem_count", .int(Int64(count)))])))
+        }
+        guard let count = try await suites.addHiddenBank(bank, to: suiteID, audit: audited) else {
             throw APIError.notFound("SUITE_NOT_FOUND", "suite \(suiteID) not found")
         }
-        try await admin.audit(actor, action: "suite.hidden_bank_add", targetType: "suite", targetID: String(suiteID),
-                              details: .object([("problem_suite_uri", .string(uri)), ("hidden_problem_count", .int(Int64(count)))]))
         return JSONResponse(.object([("suite_id", .int(suiteID)), ("hidden_problem_count", .int(Int64(count)))]))
     }
 
@@ -131,15 +137,19 @@ public struct AdminRoutes: Sendable {
         let suiteID = try RequestParameters.int(context, "suite_id")
         let topN = try RequestParameters(request).int("requeue_top_n", default: Int64(services.settings.requeueTopN), range: 0...10_000)
         let actor = try makeActor(context, reason: nil)
+        let audited: @Sendable (any SQLExecutor, SuiteActivation) async throws -> Void = { db, activation in
+            try await AuditLog.record(in: db, eventID: UUIDText.random(), actor: actor, action: "suite.activate", targetType: "suite",
+                                      targetID: String(suiteID), details: JSONWriter().string(.object([
+                                          ("previous_suite_id", activation.previousSuiteID.map(JSONValue.int) ?? .null),
+                                          ("requeue_top_n", .int(topN)),
+                                          ("requeued_versions", .array(activation.requeuedVersionIDs.map(JSONValue.string)))])))
+        }
         guard let activation = try await suites.activate(suiteID, requeueTopN: Int(topN),
                                                          requiredSuccesses: services.settings.requiredSuccesses,
-                                                         now: actor.now, makeID: { UUIDText.random() }) else {
+                                                         now: actor.now, makeID: { UUIDText.random() }, audit: audited) else {
             throw APIError.notFound("SUITE_NOT_FOUND", "suite \(suiteID) not found")
         }
         let requeued = JSONValue.array(activation.requeuedVersionIDs.map(JSONValue.string))
-        try await admin.audit(actor, action: "suite.activate", targetType: "suite", targetID: String(suiteID),
-                              details: .object([("previous_suite_id", activation.previousSuiteID.map(JSONValue.int) ?? .null),
-                                                ("requeue_top_n", .int(topN)), ("requeued_versions", requeued)]))
         return JSONResponse(.object([("suite_id", .int(activation.suite.suiteID)), ("suite_version", .int(activation.suite.suiteVersion)),
                                      ("is_active", .bool(activation.suite.isActive)), ("requeued_versions", requeued)]))
     }

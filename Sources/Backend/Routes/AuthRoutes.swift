@@ -10,8 +10,10 @@ import Store
 /// - session: sr25519 signature over the exact challenge (or its `<Bytes>…</Bytes>` wrapping, as browser
 ///   wallets sign), `0x` optional; the role comes from the registry (an unknown hotkey becomes a miner when
 ///   `openMinerRegistration` is on); token `ses_` + 64 hex, valid `sessionTTLSeconds`;
-/// - rate limits: 10 challenges and 5 session attempts per minute per hotkey (429 RATE_LIMIT_EXCEEDED).
-///   The reference limits per client IP; the request context does not carry the peer address yet.
+/// - rate limits: 10 challenges and 5 session attempts per minute per client IP, as the reference, and the
+///   same per hotkey (429 RATE_LIMIT_EXCEEDED). The IP is the TCP peer's, not `X-Forwarded-For` unless
+///   `trustForwardedFor` is set (a client could otherwise pick a fresh address per request). In-process
+///   requests without a peer address are limited per hotkey only. Counters are per replica.
 public struct AuthRoutes: Sendable {
     public let services: BackendServices
     let limiter = AuthRateLimiter()
@@ -33,7 +35,7 @@ public struct AuthRoutes: Sendable {
         let hotkey = try body.string("hotkey")
         if let error = Self.hotkeyFormatError(hotkey) { throw error }
         let now = services.now()
-        try await limit("challenge:\(hotkey)", Self.challengesPerMinute, now: now)
+        try await limit("challenge", hotkey: hotkey, request, context, Self.challengesPerMinute, now: now)
         let seconds = now / 1000
         let challenge = "\(Self.challengePrefix):\(seconds):\(Self.randomHex(bytes: 16))"
         let expiresAt = now + Int64((services.settings.challengeTTLSeconds * 1000).rounded())
@@ -47,7 +49,7 @@ public struct AuthRoutes: Sendable {
         let challenge = try body.string("challenge")
         let signature = try body.string("signature")
         let now = services.now()
-        try await limit("session:\(hotkey)", Self.sessionsPerMinute, now: now)
+        try await limit("session", hotkey: hotkey, request, context, Self.sessionsPerMinute, now: now)
         // Consumed before the signature is checked: a challenge is good for one attempt.
         guard try await services.sessions.consumeChallenge(challenge, hotkey: hotkey, now: now) else {
             throw APIError.unauthorized("INVALID_CHALLENGE",
@@ -85,6 +87,15 @@ public struct AuthRoutes: Sendable {
             throw APIError.unauthorized("INVALID_SESSION", "no live session for this token")
         }
         return JSONResponse(.object([("success", .bool(true))]))
+    }
+
+    /// Counts one `route` hit against the client address and the hotkey; 429 when either is over the limit.
+    private func limit(_ route: String, hotkey: String, _ request: Request, _ context: ArenaRequestContext, _ perMinute: Int,
+                       now: Int64) async throws {
+        if let address = context.clientAddress(request, trustForwardedFor: services.settings.trustForwardedFor) {
+            try await limit("\(route)-ip:\(address)", perMinute, now: now)
+        }
+        try await limit("\(route):\(hotkey)", perMinute, now: now)
     }
 
     private func limit(_ key: String, _ perMinute: Int, now: Int64) async throws {

@@ -1,7 +1,8 @@
 import Identity
 import Store
 
-/// What every route handler needs: storage, the clock, settings and the request verifier.
+/// What every route handler needs: storage, the clock, settings and the request verifier (its nonce store in
+/// the database by default).
 ///
 /// One value built at start-up and shared (read-only) by all routes; repositories are cheap views over the
 /// database, created on demand.
@@ -18,7 +19,9 @@ public struct BackendServices: Sendable {
         self.blobs = blobs
         self.clock = clock
         self.settings = settings
-        self.verifier = verifier ?? RequestVerifier(nonceStore: ReplayCache(), now: { clock.nowMillis() / 1000 })
+        // Nonces live in the database so replicas over one database refuse each other's replays.
+        self.verifier = verifier ?? RequestVerifier(nonceStore: DatabaseNonceStore(database: database),
+                                                    now: { clock.nowMillis() / 1000 })
     }
 
     public var identities: IdentityRepository { IdentityRepository(database: database) }

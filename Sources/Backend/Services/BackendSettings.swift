@@ -16,6 +16,9 @@ public struct BackendSettings: Sendable {
     public var securityViolationCooldownSeconds: Double = 3600
     /// Whether an unknown hotkey that signs a miner request is registered as a miner on the spot.
     public var openMinerRegistration: Bool = true
+    /// Key per-IP rate limits on the last `X-Forwarded-For` entry (set only behind a reverse proxy that writes
+    /// it); otherwise on the TCP peer address, which a client cannot forge.
+    public var trustForwardedFor: Bool = false
     /// Largest agent file accepted (bytes).
     public var maxAgentBytes: Int = 1_000_000
     /// Largest presigned upload accepted (bytes).

@@ -14,6 +14,8 @@ public enum AuthError: Error, Equatable, Sendable, CustomStringConvertible {
     case nonceReused
     /// The nonce store is full of live entries; the request is refused rather than risk a replay.
     case replayCacheFull
+    /// The nonce store could not be reached (its database failed); refused rather than risk a replay.
+    case nonceStoreUnavailable
 
     /// The reference's machine-readable code.
     public var errorCode: String {
@@ -27,6 +29,7 @@ public enum AuthError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidSignature: "INVALID_SIGNATURE"
         case .nonceReused: "NONCE_REUSED"
         case .replayCacheFull: "REPLAY_CACHE_FULL"  // not in the reference: ours, with 503
+        case .nonceStoreUnavailable: "NONCE_STORE_UNAVAILABLE"  // ours, with 503
         }
     }
 
@@ -35,7 +38,7 @@ public enum AuthError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .missingHeaders, .timestampSkew, .invalidSignature, .nonceReused: 401
         case .invalidHotkeyFormat, .invalidTimestamp, .invalidSignatureFormat, .nonceTooLong: 400
-        case .replayCacheFull: 503
+        case .replayCacheFull, .nonceStoreUnavailable: 503
         }
     }
 
@@ -59,6 +62,7 @@ public enum AuthError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "with the hotkey's sr25519 key)"
         case .nonceReused: "this nonce was already used by this hotkey; sign every request with a fresh nonce"
         case .replayCacheFull: "the server's replay cache is full; retry in a minute"
+        case .nonceStoreUnavailable: "the server cannot check request nonces right now (database unavailable); retry shortly"
         }
     }
 

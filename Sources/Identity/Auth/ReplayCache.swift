@@ -1,5 +1,6 @@
-/// Where ``RequestVerifier`` records `(hotkey, nonce)` pairs. ``ReplayCache`` is the in-memory one;
-/// replicas behind one database can plug in a shared store (insert-if-absent with an expiry).
+/// Where ``RequestVerifier`` records `(hotkey, nonce)` pairs. ``ReplayCache`` is the in-memory one (one process
+/// only); the Backend's `DatabaseNonceStore` keeps them in the database, so replicas sharing it refuse each
+/// other's replays.
 public protocol NonceStore: Sendable {
     /// Records the pair until `expiresAt` unless it is already live at `now`; atomic per pair.
     func record(hotkey: String, nonce: String, expiresAt: Int64, now: Int64) async -> NonceRecordResult
@@ -12,6 +13,8 @@ public enum NonceRecordResult: Sendable, Equatable {
     case duplicate
     /// The store is full of live pairs and refuses new ones.
     case full
+    /// The store could not be asked (e.g. its database is down); the request is refused rather than risk a replay.
+    case unavailable
 }
 
 /// Remembers `(hotkey, nonce)` pairs until they can no longer be replayed, in bounded memory.

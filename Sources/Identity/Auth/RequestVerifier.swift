@@ -84,6 +84,7 @@ public struct RequestVerifier: Sendable {
         case .recorded: return verified
         case .duplicate: throw .nonceReused
         case .full: throw .replayCacheFull
+        case .unavailable: throw .nonceStoreUnavailable
         }
     }
 

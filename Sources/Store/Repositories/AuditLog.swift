@@ -57,6 +57,13 @@ public enum AuditLog {
              .optional(reason), .optional(details)])
     }
 
+    /// Appends one event by `actor` (its hotkey, reason and time) inside the caller's transaction.
+    public static func record(in db: any SQLExecutor, eventID: String, actor: AdminActor, action: String, targetType: String,
+                              targetID: String, details: String?) async throws(StoreError) {
+        try await record(in: db, eventID: eventID, action: action, targetType: targetType, targetID: targetID,
+                         actorHotkey: actor.hotkey, reason: actor.reason, details: details, now: actor.now)
+    }
+
     /// Events matching `filter`, newest first, with the total count before paging.
     public static func list(_ database: any SQLDatabase, filter: AuditEventFilter, limit: Int, offset: Int) async throws
         -> (total: Int, events: [AuditEvent])

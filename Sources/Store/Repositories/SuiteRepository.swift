@@ -21,7 +21,10 @@ public struct SuiteRepository: Sendable {
 
     /// Stores `suite` as a new, inactive suite with the next id and version. Each problem row keeps the file's
     /// record as `metadata` (JSON), its category in lower case (the validator's spelling) and its position.
-    public func create(_ suite: ProblemSuite, sourceURI: String?, isPublic: Bool = true, now: Int64) async throws -> SuiteRecord {
+    /// `audit`, when given, writes the action's audit event inside the same transaction (it throwing rolls back
+    /// the action), here and in `addHiddenBank` and `activate`.
+    public func create(_ suite: ProblemSuite, sourceURI: String?, isPublic: Bool = true, now: Int64,
+                       audit: (@Sendable (any SQLExecutor, SuiteRecord) async throws -> Void)? = nil) async throws -> SuiteRecord {
         let rows: [(id: String, category: String, metadata: String)] = suite.problems.map { problem in
             (problem.id, problem.category.rawValue.lowercased(), JSONWriter().string(problem.original))
         }
@@ -42,6 +45,7 @@ public struct SuiteRepository: Sendable {
             guard let record = try await Self.find(nextID, in: db) else {
                 throw StoreError.database(message: "suite vanished after insert", sql: "create suite")
             }
+            try await audit?(db, record)
             return record
         }
     }
@@ -50,7 +54,8 @@ public struct SuiteRepository: Sendable {
     /// routes, drawn per race and shown only to validators holding a RACE run. Problems already in the suite
     /// (visible or hidden) are skipped. Returns how many hidden problems the suite now has, or nil when the
     /// suite does not exist.
-    public func addHiddenBank(_ bank: ProblemSuite, to suiteID: Int64) async throws -> Int? {
+    public func addHiddenBank(_ bank: ProblemSuite, to suiteID: Int64,
+                              audit: (@Sendable (any SQLExecutor, Int) async throws -> Void)? = nil) async throws -> Int? {
         let rows: [(id: String, category: String, metadata: String)] = bank.problems.map { problem in
             (problem.id, problem.category.rawValue.lowercased(), JSONWriter().string(problem.original))
         }
@@ -67,7 +72,9 @@ public struct SuiteRepository: Sendable {
                     [.int(suiteID), .text(row.id), .int(position), .text(row.category), .text(row.metadata)])
                 position += 1
             }
-            return Int(try await db.scalarInt("SELECT COUNT(*) FROM problems WHERE suite_id = ? AND is_hidden = 1", [.int(suiteID)]) ?? 0)
+            let count = Int(try await db.scalarInt("SELECT COUNT(*) FROM problems WHERE suite_id = ? AND is_hidden = 1", [.int(suiteID)]) ?? 0)
+            try await audit?(db, count)
+            return count
         }
     }
 
@@ -99,7 +106,8 @@ public struct SuiteRepository: Sendable {
     /// version moves to the new suite: state QUEUED, its old final score cleared until the new runs close.
     /// Returns nil when the suite does not exist. Activating the active suite requeues nothing.
     public func activate(_ suiteID: Int64, requeueTopN: Int, requiredSuccesses: Int, now: Int64,
-                         makeID: @escaping @Sendable () -> String) async throws -> SuiteActivation? {
+                         makeID: @escaping @Sendable () -> String,
+                         audit: (@Sendable (any SQLExecutor, SuiteActivation) async throws -> Void)? = nil) async throws -> SuiteActivation? {
         try await database.transaction { db in
             guard try await Self.find(suiteID, in: db) != nil else { return nil }
             let previous = try await db.first("SELECT suite_id FROM suites WHERE is_active = 1 AND suite_id <> ? ORDER BY suite_id DESC LIMIT 1",
@@ -125,7 +133,9 @@ public struct SuiteRepository: Sendable {
                 }
             }
             guard let record = try await Self.find(suiteID, in: db) else { return nil }
-            return SuiteActivation(suite: record, previousSuiteID: previous, requeuedVersionIDs: requeued)
+            let activation = SuiteActivation(suite: record, previousSuiteID: previous, requeuedVersionIDs: requeued)
+            try await audit?(db, activation)
+            return activation
         }
     }
 }

@@ -17,6 +17,7 @@ public enum ArenaMigrations {
         Migration(version: 3, name: "fair queue", statements: fairQueue),
         Migration(version: 4, name: "inference providers, race selections, validator host metrics", statements: newerClients),
         Migration(version: 5, name: "trajectory corpus", statements: trajectories),
+        Migration(version: 6, name: "request nonces", statements: requestNonces),
     ]
 
     static let core: [String] = [
