@@ -58,6 +58,8 @@ struct ValidatorMetricsTests {
     /// exactly as many lines (and series) as one problem does, with exact counts per bucket.
     @Test func recordingOneHundredThousandDurationsKeepsTheSameSeries() throws {
         let metrics = ValidatorMetrics(registry: PrometheusCollectorRegistry())
+        // Durations land in swift-prometheus' histogram: a count, a sum and one counter per bucket, no samples.
+        #expect(metrics.sandboxDurationHandler is ValueHistogram)
         metrics.problem(status: "SUCCESS", seconds: 2)
         let first = metrics.prometheusText()
         var expected = [Double: Int]()

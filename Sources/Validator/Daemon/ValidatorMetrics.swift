@@ -23,6 +23,8 @@ public final class ValidatorMetrics: Sendable {
     private let judgeCalls: CoreMetrics.Counter
     private let judgeFailures: CoreMetrics.Counter
     private let sandboxDuration: CoreMetrics.Recorder
+    /// The recorder's handler, kept so tests can check it is swift-prometheus' fixed-bucket histogram.
+    let sandboxDurationHandler: any RecorderHandler
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -33,7 +35,10 @@ public final class ValidatorMetrics: Sendable {
         activeRuns.record(0)
         judgeCalls = CoreMetrics.Counter(label: "validator_judge_calls_total", factory: factory)
         judgeFailures = CoreMetrics.Counter(label: "validator_judge_failures_total", factory: factory)
-        sandboxDuration = CoreMetrics.Recorder(label: "validator_sandbox_duration_seconds", aggregate: true, factory: factory)
+        let name = "validator_sandbox_duration_seconds"
+        sandboxDurationHandler = factory.makeRecorder(label: name, dimensions: [], aggregate: true)
+        sandboxDuration = CoreMetrics.Recorder(label: name, dimensions: [], aggregate: true, handler: sandboxDurationHandler,
+                                               factory: factory)
         // Fixed label sets appear at 0 before their first event, as the hand-written exporter showed them.
         for result in Self.claimResults { _ = claimCounter(result) }
         for result in Self.heartbeatResults { _ = heartbeatCounter(result) }
