@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The threads the per-problem proxies of this process run their work on: starting, and handling requests.
 ///
 /// Why not Swift's global concurrent executor: that pool has one thread per core and is shared with everything
@@ -16,10 +22,11 @@ import Foundation
 /// event-loop group or `HTTPClient.shared`.
 @available(macOS 15.0, *)
 public final class ProxyExecutor: TaskExecutor, @unchecked Sendable {
-    // All mutable state (the two queue halves) is guarded by `condition`.
+    // All mutable state (the two queue halves, the thread list) is guarded by `condition`.
     private let condition = NSCondition()
     private var incoming: [UnownedJob] = []
     private var outgoing: [UnownedJob] = []  // reversed: the next job is the last element
+    private var serving: [pthread_t] = []
 
     /// The name of the executor's threads (as `ps -L`, `top -H` and debuggers show them).
     public static let threadName = "shoparena-proxy"
@@ -30,12 +37,23 @@ public final class ProxyExecutor: TaskExecutor, @unchecked Sendable {
     private init(threads: Int) {
         for _ in 0..<max(1, threads) {
             Thread { [self] in
-                // Named from inside: Foundation names only the current thread, and a new thread otherwise
-                // carries its creator's name (a pool thread's). At most 15 bytes: the kernel's limit.
+                // Named from inside (best effort, for ps -L and debuggers; at most 15 bytes): a new thread
+                // otherwise carries its creator's name, a pool thread's.
                 Thread.current.name = Self.threadName
+                condition.lock()
+                serving.append(pthread_self())
+                condition.unlock()
                 serve()
             }.start()
         }
+    }
+
+    /// Whether the caller runs on one of the executor's threads.
+    public var isCurrent: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        let me = pthread_self()
+        return serving.contains { pthread_equal($0, me) != 0 }
     }
 
     public func enqueue(_ job: consuming ExecutorJob) {

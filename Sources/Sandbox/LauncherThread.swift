@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The one thread sandboxes are started from.
 ///
 /// bubblewrap runs with `--die-with-parent`, i.e. `PR_SET_PDEATHSIG`, and the kernel sends that signal when the
@@ -12,9 +18,10 @@ import Foundation
 ///
 /// Spawning takes milliseconds; calls are served in order.
 final class LauncherThread: @unchecked Sendable {
-    // `pending` is guarded by `condition`.
+    // `pending` and `thread` are guarded by `condition`.
     private let condition = NSCondition()
     private var pending: [@Sendable () -> Void] = []
+    private var thread: pthread_t?
 
     /// The process's launcher thread (started on first use, never stopped).
     static let shared = LauncherThread()
@@ -24,11 +31,21 @@ final class LauncherThread: @unchecked Sendable {
 
     private init() {
         Thread { [self] in
-            // Named from inside: Foundation names only the current thread, and a new thread otherwise
-            // carries its creator's name (a pool thread's).
+            // Named from inside (best effort, for ps -L and debuggers): a new thread otherwise carries its
+            // creator's name, a pool thread's.
             Thread.current.name = Self.threadName
+            condition.lock()
+            thread = pthread_self()
+            condition.unlock()
             serve()
         }.start()
+    }
+
+    /// Whether the caller runs on the launcher thread.
+    var isCurrent: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return thread.map { pthread_equal($0, pthread_self()) != 0 } ?? false
     }
 
     /// Runs `body` on the launcher thread and returns its result.

@@ -9,11 +9,12 @@ import Testing
 struct LauncherThreadTests {
     @Test("spawns run on the one long-lived launcher thread")
     func spawnsRunOnTheLauncherThread() async {
-        let names = await withTaskGroup(of: String.self) { group in
-            for _ in 0..<8 { group.addTask { await LauncherThread.shared.run { Thread.current.name ?? "" } } }
-            return await group.reduce(into: Set<String>()) { $0.insert($1) }
+        let onLauncher = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<8 { group.addTask { await LauncherThread.shared.run { LauncherThread.shared.isCurrent } } }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
         }
-        #expect(names == [LauncherThread.threadName])
+        #expect(onLauncher == Array(repeating: true, count: 8))
+        #expect(!LauncherThread.shared.isCurrent)
     }
 
     /// Before: a `bwrap --die-with-parent` started from a task was SIGKILLed once the idle pool thread that

@@ -44,10 +44,13 @@ BannedModule = Callable[[str], Optional[Tuple[str, str]]]
 
 #: Attributes that lead from any object to globals, builtins, other modules or raw code.
 INTERNAL_ATTRIBUTES = frozenset({
-    "__globals__", "__builtins__", "__subclasses__", "__bases__", "__base__", "__mro__", "__self__", "__code__",
+    "__globals__", "__builtins__", "__subclasses__", "__bases__", "__base__", "__mro__", "__self__",
     "__loader__", "__spec__", "__import__", "f_globals", "f_locals", "f_builtins", "f_back", "f_code", "gi_frame",
     "gi_code", "cr_frame", "cr_code", "ag_frame", "tb_frame", "func_globals", "co_code", "CodeType",
 })
+#: Keyword arguments that put new bytecode into a code object (``code.replace(co_code=…)``). Reading
+#: ``__code__`` (``f.__code__.co_varnames`` for a tool schema) is harmless and stays allowed.
+CODE_FIELDS = frozenset({"co_code", "co_consts", "co_names"})
 #: ``sys`` attributes that hand out modules or frames.
 SYS_ATTRIBUTES = frozenset({"modules", "_getframe", "_current_frames", "meta_path", "path_hooks", "path_importer_cache"})
 #: Builtins that run or build code, or import, by name.
@@ -342,6 +345,14 @@ def _codec_argument(call: ast.Call) -> Optional[str]:
 
 def _check_call(node: ast.Call, context: _Context, out: List[Dict[str, Any]]) -> None:
     func = node.func
+    if _is_call_to(func, ("type",)) and func.args and isinstance(func.args[0], ast.Attribute) \
+            and func.args[0].attr == "__code__":  # type: ignore[attr-defined]
+        out.append(_violation("introspection_escape", "security",
+                              "type(….__code__)(…) builds a code object from raw bytecode; it is not allowed", node))
+    for kw in node.keywords:
+        if kw.arg in CODE_FIELDS:
+            out.append(_violation("introspection_escape", "security",
+                                  f"'{kw.arg}=' puts new bytecode into a code object; it is not allowed", node))
     if isinstance(func, ast.Attribute) and func.attr == "get" and _is_call_to(func.value, ("globals", "vars", "locals")):
         if node.args and _const_str(node.args[0]) is None:
             out.append(_violation("introspection_escape", "security",

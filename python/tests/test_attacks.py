@@ -169,7 +169,8 @@ def test_sys_modules_and_frames_are_refused():
         "object.__subclasses__()",
         "type(m).__mro__",
         "agent_main.__globals__",
-        "agent_main.__code__",
+        "agent_main.__code__.replace(co_code=m)",
+        "type(agent_main.__code__)(*m)",
         "m.gi_frame.f_back",
         "m.__traceback__.tb_frame.f_globals",
         "getattr(m, '__globals__')",
@@ -267,7 +268,7 @@ def test_ordinary_agent_idioms_pass():
         text = b'abc'.decode('utf-8') + 'x'.encode('ascii').decode() + b'y'.decode(encoding='latin-1')
         name = self_name = type(m).__name__
         tool = TOOLS.get(m) or getattr(m, 'name', None)
-        registry = {f.__name__: f for f in (agent_main,)}
+        registry = {f.__name__: f.__code__.co_varnames for f in (agent_main,)}
         if hasattr(m, 'keys'):
             pass
         role = 'system'
