@@ -61,7 +61,8 @@ struct MinerSubmissionPartsTests {
         }
     }
 
-    /// An "interpreter" that ignores its arguments, starts a grandchild holding stdout open, and sleeps.
+    /// An "interpreter" that ignores its arguments, starts a grandchild holding stdout open, and sleeps (long
+    /// enough that even a time limit fired late on a busy machine still finds it running).
     ///
     /// Written through a close-on-exec descriptor: tests run in parallel, and a child another test spawns while
     /// the file is open for writing would otherwise keep that descriptor and make executing the script fail
@@ -70,7 +71,7 @@ struct MinerSubmissionPartsTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("sleepy-\(UUID().uuidString).sh").path
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o755)
         guard fd >= 0 else { throw CocoaError(.fileWriteUnknown) }
-        let text = Array("#!/bin/sh\nsleep 30 &\nsleep 30\n".utf8)
+        let text = Array("#!/bin/sh\nsleep 600 &\nsleep 600\n".utf8)
         let written = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         close(fd)
         guard written == text.count else { throw CocoaError(.fileWriteUnknown) }

@@ -103,17 +103,15 @@ struct SubmissionAttackTests {
         let prefix = "def agent_main(problem):\n    return "
         let code = prefix + String(repeating: "[", count: 1_000_000 - prefix.utf8.count)
         #expect(code.utf8.count == 1_000_000)
-        let timeout = arena.services.settings.analyzerTimeoutSeconds
         try await arena.test { client in
-            let started = ContinuousClock.now
             let response = try await MinerRoutesTests.submit(client, miner, clock, SubmitForm(code: code))
-            let elapsed = ContinuousClock.now - started
             #expect(response.status == .badRequest, "\(String(buffer: response.body))")
             let body = try response.json
             #expect(body["error_code"] == "INVALID_FILE")
             #expect(body["detail"]?.stringValue?.contains("too many nested parentheses") == true, "\(body)")
             #expect(body["line"]?.intValue == 2)
-            #expect(elapsed < .seconds(timeout), "took \(elapsed)")
+            // The parser's own refusal, not the analyzer's time limit (no timed assertion: CI machines are busy).
+            #expect(body["detail"]?.stringValue?.contains("exceeded") == false)
             // A file error costs no cooldown: the same miner may submit a fixed file at once.
             let fixed = try await MinerRoutesTests.submit(client, miner, clock, SubmitForm(code: "def agent_main(problem):\n    return []\n"))
             #expect(fixed.status == .ok)
