@@ -29,6 +29,7 @@ pytest.importorskip("sr25519")
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import report_summary  # noqa: E402
 from signing import Hotkey  # noqa: E402
 
 REPO_ROOT = HERE.parents[2]
@@ -109,11 +110,14 @@ def test_schemathesis_finds_no_failure(tmp_path):
                        "--report", "ndjson", "--report-ndjson-path", str(report)]
             if shutil.which("schemathesis") is not None:
                 command = ["schemathesis", *command[3:]]
-            result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=MAX_SECONDS + 300)
+            # In the temp dir: schemathesis keeps a .schemathesis/ example cache in its working directory.
+            result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=MAX_SECONDS + 300, cwd=tmp_path)
             output = result.stdout + result.stderr
             summary = [line for line in output.splitlines() if "failure" in line.lower() or "passed" in line.lower()]
             print("\n".join(summary[-20:]))
-            assert result.returncode == 0, (f"schemathesis found failures (exit {result.returncode}):\n{output[-12000:]}\n"
+            failures = report_summary.summary(str(report)) if report.exists() else "(no report)"
+            print(failures)
+            assert result.returncode == 0, (f"schemathesis found failures (exit {result.returncode}):\n{failures}\n{output[-6000:]}\n"
                                             f"--- server log (tail) ---\n{log_path.read_text()[-3000:]}")
         finally:
             server.terminate()
