@@ -55,7 +55,7 @@ public enum OpenAPIDocument {
     static let paging = [Query("limit", Schema.integer(1...1000)), Query("offset", Schema.integer(0...Int64(Int32.max)))]
     /// `since`/`until`: an RFC 3339 time, or Unix time as a number (both are accepted).
     static let instant: JSONValue = .object([("anyOf", .array([Schema.dateTime,
-                                                               .object([("type", "string"), ("pattern", "^-?[0-9]+(\\.[0-9]+)?$")])]))])
+                                                               .object([("type", "string"), ("pattern", "^-?[0-9]{1,12}(\\.[0-9]{1,3})?$")])]))])
     static let window = [Query("since", instant), Query("until", instant)]
     static let err = "Error"
 
