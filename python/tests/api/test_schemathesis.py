@@ -56,6 +56,7 @@ KNOWN_REMAINING = {
     ("ST201", "POST /v1/public/waitlist"),
     ("ST201", "POST /v1/validator/work/claim"),
     ("ST201", "GET /v1/admin/evaluation-runs"),
+    ("ST201", "POST /v1/admin/validators/{hotkey}/ban"),
 }
 
 
