@@ -50,7 +50,9 @@ public enum Wire {
 
     /// Parses an ISO-8601 timestamp (`Z` or `±hh:mm`, optional fraction) or an epoch-seconds number.
     public static func parseTimestamp(_ text: String) -> Int64? {
-        if let seconds = Double(text) { return Int64((seconds * 1000).rounded()) }
+        // `Int64(exactly:)`: a huge, infinite or NaN number is no timestamp (converting it would trap: a fuzzer
+        // crashed the server with `since=1e300`).
+        if let seconds = Double(text) { return Int64(exactly: (seconds * 1000).rounded()) }
         let chars = Array(text.utf8)
         func num(_ from: Int, _ count: Int) -> Int64? {
             guard from + count <= chars.count else { return nil }

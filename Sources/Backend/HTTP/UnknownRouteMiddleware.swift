@@ -70,16 +70,17 @@ public struct UnknownRouteMiddleware: RouterMiddleware {
 
     /// The methods the API serves on a path matching `segments` (`{name}` in a documented path = any one segment),
     /// in document order; empty when no documented path matches.
+    /// A literal path beats a template (`/v1/miner/inference-auth/default` is not `/…/{provider}`), as in the router.
     public static func allowedMethods(_ segments: [Substring]) -> [String] {
-        var methods: [String] = []
+        var matches: [(method: String, templated: Int)] = []
         for operation in OpenAPIDocument.operations {
             let pattern = operation.path.split(separator: "/")
-            guard pattern.count == segments.count,
-                  zip(pattern, segments).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }),
-                  !methods.contains(operation.method)
-            else { continue }
-            methods.append(operation.method)
+            guard pattern.count == segments.count, zip(pattern, segments).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }) else { continue }
+            matches.append((operation.method, pattern.filter { $0.hasPrefix("{") }.count))
         }
+        guard let fewest = matches.map(\.templated).min() else { return [] }
+        var methods: [String] = []
+        for match in matches where match.templated == fewest && !methods.contains(match.method) { methods.append(match.method) }
         return methods
     }
 

@@ -53,7 +53,10 @@ public enum OpenAPIDocument {
 
     /// `limit` 1…1000 and `offset` 0…2³¹−1, as the list routes check them (422 outside).
     static let paging = [Query("limit", Schema.integer(1...1000)), Query("offset", Schema.integer(0...Int64(Int32.max)))]
-    static let window = [Query("since", Schema.dateTime), Query("until", Schema.dateTime)]
+    /// `since`/`until`: an RFC 3339 time, or Unix time as a number (both are accepted).
+    static let instant: JSONValue = .object([("anyOf", .array([Schema.dateTime,
+                                                               .object([("type", "string"), ("pattern", "^-?[0-9]{1,12}(\\.[0-9]{1,3})?$")])]))])
+    static let window = [Query("since", instant), Query("until", instant)]
     static let err = "Error"
 
     /// Every operation the backend serves.
@@ -81,7 +84,7 @@ public enum OpenAPIDocument {
                   [("200", "LeaderboardResponse"), ("404", err), ("422", "ValidationError")]),
         Operation("GET", "/v1/public/top", "public", "The top agent and emission policy", .open, [("200", "TopAgentResponse")]),
         Operation("GET", "/v1/public/top/history", "public", "Holders of top status", .open,
-                  query: [Query("suite_id", Schema.integer)], [("200", "TopHistoryResponse"), ("422", "ValidationError")]),
+                  query: [Query("suite_id", Schema.integer)], [("200", "TopHistoryResponse"), ("404", err), ("422", "ValidationError")]),
         Operation("GET", "/v1/public/agent-versions/{agent_version_id}", "public", "A released agent version", .open,
                   [("200", "AgentVersionPublic"), ("404", err), ("422", "ValidationError")]),
         Operation("GET", "/v1/public/agent-versions/{agent_version_id}/status", "public", "Evaluation status of a version", .open,
@@ -245,7 +248,7 @@ public enum OpenAPIDocument {
         Operation("GET", "/v1/admin/analytics/agent-version-variance", "admin", "How far validators disagree per work item",
                   .signedAdmin,
                   query: [Query("suite_id", Schema.integer), Query("phase", Schema.enumeration(["QUALIFYING", "RACE"])),
-                          Query("variance_threshold", Schema.number), Query("limit", Schema.integer(1...1000))] + window,
+                          Query("variance_threshold", .object([("type", "number"), ("minimum", .int(0))])), Query("limit", Schema.integer(1...1000))] + window,
                   [("200", "AgentVersionVarianceResponse"), ("422", "ValidationError")]),
     ]
 
@@ -319,7 +322,7 @@ public enum OpenAPIDocument {
         ]
         var parameters: [JSONValue] = pathParameters(operation.path).map { name -> JSONValue in
             .object([("name", .string(name)), ("in", "path"), ("required", .bool(true)),
-                     ("schema", name == "suite_id" ? Schema.integer : (name.hasSuffix("_id") ? Schema.uuid : Schema.string))])
+                     ("schema", pathSchema(name))])
         }
         parameters += operation.query.map { query -> JSONValue in
             .object([("name", .string(query.name)), ("in", "query"), ("required", .bool(query.required)), ("schema", query.schema)])
@@ -347,7 +350,7 @@ public enum OpenAPIDocument {
             default:
                 content = .object([("application/json", .object([("schema", Schema.ref(body))]))])
             }
-            fields.append(("requestBody", .object([("required", .bool(body == "multipart" || body == "binary")), ("content", content)])))
+            fields.append(("requestBody", .object([("required", .bool(!optionalBodies.contains(body))), ("content", content)])))
         }
         fields.append(("responses", .object(responses(operation).map { (status, schema) -> (String, JSONValue) in
             var response: [(String, JSONValue)] = [("description", .string(description(status)))]
@@ -381,6 +384,16 @@ public enum OpenAPIDocument {
         for (status, schema) in implicit where !all.contains(where: { $0.0 == status }) { all.append((status, schema)) }
         return all.sorted { $0.0 < $1.0 }
     }
+
+    /// A path parameter's schema: suite ids are integers, other ids UUIDs, providers one of the known names.
+    static func pathSchema(_ name: String) -> JSONValue {
+        if name == "suite_id" { return Schema.integer }
+        if name == "provider" { return Schema.enumeration(InferenceProvider.allCases.map(\.rawValue)) }
+        return name.hasSuffix("_id") ? Schema.uuid : Schema.string
+    }
+
+    /// JSON bodies the server reads with `allowEmpty` (every field optional); all others are required.
+    static let optionalBodies: Set<String> = ["ReasonRequest", "ReinstateEliminationRequest", "ClaimWorkRequest", "HeartbeatRequest"]
 
     static func pathParameters(_ path: String) -> [String] {
         path.split(separator: "/").compactMap { part in

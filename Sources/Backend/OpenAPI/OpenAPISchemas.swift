@@ -5,7 +5,8 @@ import Store
 /// reference/oro-api.md §2.1.
 enum Schema {
     static let string: JSONValue = .object([("type", "string")])
-    static let integer: JSONValue = .object([("type", "integer")])
+    /// A 64-bit integer (the server parses Int64 and answers 422 beyond it).
+    static let integer: JSONValue = .object([("type", "integer"), ("minimum", .int(Int64.min)), ("maximum", .int(Int64.max))])
     static let number: JSONValue = .object([("type", "number")])
     static let boolean: JSONValue = .object([("type", "boolean")])
     static let uuid: JSONValue = .object([("type", "string"), ("format", "uuid")])
