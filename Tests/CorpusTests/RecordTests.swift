@@ -81,6 +81,8 @@ struct GzipReaderTests {
         let text = String(decoding: try GzipReader.decompress(Array(long)), as: UTF8.self)
         let steps = (0..<60).map { #"{"step": \#($0), "think": "search the catalog for item \#($0 % 7)"}"# }
         #expect(text == #"{"problem_id": "p1", "status": "SUCCESS", "dialogue": ["# + steps.joined(separator: ",") + "]}")
+        // Compressed blocks are bounded too: inflating past the limit is refused.
+        #expect(throws: GzipError.tooLarge(limit: 100)) { try GzipReader.decompress(Array(long), limit: 100) }
     }
 
     @Test func readsStoredBlocksAndConcatenatedMembersAndRefusesDamage() throws {
@@ -93,6 +95,8 @@ struct GzipReaderTests {
         #expect(throws: GzipError.checksumMismatch) { try GzipReader.decompress(damaged) }
         #expect(throws: GzipError.notGzip) { try GzipReader.decompress(Array("{}".utf8)) }
         #expect(throws: GzipError.truncated) { try GzipReader.decompress(Array(member.prefix(100))) }
+        // Output is bounded: what would inflate past the limit is refused, stored and compressed blocks alike.
+        #expect(throws: GzipError.tooLarge(limit: 10)) { try GzipReader.decompress(member, limit: 10) }
     }
 
     /// A gzip member of stored blocks (what ShopArena's validator uploads).

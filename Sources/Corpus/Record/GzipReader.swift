@@ -4,6 +4,8 @@ public enum GzipError: Error, Sendable, Equatable, CustomStringConvertible {
     case truncated
     case corrupt(String)
     case checksumMismatch
+    /// The data expands to more than the caller's limit (a zip bomb, or a log far larger than any real one).
+    case tooLarge(limit: Int)
 
     public var description: String {
         switch self {
@@ -11,6 +13,7 @@ public enum GzipError: Error, Sendable, Equatable, CustomStringConvertible {
         case .truncated: return "the gzip data ends early"
         case .corrupt(let why): return "the deflate data is corrupt: \(why)"
         case .checksumMismatch: return "the gzip CRC-32 or size does not match the data"
+        case .tooLarge(let limit): return "the gzip data expands to more than \(limit) bytes"
         }
     }
 }
@@ -22,8 +25,9 @@ public enum GzipReader {
     /// Whether `bytes` start with the gzip magic.
     public static func isGzip(_ bytes: [UInt8]) -> Bool { bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B }
 
-    /// The decompressed bytes of every member, checked against each member's CRC-32 and size.
-    public static func decompress(_ bytes: [UInt8]) throws(GzipError) -> [UInt8] {
+    /// The decompressed bytes of every member, checked against each member's CRC-32 and size, at most `limit` bytes
+    /// (the logs come from validators: an upload that inflates beyond it is refused, never held in memory).
+    public static func decompress(_ bytes: [UInt8], limit: Int = 64 << 20) throws(GzipError) -> [UInt8] {
         guard isGzip(bytes) else { throw .notGzip }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count * 3)
@@ -48,7 +52,7 @@ public enum GzipReader {
             guard p <= bytes.count else { throw .truncated }
             let start = output.count
             var reader = BitReader(bytes: bytes, position: p)
-            try Inflater.inflate(&reader, into: &output)
+            try Inflater.inflate(&reader, into: &output, limit: limit)
             p = reader.alignedPosition
             guard p + 8 <= bytes.count else { throw .truncated }
             let crc = UInt32(bytes[p]) | UInt32(bytes[p + 1]) << 8 | UInt32(bytes[p + 2]) << 16 | UInt32(bytes[p + 3]) << 24
@@ -146,20 +150,22 @@ enum Inflater {
     static let distanceExtra = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13]
     static let codeLengthOrder = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
 
-    static func inflate(_ reader: inout BitReader, into output: inout [UInt8]) throws(GzipError) {
+    static func inflate(_ reader: inout BitReader, into output: inout [UInt8], limit: Int) throws(GzipError) {
         var last = false
         while !last {
             last = try reader.bits(1) == 1
             switch try reader.bits(2) {
-            case 0: try stored(&reader, into: &output)
+            case 0:
+                try stored(&reader, into: &output)
+                guard output.count <= limit else { throw .tooLarge(limit: limit) }
             case 1:
                 let lit = try Huffman(lengths: Array(repeating: 8, count: 144) + Array(repeating: 9, count: 112)
                     + Array(repeating: 7, count: 24) + Array(repeating: 8, count: 8))
                 let dist = try Huffman(lengths: Array(repeating: 5, count: 30))
-                try codes(&reader, lit, dist, into: &output)
+                try codes(&reader, lit, dist, into: &output, limit: limit)
             case 2:
                 let (lit, dist) = try dynamicTables(&reader)
-                try codes(&reader, lit, dist, into: &output)
+                try codes(&reader, lit, dist, into: &output, limit: limit)
             default: throw .corrupt("reserved block type")
             }
         }
@@ -205,10 +211,11 @@ enum Inflater {
     }
 
     static func codes(_ reader: inout BitReader, _ literals: Huffman, _ distances: Huffman,
-                      into output: inout [UInt8]) throws(GzipError) {
+                      into output: inout [UInt8], limit: Int) throws(GzipError) {
         while true {
             let symbol = try literals.decode(&reader)
             if symbol < 256 {
+                guard output.count < limit else { throw .tooLarge(limit: limit) }
                 output.append(UInt8(symbol))
             } else if symbol == 256 {
                 return
@@ -221,6 +228,7 @@ enum Inflater {
                 let distance = distanceBase[d] + (try reader.bits(distanceExtra[d]))
                 guard distance <= output.count else { throw .corrupt("distance too far back") }
                 let from = output.count - distance
+                guard output.count + length <= limit else { throw .tooLarge(limit: limit) }
                 for i in 0..<length { output.append(output[from + i]) }
             }
         }
