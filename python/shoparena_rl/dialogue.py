@@ -405,37 +405,63 @@ def _tool_call_blocks(text: str) -> List[str]:
         pos = end + len("</tool_call>")
 
 
-def _text_message(text: str, think: Optional[str] = None) -> Dict[str, Any]:
-    """The message parts of a tagged text. Every `<tool_call>` block that is JSON is read: a list adds its
-    items, anything else is kept as written (and then fails the format rule and the extraction)."""
+def _hermes_call(parsed: Any) -> Optional[Dict[str, Any]]:
+    """A Qwen/Hermes tool call `{"name": …, "arguments": {…}}` (one per `<tool_call>` block) as an ORO call."""
+    if isinstance(parsed, dict) and "name" in parsed and ("arguments" in parsed or "parameters" in parsed):
+        return _chat_call(parsed)
+    return None
+
+
+def _text_message(text: str, think: Optional[str] = None) -> Tuple[Dict[str, Any], bool]:
+    """The message parts of a tagged text, and whether its tool calls are in the Qwen/Hermes style (one
+    `{"name", "arguments"}` object per block, as Qwen3's chat template writes them).
+
+    ORO style: every `<tool_call>` block that is JSON is read; a list adds its items, anything else is kept as
+    written (and then fails the format rule and the extraction). Hermes style: each block is one call, and
+    the text outside the tags is the response."""
     message: Dict[str, Any] = {}
     t = _tag_body(text, "think")
     if t is None:
         t = think
     if t:
-        message["think"] = t
-    calls: List[Any] = []
+        message["think"] = t.strip() if think is None else t
+    blocks = _tool_call_blocks(text)
+    parsed_blocks: List[Any] = []
     unreadable: Optional[Any] = None
-    for body in _tool_call_blocks(text):
+    for body in blocks:
         try:
-            parsed = json.loads(body)
+            parsed_blocks.append(json.loads(body))
         except ValueError:
             unreadable = body
-            continue
-        if isinstance(parsed, list):
-            calls.extend(parsed)
-        else:
-            unreadable = parsed
+    hermes = bool(parsed_blocks) and all(_hermes_call(b) is not None for b in parsed_blocks)
+    calls: List[Any] = []
+    if hermes:
+        calls = [_hermes_call(b) for b in parsed_blocks]
+    else:
+        for parsed in parsed_blocks:
+            if isinstance(parsed, list):
+                calls.extend(parsed)
+            else:
+                unreadable = parsed
     if calls:
         message["tool_call"] = calls
-    elif unreadable is not None:
-        message["tool_call"] = unreadable if not isinstance(unreadable, str) or unreadable.strip() else None
-        if message["tool_call"] is None:
-            del message["tool_call"]
-    r = _tag_body(text, "response")
+    elif unreadable is not None and (not isinstance(unreadable, str) or unreadable.strip()):
+        message["tool_call"] = unreadable
+    if hermes:
+        rest = text
+        for name in ("think", "tool_call"):
+            while True:
+                start = rest.find("<" + name + ">")
+                if start == -1:
+                    break
+                end = rest.find("</" + name + ">", start)
+                rest = rest[:start] + ("" if end == -1 else rest[end + len(name) + 3 :])
+        r = rest.strip()
+    else:
+        r = _tag_body(text, "response")
     if r:
         message["response"] = r
-    return message
+    return message, hermes
 
 
 def _step(message: Dict[str, Any], index: int) -> Dict[str, Any]:
@@ -468,7 +494,8 @@ def completion_steps(completion: Any) -> Tuple[Any, Optional[str], Optional[List
     A verdict is "" when the step's format comes from the parts rule, None when its text passed, else the
     reason it failed."""
     if isinstance(completion, str):
-        return [_step(_text_message(completion), 0)], None, [text_format_failure(completion)]
+        message, hermes = _text_message(completion)
+        return [_step(message, 0)], None, ["" if hermes else text_format_failure(completion)]
     if isinstance(completion, dict):
         if "dialogue" in completion:
             status = completion.get("status")
@@ -490,9 +517,10 @@ def completion_steps(completion: Any) -> Tuple[Any, Optional[str], Optional[List
                 reasoning = m.get("reasoning_content") or m.get("reasoning") or m.get("thinking")
                 tool_calls = m.get("tool_calls")
                 if _has_tags(content) and not tool_calls:
-                    steps.append(_step(_text_message(content, reasoning if isinstance(reasoning, str) else None), len(steps)))
+                    message, hermes = _text_message(content, reasoning if isinstance(reasoning, str) else None)
+                    steps.append(_step(message, len(steps)))
                     text = content if "<think>" in content or not reasoning else f"<think>{reasoning}</think>\n{content}"
-                    verdicts.append(text_format_failure(text))
+                    verdicts.append("" if hermes else text_format_failure(text))
                     continue
                 message: Dict[str, Any] = {}
                 if _truthy(reasoning):

@@ -414,3 +414,15 @@ def test_lexical_similarity_rules() -> None:
     assert similarity("red bag", "blue pen") == 0.0
     assert similarity("Waterproof Waist Bag", "waterproof waist bags") == 1.0  # plural stemmed
     assert 0.5 < similarity("Waterproof Waist Bag", "Waterproof Waist Bag for Motorcycle Riders") < 1.0
+
+
+def test_qwen_style_tool_calls_in_generated_text() -> None:
+    """What a model trained with a Qwen3 chat template generates (GRPO hands it over as assistant content)."""
+    content = ('<think>\nThe hosport bag fits.\n</think>\n\n<tool_call>\n{"name": "recommend_product", '
+               '"arguments": {"product_ids": "200"}}\n</tool_call>\n<tool_call>\n{"name": "terminate", '
+               '"arguments": {"status": "success"}}\n</tool_call>')
+    s = score([{"role": "assistant", "content": content}], PRODUCT_SPEC, DOCS)
+    assert s["success"] and s["recommended"] == ["200"]
+    assert s["components"]["format"] == 1.0 and s["components"]["length"] == 1.0
+    assert reward([content, [{"role": "assistant", "content": content.replace('"200"', '"300"')}]],
+                  reward_spec=PRODUCT_SPEC, products=DOCS) == [1.0, 0.0]
