@@ -241,7 +241,17 @@ def main() -> int:
     ap.add_argument("--vocab", type=int, default=3000)
     ap.add_argument("--max-length", type=int, default=1024)
     ap.add_argument("--work", help="working directory (default: a temporary one)")
+    ap.add_argument("--write-fixtures", metavar="DIR", help="write the fixture rows as sft/dpo/kto/rl.jsonl and stop")
     args = ap.parse_args()
+
+    if args.write_fixtures:
+        out = Path(args.write_fixtures)
+        out.mkdir(parents=True, exist_ok=True)
+        for name, rows in fixture_rows().items():
+            with open(out / f"{name}.jsonl", "w", encoding="utf-8") as f:
+                f.writelines(json.dumps(r) + "\n" for r in rows)
+        log(f"wrote {', '.join(str(out / n) + '.jsonl' for n in ('sft', 'dpo', 'kto', 'rl'))}")
+        return 0
 
     fixtures = fixture_rows() if args.fixtures else {}
     sft = read_jsonl(args.sft) or fixtures.get("sft", [])
