@@ -17,7 +17,12 @@ struct EvalCommand: AsyncParsableCommand {
             Needs bubblewrap (apt-get install bubblewrap) and the sandbox venv (scripts/setup-sandbox-venv). \
             The agent sees SANDBOX_PROXY_URL (search + inference), SANDBOX_MODEL and PROBLEM_DATA; nothing else \
             of the host. The upstream key is read from the environment variable named by --api-key-env and is \
-            never given to the agent. Score the output with `shoparena score`.
+            never given to the agent. Score the output with `shoparena score`. \
+            With --samples K every problem runs K times, each in a fresh sandbox, and eval reports pass@1 and pass@K \
+            per category (Chen et al.'s unbiased estimator over ORO's production-strict success) with the corpus \
+            verdicts (agentic / scripted / no-llm) of the samples; the envelopes of sample i go to \
+            envelopes.sample-i.jsonl. --model and --upstream choose the model under test: the agent reads it from \
+            SANDBOX_MODEL and the proxy allows only it.
             """)
 
     @Argument(help: "The agent file (defines agent_main(problem_data)).")
@@ -84,6 +89,12 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Also write the trajectory corpus records (trajectories.jsonl, stats.json) to this directory.")
     var corpus: String?
 
+    @Option(help: "Run every problem K times (fresh sandbox each) and report pass@1 and pass@K.")
+    var samples: Int = 1
+
+    @Flag(help: "Print the pass@k report as JSON on stdout (the other summaries go to stderr).")
+    var json = false
+
     @OptionGroup var sandbox: SandboxOptions
 
     @OptionGroup var similarity: SimilarityOptions
@@ -97,6 +108,16 @@ struct EvalCommand: AsyncParsableCommand {
         if index == nil && catalog == nil { throw ValidationError("give --index FILE or --catalog FILE") }
         if record != nil && replay != nil { throw ValidationError("--record and --replay cannot be used together") }
         if record != nil && upstream == nil { throw ValidationError("--record needs --upstream URL to record from") }
+        if samples < 1 { throw ValidationError("--samples needs a positive number of runs per problem") }
+        if samples > 1 && profile != "oro" {
+            throw ValidationError("--samples reports ORO's production-strict success (profile oro); drop --profile \(profile) "
+                + "or score one run with --samples 1")
+        }
+    }
+
+    /// Where a summary meant for the reader goes: stdout, or stderr when stdout carries the `--json` report.
+    func say(_ text: String) {
+        if json { printError(text) } else { print(text) }
     }
 
     /// The record/replay mode asked for, with the record directory created.
@@ -130,6 +151,10 @@ struct EvalCommand: AsyncParsableCommand {
             printError("eval: warning: the submission analyzer would refuse this agent: \(warning)")
         }
         if model != nil, let upstream, replay == nil { try await EvalSetup.checkUpstream(upstream) }
+        if model == nil && allowModel.isEmpty && (upstream != nil || replay != nil) {
+            printError("eval: warning: no --model: the proxy allows no model, so every inference call of the agent is "
+                + "refused (403). Pass --model M: the agent reads it from SANDBOX_MODEL and the proxy allows it.")
+        }
 
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent(
             "shoparena-eval-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))")
@@ -175,11 +200,18 @@ struct EvalCommand: AsyncParsableCommand {
         if upstream != nil && apiKey == nil && replay == nil {
             printError("eval: warning: $\(apiKeyEnv) is empty; inference calls go upstream without a key")
         }
-        let provider = ProxyProvider(
-            engine: engine,
-            configuration: ProxyConfiguration(
-                allowedModels: allowed, upstreamBaseURL: upstream, apiKey: apiKey, recording: recording),
-            logDirectory: proxyLogDir.map { URL(fileURLWithPath: $0, relativeTo: cwd) })
+        let proxyConfiguration = ProxyConfiguration(
+            allowedModels: allowed, upstreamBaseURL: upstream, apiKey: apiKey, recording: recording)
+        // One proxy log directory per sample, so the runs of one problem do not share a log file.
+        let sampleCount = samples
+        let providers = (0..<sampleCount).map { sample in
+            ProxyProvider(
+                engine: engine, configuration: proxyConfiguration,
+                logDirectory: proxyLogDir.map {
+                    let base = URL(fileURLWithPath: $0, relativeTo: cwd)
+                    return sampleCount == 1 ? base : base.appendingPathComponent("sample-\(sample)")
+                })
+        }
 
         let envelopesPath: String
         let summaryPath: String
@@ -195,25 +227,67 @@ struct EvalCommand: AsyncParsableCommand {
             envelopesPath = output
             summaryPath = output + ".score.json"
         }
-        guard FileManager.default.createFile(atPath: envelopesPath, contents: nil) else {
-            throw EvalSetupError("The envelopes file \(envelopesPath) cannot be created.")
+        let samplePaths = EvalSamples.envelopePaths(envelopesPath, samples: samples)
+        for path in samplePaths where !FileManager.default.createFile(atPath: path, contents: nil) {
+            throw EvalSetupError("The envelopes file \(path) cannot be created.")
         }
-        let sink = try EnvelopeSink(path: envelopesPath, total: problems.count)
+        let sink = try EnvelopeSink(paths: samplePaths, total: problems.count * samples)
         let limits = SandboxLimits(wallClockSeconds: timeout, memoryBytes: memoryMib << 20)
         let width = workers ?? ProcessInfo.processInfo.activeProcessorCount
         printError(
-            "eval: \(problems.count) problems, \(width) workers, \(timeout)s each; \(engine.documentCount) products; "
+            "eval: \(problems.count) problems"
+                + (samples > 1 ? " × \(samples) samples" : "") + ", \(width) workers, \(timeout)s each; "
+                + "\(engine.documentCount) products; "
                 + runner.capabilities.summary + (sandbox.insecure ? " (INSECURE: no isolation)" : ""))
         let started = ContinuousClock.now
-        let envelopes = await runner.runBatch(
-            agentFile: URL(fileURLWithPath: agent, relativeTo: cwd), problems: problems, limits: limits, workers: width,
-            proxy: provider, onEnvelope: { await sink.write($0) })
+        let bySample = await runner.runSamples(
+            agentFile: URL(fileURLWithPath: agent, relativeTo: cwd), problems: problems, samples: samples, limits: limits,
+            workers: width, proxy: { providers[$0] }, onEnvelope: { await sink.write($0.envelope, sample: $0.sample) })
         await sink.close()
-        let report = EvalReport(envelopes: envelopes, wallClock: ContinuousClock.now - started, output: envelopesPath)
-        print(report.text)
-        try await scoreOutcomes(
-            problems: problems, envelopes: envelopes, products: engine, suiteName: suiteName, envelopesPath: envelopesPath,
-            summaryPath: summaryPath, run: report.json)
+        let report = EvalReport(
+            envelopes: bySample.flatMap { $0 }, wallClock: ContinuousClock.now - started,
+            output: samplePaths.count == 1 ? samplePaths[0] : samplePaths.joined(separator: ", "), samples: samples)
+        say(report.text)
+        if samples == 1 && !json {
+            try await scoreOutcomes(
+                problems: problems, envelopes: bySample[0], products: engine, suiteName: suiteName,
+                envelopesPath: envelopesPath, summaryPath: summaryPath, run: report.json)
+        } else {
+            try await scoreSamples(
+                problems: problems, bySample: bySample, products: engine, suiteName: suiteName, envelopePaths: samplePaths,
+                summaryPath: summaryPath, run: report.json)
+        }
+    }
+
+    /// pass@k (`--samples`, `--json`): every sample scored with ORO's production-strict rules, its corpus verdicts,
+    /// the report on stdout (table or JSON) and in summary.json, the corpus records of every sample.
+    func scoreSamples(
+        problems: [Problem], bySample: [[Envelope]], products: SearchIndex, suiteName: String, envelopePaths: [String],
+        summaryPath: String, run: JSONValue
+    ) async throws {
+        let scorer = OutcomeScorer(profile: .oro, products: products, similarity: try similarity.backend())
+        let evaluation = try await EvalSamples.evaluate(problems: problems, bySample: bySample, scorer: scorer, products: products)
+        if json {
+            print(JSONWriter(style: .python).string(evaluation.report.json))
+        } else {
+            print("")
+            print(evaluation.report.text)
+        }
+        try ScoreIO.write(
+            .object([
+                ("suite", .string(suiteName)), ("samples", .int(Int64(bySample.count))),
+                ("dialogues", .array(envelopePaths.map(JSONValue.string))), ("run", run),
+                ("pass_at_k", evaluation.report.json), ("sample_scores", .array(evaluation.scores.map(\.json))),
+            ]), to: summaryPath)
+        printError("eval: wrote \(summaryPath)")
+        if let corpus {
+            let stats = try EvalCorpus.write(
+                directory: corpus, agentFile: URL(fileURLWithPath: agent), problems: problems, bySample: bySample,
+                scores: evaluation.scores.map(\.problems), products: products, profile: "oro", envelopePaths: envelopePaths)
+            say("")
+            say(stats.text)
+            printError("eval: wrote the corpus to \(corpus)/trajectories.jsonl")
+        }
     }
 
     /// Step 5 of an evaluation: the outcome score of every problem (timeouts and crashes count as
@@ -232,8 +306,8 @@ struct EvalCommand: AsyncParsableCommand {
         printError("eval: wrote \(summaryPath)")
         if let corpus {
             let stats = try EvalCorpus.write(
-                directory: corpus, agentFile: URL(fileURLWithPath: agent), problems: problems, envelopes: envelopes,
-                scores: result.problems, products: products, profile: profile, envelopesPath: envelopesPath)
+                directory: corpus, agentFile: URL(fileURLWithPath: agent), problems: problems, bySample: [envelopes],
+                scores: [result.problems], products: products, profile: profile, envelopePaths: [envelopesPath])
             print("")
             print(stats.text)
             printError("eval: wrote the corpus to \(corpus)/trajectories.jsonl")
@@ -241,10 +315,10 @@ struct EvalCommand: AsyncParsableCommand {
     }
 }
 
-/// Appends envelopes to the output file as they complete and reports progress: one updating line
-/// (done/total, passed, failed, timed out, ETA) on a terminal, one plain line per problem otherwise.
+/// Appends envelopes to the output file of their sample as they complete and reports progress: one updating
+/// line (done/total, passed, failed, timed out, ETA) on a terminal, one plain line per run otherwise.
 actor EnvelopeSink {
-    private let handle: FileHandle
+    private let handles: [FileHandle]
     private let total: Int
     private let started = ContinuousClock.now
     private let interactive = isatty(2) == 1
@@ -253,13 +327,14 @@ actor EnvelopeSink {
     private var failed = 0
     private var timedOut = 0
 
-    init(path: String, total: Int) throws {
-        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    /// `paths`: one envelopes file per sample.
+    init(paths: [String], total: Int) throws {
+        handles = try paths.map { try FileHandle(forWritingTo: URL(fileURLWithPath: $0)) }
         self.total = total
     }
 
-    func write(_ envelope: Envelope) {
-        try? handle.write(contentsOf: Data((envelope.jsonLine + "\n").utf8))
+    func write(_ envelope: Envelope, sample: Int = 0) {
+        try? handles[sample].write(contentsOf: Data((envelope.jsonLine + "\n").utf8))
         done += 1
         switch envelope.status {
         case .success?: passed += 1
@@ -271,7 +346,8 @@ actor EnvelopeSink {
             return
         }
         let time = String(format: "%.1fs", envelope.executionTime ?? 0)
-        var line = "\(counts) | \(envelope.problemID) \(envelope.status?.rawValue ?? "?") \(time)"
+        let tag = handles.count > 1 ? " (sample \(sample))" : ""
+        var line = "\(counts) | \(envelope.problemID)\(tag) \(envelope.status?.rawValue ?? "?") \(time)"
         if let error = envelope.error {
             line += " \(error.type): \(error.message.split(separator: "\n").first.map(String.init)?.prefix(120) ?? "")"
         }
@@ -287,15 +363,18 @@ actor EnvelopeSink {
     }
 
     func close() {
-        try? handle.close()
+        for handle in handles { try? handle.close() }
     }
 }
 
 /// The closing summary of an eval run.
 struct EvalReport {
+    /// Every run's envelope (all samples).
     var envelopes: [Envelope]
     var wallClock: Duration
     var output: String
+    /// Runs per problem (`--samples`).
+    var samples: Int = 1
 
     var text: String {
         var counts: [String: Int] = [:]
@@ -306,8 +385,11 @@ struct EvalReport {
         let inference = envelopes.map { $0.inferenceTotal ?? 0 }.reduce(0, +)
         let failedInference = envelopes.map { $0.inferenceFailureCount ?? 0 }.reduce(0, +)
         let seconds = Double(wallClock.components.seconds) + Double(wallClock.components.attoseconds) / 1e18
+        let runs = samples == 1
+            ? "problems:        \(envelopes.count)"
+            : "runs:            \(envelopes.count) (\(envelopes.count / max(1, samples)) problems × \(samples) samples)"
         return """
-            problems:        \(envelopes.count)
+            \(runs)
             SUCCESS:         \(counts["SUCCESS", default: 0])
             FAILED:          \(counts["FAILED", default: 0])
             TIMED_OUT:       \(counts["TIMED_OUT", default: 0])
@@ -324,7 +406,8 @@ struct EvalReport {
         for e in envelopes { counts[e.status?.rawValue ?? "?", default: 0] += 1 }
         let seconds = Double(wallClock.components.seconds) + Double(wallClock.components.attoseconds) / 1e18
         return .object([
-            ("problems", .int(Int64(envelopes.count))),
+            ("problems", .int(Int64(envelopes.count / max(1, samples)))),
+            ("samples", .int(Int64(samples))),
             ("success", .int(Int64(counts["SUCCESS", default: 0]))),
             ("failed", .int(Int64(counts["FAILED", default: 0]))),
             ("timed_out", .int(Int64(counts["TIMED_OUT", default: 0]))),
