@@ -17,43 +17,10 @@ enum BenchBackendSeed {
         try await services.identities.register(miner, role: .miner, now: now)
         let sha = try await services.blobs.put(Array("def agent_main(problem):\n    return []\n".utf8))
         let problemIDs = (0..<problems).map { _ in UUIDText.random() }
-        let suiteID: Int64 = try await services.database.transaction { db in
-            let suiteID = (try await db.scalarInt("SELECT COALESCE(MAX(suite_id), 0) + 1 FROM suites")) ?? 1
-            try await db.execute(
-                "INSERT INTO suites (suite_id, suite_version, is_active, is_public, problem_count, created_at) VALUES (?, ?, 0, 1, ?, ?)",
-                [.int(suiteID), .int(suiteID), .int(Int64(problems)), .int(now)])
-            for (index, id) in problemIDs.enumerated() {
-                try await db.execute(
-                    "INSERT INTO problems (suite_id, problem_id, position, category, is_hidden, metadata) VALUES (?, ?, ?, 'product', 0, ?)",
-                    [.int(suiteID), .text(id), .int(Int64(index)), .text(#"{"problem_id":"\#(id)","query":"bench query \#(index)","category":"product"}"#)])
-            }
-            return suiteID
-        }
-        // Work items in batches (one transaction each) so a large seed does not hold the writer for long.
-        var created = 0
-        while created < items {
-            let batch = min(500, items - created)
-            try await services.database.transaction { db in
-                var seq = (try await db.scalarInt("SELECT COALESCE(MAX(seq), 0) + 1 FROM work_items")) ?? 1
-                for _ in 0..<batch {
-                    let agentID = UUIDText.random(), versionID = UUIDText.random()
-                    try await db.execute("INSERT INTO agents (agent_id, miner_hotkey, agent_name, created_at) VALUES (?, ?, ?, ?)",
-                                         [.text(agentID), .text(miner), .text("bench-" + agentID), .int(now)])
-                    try await db.execute(
-                        """
-                        INSERT INTO agent_versions (agent_version_id, agent_id, miner_hotkey, version_number, submitted_at, suite_id,
-                            code_sha256, code_size, state) VALUES (?, ?, ?, 1, ?, ?, ?, 40, 'QUEUED')
-                        """, [.text(versionID), .text(agentID), .text(miner), .int(now), .int(suiteID), .text(sha)])
-                    try await db.execute(
-                        """
-                        INSERT INTO work_items (work_item_id, seq, agent_version_id, suite_id, phase, required_successes,
-                            included_success_count, is_closed, is_cancelled, queued_at) VALUES (?, ?, ?, ?, 'QUALIFYING', 2, 0, 0, 0, ?)
-                        """, [.text(UUIDText.random()), .int(seq), .text(versionID), .int(suiteID), .int(now)])
-                    seq += 1
-                }
-            }
-            created += batch
-        }
+        let seeding = LoadSeeding(database: services.database)
+        let suiteID = try await seeding.suite(problemIDs: problemIDs, now: now)
+        try await seeding.queuedVersions(count: items, minerHotkey: miner, suiteID: suiteID, codeSHA256: sha, now: now,
+                                         makeID: { UUIDText.random() })
         return Seeded(suiteID: suiteID, problemIDs: problemIDs)
     }
 }
