@@ -121,9 +121,6 @@ public struct PythonAnalyzer: SubmissionAnalyzer {
                 await started.record(execution.processIdentifier.value)
             }.terminationStatus
         } catch {
-            try? files.input.close()
-            try? files.output.close()
-            try? files.error.close()
             throw .launchFailed(executable: executable,
                                 errno: (error as? SubprocessError)?.underlyingError.map { $0.rawValue } ?? ENOENT)
         }
