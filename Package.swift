@@ -139,7 +139,7 @@ let package = Package(
         // Test helpers shared by test targets, as HummingbirdTesting is: fresh SQLite and PostgreSQL databases (starts a
         // throw-away PostgreSQL cluster), the manual clock, the scripted faulty chat server. Never linked by a product.
         .target(name: "ShopArenaTesting", dependencies: [
-            "ArenaModel", "Store",
+            "ArenaModel", "Store", "LLM",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -27,9 +27,6 @@ struct BenchBackendCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Signed header sets each validator prepares before the clock starts (0: sign every request in the timed loop, in this process).")
     var presign: Int = 2_000
 
-    static let targetRequestsPerSecond = 2000.0
-    static let targetP99Milliseconds = 25.0
-
     func run() async throws {
         guard validators > 0, seconds > 0, problems > 0 else { throw ValidationError("--validators, --seconds, --problems must be positive") }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shoparena-bench-backend-\(UUID().uuidString)")

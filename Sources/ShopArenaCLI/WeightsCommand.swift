@@ -119,12 +119,12 @@ private struct BackendReader {
         let url = client.baseURL + path
         do {
             return try await client.getJSON(path)
-        } catch .connection(let why) {
-            throw WeightsError("GET \(url) failed (\(why)); check --backend.")
-        } catch .http(let status, _, let detail) {
-            throw WeightsError("GET \(url) answered HTTP \(status): \(detail)")
-        } catch .badResponse(let why) {
-            throw WeightsError("GET \(url) did not return JSON: \(why)")
+        } catch {
+            switch error {
+            case .connection(let why): throw WeightsError("GET \(url) failed (\(why)); check --backend.")
+            case .http(let status, _, let detail): throw WeightsError("GET \(url) answered HTTP \(status): \(detail)")
+            case .badResponse(let why): throw WeightsError("GET \(url) did not return JSON: \(why)")
+            }
         }
     }
 }

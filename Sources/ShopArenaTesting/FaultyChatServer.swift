@@ -1,6 +1,7 @@
 import ArenaModel
 import Foundation
 import Hummingbird
+import LLM
 import Logging
 import NIOCore
 import ServiceLifecycle

@@ -126,10 +126,13 @@ public actor BackendModelAllowlist: ModelAllowlistSource {
         let answer: (status: Int, json: JSONValue?)
         do {
             answer = try await client.send(.GET, Self.path, headers: [("Accept", "application/json")], limit: 1 << 20)
-        } catch .http(let status, _, _) {
-            throw AllowlistFetchError.status(status)
-        } catch .badResponse {
-            throw AllowlistFetchError.shape
+        } catch {
+            // One catch-all with a switch: Swift 6.3 crashes on partial typed-throws pattern catches here.
+            switch error {
+            case .http(let status, _, _): throw AllowlistFetchError.status(status)
+            case .badResponse: throw AllowlistFetchError.shape
+            case .connection: throw error
+            }
         }
         guard answer.status == 200 else { throw AllowlistFetchError.status(answer.status) }
         guard let list = answer.json?["models"]?.arrayValue, list.allSatisfy({ $0.stringValue != nil })
