@@ -1,3 +1,4 @@
+import ArenaRuntime
 import ArgumentParser
 import AsyncHTTPClient
 import Backend
@@ -26,17 +27,18 @@ struct BenchBackendCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Signed header sets each validator prepares before the clock starts (0: sign every request in the timed loop, in this process).")
     var presign: Int = 2_000
 
-    static let targetRequestsPerSecond = 2000.0
-    static let targetP99Milliseconds = 25.0
-
     func run() async throws {
         guard validators > 0, seconds > 0, problems > 0 else { throw ValidationError("--validators, --seconds, --problems must be positive") }
-        let store = try await openDatabase()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shoparena-bench-backend-\(UUID().uuidString)")
+        guard database == "sqlite" || ArenaStore.isPostgres(database) else {
+            throw ValidationError("--database must be sqlite or a postgres:// URL")
+        }
+        let opened = try await ArenaStore.open(database: database == "sqlite" ? nil : database, dataDir: folder.path,
+                                               maxConnections: max(10, validators + 4))
+        let store = opened.database
         var settings = BackendSettings()
         settings.leaseSeconds = 300
-        let services = BackendServices(database: store, blobs: try FileBlobStore(root: folder.appendingPathComponent("blobs")),
-                                       settings: settings)
+        let services = BackendServices(database: store, blobs: opened.blobs, settings: settings)
         let signers = (0..<validators).map { _ in RequestSigner(keypair: Sr25519.Keypair(miniSecret: .random())) }
         let seed = try await BenchBackendSeed.seed(services: services, validators: signers.map(\.hotkey), problems: problems,
                                                    items: max(200, Int(seconds * 400)))
@@ -66,20 +68,5 @@ struct BenchBackendCommand: AsyncParsableCommand {
         try? FileManager.default.removeItem(at: folder)
         print(report.json(database: database == "sqlite" ? "sqlite" : "postgres", validators: validators, seconds: seconds,
                           build: BenchIdentityCommand.buildKind))
-    }
-
-    func openDatabase() async throws -> any SQLDatabase {
-        let store: any SQLDatabase
-        if database == "sqlite" {
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shoparena-bench-backend-db-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            store = try SQLiteDatabase(path: folder.appendingPathComponent("arena.sqlite").path)
-        } else if database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") {
-            store = try PostgresDatabase(url: database, maxConnections: max(10, validators + 4))
-        } else {
-            throw ValidationError("--database must be sqlite or a postgres:// URL")
-        }
-        try await Migrator().migrate(store, now: SystemClock().nowMillis())
-        return store
     }
 }

@@ -1,7 +1,7 @@
 import ArenaModel
 import ArgumentParser
 import Foundation
-import LocalArena
+import ArenaRuntime
 
 /// `shoparena bench e2e`: the wall time of evaluating one agent on a 30-problem suite end to end — backend,
 /// validators, sandboxes, proxies, scoring, judging, progress, uploads, complete — with a zero-latency stub LLM.

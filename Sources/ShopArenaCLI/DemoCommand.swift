@@ -2,7 +2,7 @@ import ArenaModel
 import ArgumentParser
 import Corpus
 import Foundation
-import LocalArena
+import ArenaRuntime
 
 /// `shoparena demo`: the whole arena in one process on embedded defaults — backend, validators (each with
 /// its own sandbox, proxy and search index) and an LLM stub. Generates a catalog and a suite, registers demo

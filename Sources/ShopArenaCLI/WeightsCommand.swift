@@ -1,8 +1,7 @@
+import ArenaClient
 import ArenaModel
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
-import NIOCore
 
 /// `shoparena weights --backend URL --uids FILE.json [--mode top|race-top-half]`: prints the u16 weight
 /// vector a validator would set right now, computed from the backend's public endpoints.
@@ -110,35 +109,22 @@ struct WeightsError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// GETs JSON from the backend's public endpoints (unsigned) with a short timeout.
+/// GETs JSON from the backend's public endpoints (unsigned, the shared `ArenaClient`) with a short timeout.
 private struct BackendReader {
-    var base: String
+    let client: ArenaClient
 
-    init(base: String) {
-        var trimmed = base
-        while trimmed.hasSuffix("/") { trimmed.removeLast() }
-        self.base = trimmed
-    }
+    init(base: String) { client = ArenaClient(baseURL: base) }
 
     func get(_ path: String) async throws -> JSONValue {
-        let url = base + path
-        let status: UInt
-        let bytes: [UInt8]
+        let url = client.baseURL + path
         do {
-            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
-            status = response.status.code
-            bytes = Array(try await response.body.collect(upTo: 8 << 20).readableBytesView)
+            return try await client.getJSON(path)
         } catch {
-            throw WeightsError("GET \(url) failed (\(error)); check --backend.")
-        }
-        guard status == 200 else {
-            let detail = String(decoding: bytes.prefix(300), as: UTF8.self)
-            throw WeightsError("GET \(url) answered HTTP \(status): \(detail)")
-        }
-        do {
-            return try JSONParser.parse(utf8: bytes)
-        } catch {
-            throw WeightsError("GET \(url) did not return JSON: \(error)")
+            switch error {
+            case .connection(let why): throw WeightsError("GET \(url) failed (\(why)); check --backend.")
+            case .http(let status, _, let detail): throw WeightsError("GET \(url) answered HTTP \(status): \(detail)")
+            case .badResponse(let why): throw WeightsError("GET \(url) did not return JSON: \(why)")
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArenaModel
+import ArenaClient
 import AsyncHTTPClient
 import Foundation
 import Identity
@@ -22,18 +23,25 @@ public struct RunProblem: Sendable {
     public var metadata: JSONValue
 }
 
+/// What a backend call can end in (the shared client's error, named as the validator loop has always used it).
+public typealias BackendClientError = ArenaClientError
+
 /// The validator's side of the arena API (reference/oro-api.md §4.2): every call signed with the validator's
-/// hotkey (fresh nonce per attempt), a 30 s timeout, errors classified by `BackendClientError`.
+/// hotkey (fresh nonce per attempt), a 30 s timeout, errors classified by `BackendClientError`. The HTTP
+/// plumbing is the shared `ArenaClient`.
 public struct BackendClient: Sendable {
-    public let baseURL: String
+    public var baseURL: String { client.baseURL }
     public let signer: RequestSigner
-    public let http: HTTPClient
-    public var timeout: TimeAmount = .seconds(30)
+    public var http: HTTPClient { client.http }
+    public var timeout: TimeAmount {
+        get { client.timeout }
+        set { client.timeout = newValue }
+    }
+    private var client: ArenaClient
 
     public init(baseURL: String, signer: RequestSigner, http: HTTPClient) {
-        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.signer = signer
-        self.http = http
+        self.client = ArenaClient(baseURL: baseURL, signer: signer, http: http)
     }
 
     /// Claims the next run, or nil when there is no work (204).
@@ -41,9 +49,9 @@ public struct BackendClient: Sendable {
         let body = JSONValue.object([("service_versions", .object(serviceVersions.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))])
         // As a newer client (oro-sdk 7.x generation) the claim carries `inference_token`, whatever provider the
         // miner connected; 1.0.x's `chutes_access_token` holds a Chutes credential only.
-        let (status, json) = try await send(.POST, "/v1/validator/work/claim", json: body,
-                                            headers: [("X-Oro-Client-Name", "shoparena-validator"),
-                                                      ("X-Oro-Client-Version", Self.clientVersion)])
+        let (status, json) = try await client.send(.POST, "/v1/validator/work/claim", json: body,
+                                                   headers: [("X-Oro-Client-Name", "shoparena-validator"),
+                                                             ("X-Oro-Client-Version", Self.clientVersion)])
         if status == 204 { return nil }
         guard let json, let id = json["eval_run_id"]?.stringValue, let version = json["agent_version_id"]?.stringValue,
               let url = json["code_download_url"]?.stringValue
@@ -55,7 +63,7 @@ public struct BackendClient: Sendable {
     }
 
     public func problems(run: String) async throws(BackendClientError) -> [RunProblem] {
-        let (_, json) = try await send(.GET, "/v1/validator/evaluation-runs/\(run)/problems", json: nil)
+        let json = try await client.call(.GET, "/v1/validator/evaluation-runs/\(run)/problems")
         guard let list = json?["problems"]?.arrayValue else { throw .badResponse("problems answer without a problems list") }
         return list.compactMap { item in
             guard let id = item["problem_id"]?.stringValue else { return nil }
@@ -66,19 +74,19 @@ public struct BackendClient: Sendable {
     @discardableResult
     public func heartbeat(run: String, serviceVersions: [String: String]) async throws(BackendClientError) -> String? {
         let body = JSONValue.object([("service_versions", .object(serviceVersions.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))])
-        let (_, json) = try await send(.POST, "/v1/validator/evaluation-runs/\(run)/heartbeat", json: body)
+        let json = try await client.call(.POST, "/v1/validator/evaluation-runs/\(run)/heartbeat", json: body)
         return json?["lease_expires_at"]?.stringValue
     }
 
     public func progress(run: String, problems: [JSONValue]) async throws(BackendClientError) {
-        _ = try await send(.POST, "/v1/validator/evaluation-runs/\(run)/progress", json: .object([("problems", .array(problems))]))
+        try await client.call(.POST, "/v1/validator/evaluation-runs/\(run)/progress", json: .object([("problems", .array(problems))]))
     }
 
     /// Uploads `bytes` for one problem through presign + PUT and returns the stored key.
     public func uploadLog(run: String, problem: String, bytes: [UInt8], contentType: String = "application/gzip")
         async throws(BackendClientError) -> String
     {
-        let (_, json) = try await send(.POST, "/v1/validator/uploads/presign", json: .object([
+        let json = try await client.call(.POST, "/v1/validator/uploads/presign", json: .object([
             ("content_length", .int(Int64(bytes.count))), ("eval_run_id", .string(run)), ("problem_id", .string(problem)),
             ("content_type", .string(contentType)),
         ]))
@@ -89,71 +97,22 @@ public struct BackendClient: Sendable {
         request.method = .PUT
         request.headers.add(name: "Content-Type", value: contentType)
         request.body = .bytes(ByteBuffer(bytes: bytes))
-        _ = try await execute(request, signed: false)
+        _ = try await client.execute(request, signed: false)
         return key
     }
 
     public func complete(run: String, body: JSONValue) async throws(BackendClientError) -> JSONValue? {
-        try await send(.POST, "/v1/validator/evaluation-runs/\(run)/complete", json: body).1
+        try await client.call(.POST, "/v1/validator/evaluation-runs/\(run)/complete", json: body)
     }
 
     /// The agent file (an unsigned GET of the claim's URL).
     public func download(_ url: String, limit: Int = 2 << 20) async throws(BackendClientError) -> [UInt8] {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
-        let (_, bytes) = try await execute(request, signed: false, limit: limit)
+        let (_, bytes) = try await client.execute(request, signed: false, limit: limit)
         return bytes
     }
 
-    // MARK: - Plumbing
-
     /// The client version the validator declares to its backend (`X-Oro-Client-Version`).
     static let clientVersion = "7.0.2"
-
-    private func send(_ method: HTTPMethod, _ path: String, json: JSONValue?, headers: [(String, String)] = [])
-        async throws(BackendClientError) -> (Int, JSONValue?)
-    {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let json {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: JSONWriter().string(json)))
-        }
-        let (status, bytes) = try await execute(request, signed: true)
-        if bytes.isEmpty { return (status, nil) }
-        do {
-            return (status, try JSONParser.parse(utf8: bytes))
-        } catch {
-            throw .badResponse("\(path) answered \(status) with a body that is not JSON")
-        }
-    }
-
-    private func execute(_ request: HTTPClientRequest, signed: Bool, limit: Int = 16 << 20)
-        async throws(BackendClientError) -> (Int, [UInt8])
-    {
-        var request = request
-        if signed {
-            for (name, value) in signer.headers(timestamp: Int64(Date().timeIntervalSince1970)).fields {
-                request.headers.replaceOrAdd(name: name, value: value)
-            }
-        }
-        let status: Int
-        let body: ByteBuffer
-        do {
-            let response = try await http.execute(request, timeout: timeout)
-            status = Int(response.status.code)
-            body = try await response.body.collect(upTo: limit)
-        } catch {
-            throw .connection("\(request.method.rawValue) \(request.url): \(error)")
-        }
-        let bytes = Array(body.readableBytesView)
-        guard (200..<300).contains(status) else {
-            let json = try? JSONParser.parse(utf8: bytes)
-            let detail = json?["detail"]?.stringValue ?? json?["message"]?.stringValue
-                ?? String(decoding: bytes.prefix(300), as: UTF8.self)
-            throw .http(status: status, code: json?["error_code"]?.stringValue, detail: detail)
-        }
-        return (status, bytes)
-    }
 }

@@ -1,3 +1,4 @@
+import ArenaClient
 import ArenaModel
 import AsyncHTTPClient
 import Foundation
@@ -39,7 +40,7 @@ public actor BackendModelAllowlist: ModelAllowlistSource {
 
     public nonisolated let url: String
     public nonisolated let settings: Settings
-    private let http: HTTPClient
+    private let client: ArenaClient
     private let logger: Logger
     private var models: [String]?
     private var origin: Origin = .fallback
@@ -49,9 +50,12 @@ public actor BackendModelAllowlist: ModelAllowlistSource {
 
     public init(backendURL: String, fallback: [String]?, settings: Settings = Settings(), http: HTTPClient = .shared,
                 logger: Logger) {
-        url = (backendURL.hasSuffix("/") ? String(backendURL.dropLast()) : backendURL) + "/v1/public/inference/models"
+        var client = ArenaClient(baseURL: backendURL, http: http)
+        client.timeout = .milliseconds(Int64(settings.timeout * 1000))
+        client.userAgent = "shoparena-validator"
+        self.client = client
+        url = client.baseURL + Self.path
         self.settings = settings
-        self.http = http
         self.logger = logger
         models = fallback
         nextRefreshAt = ContinuousClock.now
@@ -116,16 +120,22 @@ public actor BackendModelAllowlist: ModelAllowlistSource {
         }
     }
 
+    private static let path = "/v1/public/inference/models"
+
     private func fetch() async throws -> [String] {
-        var request = HTTPClientRequest(url: url)
-        request.method = .GET
-        request.headers.add(name: "Accept", value: "application/json")
-        request.headers.add(name: "User-Agent", value: "shoparena-validator")
-        let response = try await http.execute(request, timeout: .milliseconds(Int64(settings.timeout * 1000)))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        guard response.status == .ok else { throw AllowlistFetchError.status(Int(response.status.code)) }
-        guard let json = try? JSONParser.parse(utf8: body.readableBytesView),
-              let list = json["models"]?.arrayValue, list.allSatisfy({ $0.stringValue != nil })
+        let answer: (status: Int, json: JSONValue?)
+        do {
+            answer = try await client.send(.GET, Self.path, headers: [("Accept", "application/json")], limit: 1 << 20)
+        } catch {
+            // One catch-all with a switch: Swift 6.3 crashes on partial typed-throws pattern catches here.
+            switch error {
+            case .http(let status, _, _): throw AllowlistFetchError.status(status)
+            case .badResponse: throw AllowlistFetchError.shape
+            case .connection: throw error
+            }
+        }
+        guard answer.status == 200 else { throw AllowlistFetchError.status(answer.status) }
+        guard let list = answer.json?["models"]?.arrayValue, list.allSatisfy({ $0.stringValue != nil })
         else { throw AllowlistFetchError.shape }
         return list.compactMap(\.stringValue)
     }

@@ -1,5 +1,6 @@
-/// What a backend call can end in, classified the way the validator loop reacts to it.
-public enum BackendClientError: Error, Sendable, Equatable, CustomStringConvertible {
+/// What a call to the arena's HTTP API can end in, classified the way callers react to it (the validator loop
+/// retries transient ones, the CLI prints them).
+public enum ArenaClientError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The server answered with a non-2xx status; `code` is the body's `error_code` when present.
     case http(status: Int, code: String?, detail: String)
     /// No answer: connection refused, reset, timed out.

@@ -1,3 +1,4 @@
+import ArenaClient
 import ArenaModel
 import AsyncHTTPClient
 import Backend
@@ -94,13 +95,8 @@ public struct LocalArena: Sendable {
         logger.logLevel = .warning
         let stateDirectory = config.directory.appendingPathComponent("arena")
         try? FileManager.default.removeItem(at: stateDirectory)
-        let database: any SQLDatabase
-        if let url = config.databaseURL {
-            database = try PostgresDatabase(url: url)
-        } else {
-            database = try SQLiteDatabase(path: stateDirectory.appendingPathComponent("arena.sqlite").path)
-        }
-        try await Migrator().migrate(database, now: SystemClock().nowMillis())
+        let store = try await ArenaStore.open(database: config.databaseURL, dataDir: stateDirectory.path)
+        let database = store.database
         let port = config.port == 0 ? Self.freePort() : config.port
         let baseURL = "http://127.0.0.1:\(port)"
         var settings = BackendSettings()
@@ -109,9 +105,7 @@ public struct LocalArena: Sendable {
         settings.pythonRuntimePath = config.runtime.path
         settings.submissionCooldownSeconds = 0
         settings.inferenceModels = [config.model]
-        let services = BackendServices(
-            database: database, blobs: try FileBlobStore(root: stateDirectory.appendingPathComponent("blobs")),
-            settings: settings)
+        let services = BackendServices(database: database, blobs: store.blobs, settings: settings)
 
         var stub: ScriptedChatServer?
         if config.llmURL == nil {
@@ -193,16 +187,18 @@ public struct LocalArena: Sendable {
     private func drive(services: BackendServices, baseURL: String, suiteFile: URL, started: ContinuousClock.Instant)
         async throws -> Outcome
     {
-        let api = ArenaHTTP(baseURL: baseURL)
+        var api = ArenaClient(baseURL: baseURL)
+        api.timeout = .seconds(60)
         try await waitForHealth(api)
         log("the arena's pages are live at \(baseURL)/ (evaluations update there as they run)")
         let now = SystemClock().nowMillis()
         let admin = RequestSigner(keypair: Sr25519.Keypair(miniSecret: .random()))
         try await services.identities.register(admin.hotkey, role: .admin, name: "local-admin", now: now)
-        let created = try await api.call(.POST, "/v1/admin/suites",
-                                         json: .object([("problem_suite_uri", .string(suiteFile.path))]), signer: admin)
-        guard let suiteID = created?["suite_id"]?.intValue else { throw ArenaHTTP.Failure(status: 0, body: "no suite_id") }
-        try await api.call(.POST, "/v1/admin/suites/\(suiteID)/activate?requeue_top_n=0", signer: admin)
+        let asAdmin = api.signed(by: admin)
+        let created = try await asAdmin.call(.POST, "/v1/admin/suites",
+                                             json: .object([("problem_suite_uri", .string(suiteFile.path))]))
+        guard let suiteID = created?["suite_id"]?.intValue else { throw ArenaClientError.badResponse("no suite_id") }
+        try await asAdmin.call(.POST, "/v1/admin/suites/\(suiteID)/activate?requeue_top_n=0")
         log("suite \(suiteID) active (\(configuration.problems) problems); submitting \(configuration.agents.count) agents")
 
         var submitted: [(String, String)] = []
@@ -210,12 +206,13 @@ public struct LocalArena: Sendable {
         for agent in configuration.agents {
             let miner = RequestSigner(keypair: Sr25519.Keypair(miniSecret: .random()))
             try await services.identities.register(miner.hotkey, role: .miner, now: now)
-            try await api.call(.POST, "/v1/miner/chutes-auth", json: .object([("refresh_token", "local-demo-token")]), signer: miner)
+            let asMiner = api.signed(by: miner)
+            try await asMiner.call(.POST, "/v1/miner/chutes-auth", json: .object([("refresh_token", "local-demo-token")]))
             let code = Array(try Data(contentsOf: agent))
             let name = agent.deletingPathExtension().lastPathComponent.replacingOccurrences(of: "_", with: "-")
-            let answer = try await api.submit(agentName: name, fileName: agent.lastPathComponent, code: code, signer: miner)
+            let answer = try await asMiner.submit(agentName: name, fileName: agent.lastPathComponent, code: code)
             guard let version = answer?["agent_version_id"]?.stringValue else {
-                throw ArenaHTTP.Failure(status: 200, body: "submission of \(agent.lastPathComponent) was not accepted: "
+                throw ArenaClientError.badResponse("submission of \(agent.lastPathComponent) was not accepted: "
                     + JSONWriter().string(answer ?? .null))
             }
             log("submitted \(agent.lastPathComponent) as version \(version)")
@@ -246,12 +243,12 @@ public struct LocalArena: Sendable {
                        evaluationSeconds: seconds(ContinuousClock.now - submittedAt), corpus: corpus)
     }
 
-    private func waitForHealth(_ api: ArenaHTTP) async throws {
+    private func waitForHealth(_ api: ArenaClient) async throws {
         for _ in 0..<200 {
             if (try? await api.call(.GET, "/health")) != nil { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw ArenaHTTP.Failure(status: 0, body: "the backend did not start on \(api.baseURL)")
+        throw ArenaClientError.connection("the backend did not start on \(api.baseURL)")
     }
 
     /// A free TCP port on 127.0.0.1 (bound and released; good enough for tests and local runs).

@@ -7,10 +7,10 @@ import Identity
 import Store
 
 /// Arena state for `bench backend`: registered validators, a suite with problems and many queued versions.
-enum BenchBackendSeed {
-    struct Seeded { var suiteID: Int64; var problemIDs: [String] }
+public enum BenchBackendSeed {
+    public struct Seeded: Sendable { public var suiteID: Int64; public var problemIDs: [String] }
 
-    static func seed(services: BackendServices, validators: [String], problems: Int, items: Int) async throws -> Seeded {
+    public static func seed(services: BackendServices, validators: [String], problems: Int, items: Int) async throws -> Seeded {
         let now = services.now()
         for hotkey in validators { try await services.identities.register(hotkey, role: .validator, now: now) }
         let miner = "bench-miner-\(UUID().uuidString.prefix(8))"
@@ -26,19 +26,29 @@ enum BenchBackendSeed {
 }
 
 /// The simulated validators of `bench backend` and their measurements.
-struct BenchBackendLoad: Sendable {
+public struct BenchBackendLoad: Sendable {
     let client: HTTPClient
     let base: String
     let problemIDs: [String]
 
-    struct Sample: Sendable { var endpoint: String; var milliseconds: Double; var status: Int }
+    /// What the validator API should sustain on one node: requests/s over all endpoints, and p99 latency.
+    public static let targetRequestsPerSecond = 2000.0
+    public static let targetP99Milliseconds = 25.0
 
-    struct Report: Sendable {
+    public init(client: HTTPClient, base: String, problemIDs: [String]) {
+        self.client = client
+        self.base = base
+        self.problemIDs = problemIDs
+    }
+
+    public struct Sample: Sendable { var endpoint: String; var milliseconds: Double; var status: Int }
+
+    public struct Report: Sendable {
         var samples: [Sample]
         var elapsed: Double
         var failures: [String]
 
-        func json(database: String, validators: Int, seconds: Double, build: String) -> String {
+        public func json(database: String, validators: Int, seconds: Double, build: String) -> String {
             let byEndpoint = Dictionary(grouping: samples, by: \.endpoint)
             let order = ["claim", "heartbeat", "progress", "complete"]
             var endpoints: [(String, JSONValue)] = []
@@ -69,9 +79,9 @@ struct BenchBackendLoad: Sendable {
                 ("endpoints", .object(endpoints)),
                 ("errors", .array(failures.prefix(5).map { JSONValue.string($0) })),
                 ("error_count", .int(Int64(failures.count))),
-                ("target", .object([("requests_per_second", .double(BenchBackendCommand.targetRequestsPerSecond)),
-                                    ("p99_ms", .double(BenchBackendCommand.targetP99Milliseconds))])),
-                ("meets_target", .bool(rate >= BenchBackendCommand.targetRequestsPerSecond && p99 < BenchBackendCommand.targetP99Milliseconds)),
+                ("target", .object([("requests_per_second", .double(BenchBackendLoad.targetRequestsPerSecond)),
+                                    ("p99_ms", .double(BenchBackendLoad.targetP99Milliseconds))])),
+                ("meets_target", .bool(rate >= BenchBackendLoad.targetRequestsPerSecond && p99 < BenchBackendLoad.targetP99Milliseconds)),
                 ("build", .string(build)),
                 ("cores", .int(Int64(ProcessInfo.processInfo.activeProcessorCount))),
             ])
@@ -92,7 +102,7 @@ struct BenchBackendLoad: Sendable {
     /// With `presigned` > 0 each validator signs that many header sets before the clock starts (validators are
     /// separate machines in production, so their signing is not the server's cost); it signs on the fly once
     /// they run out.
-    func run(signers: [RequestSigner], seconds: Double, presigned: Int = 0) async throws -> Report {
+    public func run(signers: [RequestSigner], seconds: Double, presigned: Int = 0) async throws -> Report {
         let now = Int64(Date().timeIntervalSince1970)
         let pools = signers.map { signer in (0..<presigned).map { _ in signer.headers(timestamp: now).fields } }
         let clock = ContinuousClock()

@@ -1,6 +1,7 @@
 import ArenaModel
 import Foundation
 import Hummingbird
+import LLM
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -144,7 +145,7 @@ public final class FaultyChatServer: Sendable {
 }
 
 private func completion(_ request: JSONValue, content: JSONValue) -> JSONValue {
-    let words = content.stringValue.map { ChatCompletionShape.words($0) } ?? 0
+    let words = content.stringValue.map { $0.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).count } ?? 0
     return .object([
         ("id", "chatcmpl-faulty"), ("object", "chat.completion"), ("created", .int(0)),
         ("model", request["model"] ?? "unknown"),
