@@ -45,8 +45,8 @@ public struct LeakReport: Sendable, Hashable {
 
     /// One line: how many of the checked problems cluster with the other pool.
     public var summary: String {
-        let against = otherPool == .hiddenBank ? "the hidden race bank" : "public suite problems"
-        if isClear { return "leak check: none of \(checkedProblems) problem(s) clusters with \(comparedProblems) problem(s) of \(against)" }
+        let against = otherPool == .hiddenBank ? "hidden race bank problem(s)" : "public suite problem(s)"
+        if isClear { return "leak check: none of \(checkedProblems) problem(s) clusters with any of \(comparedProblems) \(against)" }
         return "leak check: \(leaks.count) of \(checkedProblems) problem(s) cluster with \(against)"
     }
 
@@ -76,15 +76,16 @@ public enum PoolLeakError: Error, Sendable, CustomStringConvertible {
             " (first: \(leak.problemID) with \(leak.clustersWith.first.map { "\($0.problemID), \($0.reason.rawValue)" } ?? "?"))"
         } ?? ""
         return "refused: \(report.leaks.count) of \(report.checkedProblems) problem(s) share a leak cluster with "
-            + "\(report.otherPool == .hiddenBank ? "the hidden race bank" : "public suite problems")\(first); nothing was added. "
-            + "Remove the listed problems from the file, or load it without reject_leaks to add it and keep the report."
+            + "\(report.otherPool == .hiddenBank ? "hidden race bank problem(s)" : "public suite problem(s)")\(first); nothing was added. "
+            + "Remove the listed problems from the file, or load it without reject_leaks (CLI: --reject-leaks) to add it with the report."
     }
 }
 
 /// The leak-cluster guard where problems enter (issue 17): a suite's public problems must not share a leak
 /// cluster (``LeakGuard``: shared product, same reward, similar request) with the hidden race bank, nor hidden
 /// bank problems with any suite's public problems. Reads the other pool from the store (`SuiteRepository`), so
-/// the admin API and `shoparena admin` report the same thing.
+/// the admin API and `shoparena admin` report the same thing. The check reads the other pool before the load's
+/// transaction: two admins loading the two pools at the same moment do not see each other's problems.
 public struct PoolLeakCheck: Sendable {
     public let suites: SuiteRepository
     public var leakGuard: LeakGuard
