@@ -192,6 +192,7 @@ struct BenchCorpusCommand: AsyncParsableCommand {
             let envelope = try Envelope(json: try JSONParser.parse(utf8: plain))
             let analysis = CorpusAnalysis.analyse(envelope: envelope, query: item.query,
                                                   catalog: .lookup { !$0.hasPrefix("UNKNOWN-") })
+            // Each problem (i mod 30) has successes and failures across runs (i / 30): preference pairs exist.
             let run = "bench-run-\(i / 30)"
             let provenance = TrajectoryProvenance(
                 evalRunID: run, agentVersionID: "bench-agent-\(i % 97)", agentName: "agent-\(i % 97)", minerHotkey: "miner-\(i % 97)",
@@ -199,8 +200,8 @@ struct BenchCorpusCommand: AsyncParsableCommand {
                 category: ["product", "shop", "voucher"][i % 3], phase: i % 10 == 0 ? "RACE" : "QUALIFYING", raceID: nil,
                 isHidden: i % 10 == 0, isIncluded: true)
             records.append(TrajectoryRecord(
-                provenance: provenance, analysis: analysis, envelopeStatus: envelope.status?.rawValue ?? "MISSING", success: i % 2 == 0,
-                outcome: .object([("rule", .double(i % 2 == 0 ? 1 : 0.5))]),
+                provenance: provenance, analysis: analysis, envelopeStatus: envelope.status?.rawValue ?? "MISSING", success: (i / 30) % 2 == 0,
+                outcome: .object([("rule", .double((i / 30) % 2 == 0 ? 1 : 0.5))]),
                 judge: JudgeFacts(reasoningScore: 0.8, reasoningCoefficient: 1, kind: "rule", model: nil, explanation: "generated"),
                 executionTime: envelope.executionTime, completedAt: now, ingestedAt: now,
                 versions: .object([("corpus", .string(CorpusPipeline.version))]), dialogueKey: "bench/\(i)", dialogueSHA256: shas.isEmpty ? nil : shas[i % shas.count]))
