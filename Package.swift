@@ -26,6 +26,8 @@ let package = Package(
                  traits: [.defaults, "CommandLineArguments"]),
         .package(url: "https://github.com/swiftlang/swift-subprocess", .upToNextMinor(from: "1.0.2")),
         .package(url: "https://github.com/apple/swift-system", .upToNextMinor(from: "1.8.1")),
+        // zlib gzip for corpus exports (streaming, deterministic headers); links the system libz.
+        .package(url: "https://github.com/adam-fowler/compress-nio", .upToNextMinor(from: "1.5.0")),
     ],
     targets: [
         // Value types and wire formats shared by every module. No I/O beyond parsing bytes.
@@ -92,6 +94,8 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "CompressNIO", package: "compress-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         // The arena's web pages, server-rendered with Mustache templates on the backend's router: leaderboard,
         // agents, runs and the trajectory viewer, races, miners, corpus, validators; every asset served locally.
