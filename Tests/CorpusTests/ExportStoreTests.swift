@@ -3,7 +3,7 @@ import Backend
 @testable import Corpus
 import Foundation
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import TestSupport
 import Testing
 
