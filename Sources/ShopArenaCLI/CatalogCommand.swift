@@ -1,4 +1,5 @@
 import ArenaModel
+import ArenaRuntime
 import ArgumentParser
 import Catalog
 import Foundation
@@ -41,7 +42,7 @@ struct CatalogGenerateCommand: AsyncParsableCommand {
     var jobs: Int = 2
 
     func run() async throws {
-        let problems = try loadCoverProblems(cover)
+        let problems = try ScoreIO.problems(cover)
         let started = Date()
         let generator = try CatalogGenerator(
             configuration: CatalogGeneratorConfiguration(productCount: products, seed: seed), cover: problems)
@@ -62,9 +63,4 @@ struct CatalogGenerateCommand: AsyncParsableCommand {
             \(report.summary)\n
             """.utf8))
     }
-}
-
-/// Loads and concatenates problem files (ORO suite JSON arrays or ShoppingBench JSONL).
-func loadCoverProblems(_ paths: [String]) throws -> [Problem] {
-    try paths.flatMap { try ScoreIO.suite($0).problems }
 }
