@@ -36,14 +36,17 @@ struct EvaluationEnvironmentBuilderTests {
         let fromEnvironment = try EvaluationEnvironmentBuilder.sandboxPython(
             explicit: nil, environment: ["SHOPARENA_SANDBOX_PYTHON": Self.python.path], cwd: scratch)
         #expect(fromEnvironment == Self.python)
+        // The working directory as the CLI gives it: a directory URL, which relative paths resolve against.
+        let cwd = URL(fileURLWithPath: scratch.path, isDirectory: true)
         do {
-            _ = try EvaluationEnvironmentBuilder.runtimeFolder("nowhere", cwd: scratch)
+            _ = try EvaluationEnvironmentBuilder.runtimeFolder("nowhere", cwd: cwd)
             Issue.record("a folder without run_harness.py was accepted")
         } catch {
-            #expect(error == .runtimeMissing(folder: scratch.appendingPathComponent("nowhere").path, given: "nowhere", cwd: scratch.path))
+            #expect(error == .runtimeMissing(folder: scratch.appendingPathComponent("nowhere").path, given: "nowhere", cwd: cwd.path))
             #expect(error.description.contains("--runtime nowhere"))
         }
-        #expect(try EvaluationEnvironmentBuilder.runtimeFolder("python", cwd: Self.root).path == Self.runtime.path)
+        let root = URL(fileURLWithPath: Self.root.path, isDirectory: true)
+        #expect(try EvaluationEnvironmentBuilder.runtimeFolder("python", cwd: root).path == Self.runtime.path)
     }
 
     @Test func aMissingIndexIsNamed() throws {
