@@ -123,13 +123,15 @@ let package = Package(
         // eval / validator / the local all-in-one arena (`LocalArena`: backend + validators + LLM stub), benchmark drivers.
         .target(name: "ArenaRuntime", dependencies: [
             "ArenaClient", "ArenaModel", "Backend", "Store", "Validator", "Judge", "LLM", "Sandbox", "Scoring", "Search", "Catalog",
-            "Identity", "Web", "Corpus",
+            "Identity", "Web", "Corpus", "Proxy", "SearchService",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Configuration", package: "swift-configuration"),
             .product(name: "Subprocess", package: "swift-subprocess"),
+            .product(name: "SystemPackage", package: "swift-system"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .executableTarget(name: "ShopArenaCLI", dependencies: [
             "Store", "Backend", "Judge", "Validator", "ArenaRuntime", "ArenaClient", "Web",
@@ -199,7 +201,9 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "ArenaRuntimeTests", dependencies: ["ArenaRuntime", "Backend", "TestSupport"]),
+        .testTarget(name: "ArenaRuntimeTests", dependencies: [
+            "ArenaRuntime", "Backend", "TestSupport", "Judge", "Sandbox", "Scoring", "Search", "Proxy",
+        ]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "TestSupport"],
                     exclude: ["sr25519_peer.py"]),
     ]

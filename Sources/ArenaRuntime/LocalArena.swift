@@ -120,24 +120,24 @@ public struct LocalArena: Sendable {
             logger: logger)
         let app = BackendApplication.make(services: services, host: "127.0.0.1", port: port, logger: logger,
                                           extend: { website.mount(on: $0) })
-        let engine = try SearchIndex.open(path: files.index.path)
+        var evaluation = EvaluationEnvironmentBuilder(index: .file(files.index.path), python: config.python, runtime: config.runtime)
+        evaluation.isolation = config.insecure ? .insecure : .bubblewrap
+        evaluation.model = config.model
+        evaluation.allowedModels = [config.model]
+        evaluation.upstream = llmURL
+        if let llmURL, !config.judgeModels.isEmpty {
+            evaluation.judge = LLMRubricJudgeConfiguration(baseURL: llmURL, apiKey: config.llmKey, models: config.judgeModels)
+        }
+        evaluation.workers = config.workersPerValidator
+        evaluation.limits = SandboxLimits(wallClockSeconds: config.problemTimeout)
+        let engine = try evaluation.openIndex(scratch: stateDirectory)
         var daemons: [ValidatorDaemon] = []
         let now = SystemClock().nowMillis()
         for number in 1...max(1, config.validators) {
             let signer = RequestSigner(keypair: Sr25519.Keypair(miniSecret: .random()))
             try await services.identities.register(signer.hotkey, role: .validator, name: "local-validator-\(number)", now: now)
-            let runner = try SandboxRunner(configuration: SandboxConfiguration(
-                python: config.python, runtimeDirectory: config.runtime,
-                workDirectory: stateDirectory.appendingPathComponent("sandbox-\(number)"),
-                isolation: config.insecure ? .insecure : .bubblewrap,
-                agentEnvironment: ["CHUTES_ACCESS_TOKEN": "shoparena-proxy", "SANDBOX_MODEL": config.model]))
-            let judge = Judges.make(llm: config.judgeModels.isEmpty || llmURL == nil ? nil
-                : LLMRubricJudgeConfiguration(baseURL: llmURL!, apiKey: config.llmKey, models: config.judgeModels))
-            let environment = EvaluationEnvironment(
-                runner: runner, engine: engine,
-                scorer: OutcomeScorer(profile: .oro, products: engine, similarity: LexicalTitleSimilarity()),
-                judge: judge, inferenceBaseURL: llmURL, allowedModels: [config.model],
-                workers: config.workersPerValidator, limits: SandboxLimits(wallClockSeconds: config.problemTimeout),
+            let environment = try evaluation.validatorEnvironment(
+                engine: engine, sandboxWorkDirectory: stateDirectory.appendingPathComponent("sandbox-\(number)"),
                 heartbeatInterval: 10, progressInterval: 2,
                 workDirectory: stateDirectory.appendingPathComponent("validator-\(number)"))
             var daemonSettings = ValidatorDaemon.Settings(backendURL: baseURL)
@@ -262,5 +262,34 @@ public struct LocalArena: Sendable {
         _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
         return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+extension LocalArena.Outcome {
+    /// What `shoparena demo` prints at the end: the web address, each agent's state and score, the leaderboard, the
+    /// corpus figures and the API addresses.
+    public var report: String {
+        let outcome = self
+        var lines = ["", "Web: \(outcome.backendURL)/", "", "Agents (evaluated in \(String(format: "%.1f", outcome.seconds)) s):"]
+        for agent in outcome.agents {
+            lines.append("  \(agent.file): \(agent.state), final score \(agent.finalScore.map { String(format: "%.4f", $0) } ?? "-")"
+                + "  (version \(agent.agentVersionID))")
+        }
+        lines.append("")
+        lines.append("Leaderboard:")
+        for entry in outcome.leaderboard?["entries"]?.arrayValue ?? [] {
+            lines.append("  #\(entry["rank"]?.intValue ?? 0) \(entry["agent_name"]?.stringValue ?? "?") "
+                + "\(entry["final_score"]?.numberValue.map { String(format: "%.4f", $0) } ?? "-") "
+                + "(\(entry["miner_hotkey"]?.stringValue ?? "?"))")
+        }
+        if let corpus = outcome.corpus {
+            lines.append("")
+            lines.append("Trajectory corpus of this run (shoparena corpus stats):")
+            lines += corpus.text.split(separator: "\n").map { "  " + $0 }
+        }
+        lines.append("")
+        lines.append("API: \(outcome.backendURL)/v1/public/leaderboard, \(outcome.backendURL)/v1/public/top, "
+            + "\(outcome.backendURL)/v1/public/corpus/stats, \(outcome.backendURL)/openapi.json")
+        return lines.joined(separator: "\n")
     }
 }

@@ -54,7 +54,7 @@ struct LLMStubCommand: AsyncParsableCommand {
     func run() async throws {
         let parsed: ChatScript
         if let exampleAgents {
-            let problems = try EvalSetup.loadSuite(exampleAgents)
+            let problems = try LocalEvaluation.loadSuite(exampleAgents)
             parsed = ExampleAgentsStubScript.make(queries: problems.map(\.query), copies: copies)
         } else {
             do {

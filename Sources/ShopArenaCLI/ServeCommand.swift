@@ -2,11 +2,6 @@ import ArenaRuntime
 import ArgumentParser
 import Backend
 import Foundation
-import Hummingbird
-import Logging
-import ServiceLifecycle
-import Store
-import Web
 
 /// `shoparena serve`: the arena backend (oro-sdk compatible API) on SQLite or PostgreSQL.
 struct ServeCommand: AsyncParsableCommand {
@@ -51,30 +46,15 @@ struct ServeCommand: AsyncParsableCommand {
         if !resolved.explicit.contains("public_base_url") { settings.publicBaseURL = "http://\(host):\(port)" }
         let store: ArenaStore
         do { store = try await ArenaStore.open(database: database, dataDir: dataDir) } catch { throw ValidationError("\(error)") }
-        let services = BackendServices(database: store.database, blobs: store.blobs, settings: settings)
-        var logger = Logger(label: "shoparena.serve")
-        logger.logLevel = .info
-        let where_ = store.description
-        let website = try ArenaWebsite(
-            services: services, corpus: StoredCorpusFigures(repository: TrajectoryRepository(database: services.database)),
-            logger: logger)
-        let app = BackendApplication.make(services: services, host: host, port: port, logger: logger, onServerRunning: { port in
-            printError("shoparena: serving the arena's pages on http://\(host):\(port)/ and its API (store: \(where_); docs: /openapi.json)")
-        }, extend: { website.mount(on: $0) })
-        // The lease reaper frees lapsed runs; the race scheduler closes qualifying and finishes races on time.
-        let races = RaceScheduler(engine: RaceEngine(database: store.database, settings: .init(backend: settings)),
-                                  clock: services.clock, logger: logger)
-        // The corpus sweep ingests any completed run whose trajectories are missing (e.g. after a restart).
-        let group = ServiceGroup(services: [app, LeaseReaper(services: services, logger: logger), races,
-                                            CorpusIngestService(services: services, logger: logger)],
-                                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        let server = ArenaServer(host: host, port: port, settings: settings, store: store)
+        let host = host
         do {
-            try await group.run()
+            try await server.run(onListening: { port in
+                printError("shoparena: serving the arena's pages on http://\(host):\(port)/ and its API (store: \(store.description); docs: /openapi.json)")
+            })
         } catch {
-            await store.database.close()
             throw ListenFailure.explain(error, listener: self)
         }
-        await store.database.close()
     }
 }
 

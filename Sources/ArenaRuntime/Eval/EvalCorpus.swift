@@ -14,9 +14,9 @@ import Store
 ///
 /// With `--samples K` every sample is its own run: its own run id, and `sample` (0-based) in each row, so the K
 /// records of one problem stay apart.
-enum EvalCorpus {
+public enum EvalCorpus {
     /// `bySample`, `scores` and `envelopePaths` are indexed by sample (one entry without `--samples`).
-    static func write(directory: String, agentFile: URL, problems: [Problem], bySample: [[Envelope]], scores: [[ProblemScore]],
+    public static func write(directory: String, agentFile: URL, problems: [Problem], bySample: [[Envelope]], scores: [[ProblemScore]],
                       products: SearchIndex, profile: String, envelopePaths: [String]) throws -> CorpusStats {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

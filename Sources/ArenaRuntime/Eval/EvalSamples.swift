@@ -5,16 +5,16 @@ import Scoring
 import Search
 
 /// `shoparena eval --samples K`: the files of each sample and the pass@k evaluation of the runs.
-enum EvalSamples {
+public enum EvalSamples {
     /// The result of scoring every sample: the outcome scores of each (by sample index) and the pass@k report.
-    struct Evaluation {
-        var scores: [SuiteScore]
-        var report: PassAtKReport
+    public struct Evaluation: Sendable {
+        public var scores: [SuiteScore]
+        public var report: PassAtKReport
     }
 
     /// One envelopes file per sample: `envelopes.jsonl` alone for one sample, else `envelopes.sample-<i>.jsonl`
     /// (`i` from 0) next to it.
-    static func envelopePaths(_ path: String, samples: Int) -> [String] {
+    public static func envelopePaths(_ path: String, samples: Int) -> [String] {
         guard samples > 1 else { return [path] }
         let base = path.hasSuffix(".jsonl") ? String(path.dropLast(".jsonl".count)) : path
         return (0..<samples).map { "\(base).sample-\($0).jsonl" }
@@ -22,7 +22,7 @@ enum EvalSamples {
 
     /// Scores each sample over the whole suite (a missing, timed-out or crashed run fails) and takes each run's
     /// corpus verdict from its trusted proxy log; pass@k is taken at k = the number of samples.
-    static func evaluate(problems: [Problem], bySample: [[Envelope]], scorer: OutcomeScorer, products: SearchIndex) async throws
+    public static func evaluate(problems: [Problem], bySample: [[Envelope]], scorer: OutcomeScorer, products: SearchIndex) async throws
         -> Evaluation
     {
         var scores: [SuiteScore] = []
@@ -46,7 +46,7 @@ enum EvalSamples {
     }
 
     /// The corpus verdict (`agentic`, `scripted`, `no-llm`) of one run, as the arena's corpus would record it.
-    static func verdict(envelope: Envelope?, problem: Problem, products: SearchIndex) -> String {
+    public static func verdict(envelope: Envelope?, problem: Problem, products: SearchIndex) -> String {
         CorpusAnalysis.analyse(envelope: envelope, query: problem.query, catalog: .lookup { products.product(id: $0) != nil })
             .agentic.verdict.rawValue
     }

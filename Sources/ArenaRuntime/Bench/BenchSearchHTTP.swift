@@ -8,15 +8,15 @@ import ServiceLifecycle
 /// The HTTP part of `bench search`: the real search server on 127.0.0.1:0 and `clients` concurrent
 /// clients (async-http-client, one connection each) sending `requests` find_product calls in total
 /// (bounded in count; loopback only).
-enum BenchSearchHTTP {
-    struct Result {
-        var requests: Int
-        var failures: Int
-        var seconds: Double
-        var latenciesMS: [Double]
+public enum BenchSearchHTTP {
+    public struct Result: Sendable {
+        public var requests: Int
+        public var failures: Int
+        public var seconds: Double
+        public var latenciesMS: [Double]
     }
 
-    static func run(index: SearchIndex, queries: [String], clients: Int, requests: Int) async throws -> Result {
+    public static func run(index: SearchIndex, queries: [String], clients: Int, requests: Int) async throws -> Result {
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = SearchServer.makeApplication(engine: index, port: 0) { port in
             portContinuation.yield(port)
@@ -49,7 +49,7 @@ enum BenchSearchHTTP {
                             let response = try await client.execute(HTTPClientRequest(url: urls[i % urls.count]), timeout: .seconds(30))
                             let body = try await response.body.collect(upTo: 1 << 22)
                             if response.status != .ok || body.readableBytes < 2 { failures += 1 }
-                            latencies.append(BenchSearchCommand.ms(clock.now - t0))
+                            latencies.append(BenchSearch.ms(clock.now - t0))
                             i += clients
                         }
                         return (latencies, failures)
@@ -61,7 +61,7 @@ enum BenchSearchHTTP {
                     all += l
                     failures += f
                 }
-                return Result(requests: all.count, failures: failures, seconds: BenchSearchCommand.seconds(clock.now - start),
+                return Result(requests: all.count, failures: failures, seconds: BenchSearch.seconds(clock.now - start),
                               latenciesMS: all)
             }
             try await client.shutdown()
