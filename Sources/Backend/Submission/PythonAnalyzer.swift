@@ -126,10 +126,13 @@ public struct PythonAnalyzer: SubmissionAnalyzer {
         }
         timer.cancel()
         // The analyzer's grandchild is in the same group; make sure nothing outlives the request.
-        let timedOut = await started.kill(timedOut: false)
+        let deadlineStruck = await started.kill(timedOut: false)
+        // The exit status, not the timer, says whether the deadline cut the analysis short: on a machine whose
+        // cooperative threads are all busy the timer task and the exit can be resumed in either order, and an
+        // analyzer that exited on its own in time must not be reported as timed out.
         switch status {
-        case .exited(let code): return (code, timedOut)
-        case .signaled(let signal): return (-signal, timedOut)
+        case .exited(let code): return (code, false)
+        case .signaled(let signal): return (-signal, deadlineStruck && signal == SIGKILL)
         }
     }
 
