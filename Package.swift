@@ -195,7 +195,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "ArenaRuntimeTests", dependencies: ["ArenaRuntime", "Backend", "TestSupport"]),
+        .testTarget(name: "ArenaRuntimeTests", dependencies: ["ArenaRuntime", "Backend", "TestSupport", "Validator"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "TestSupport"],
                     exclude: ["sr25519_peer.py"]),
     ]
