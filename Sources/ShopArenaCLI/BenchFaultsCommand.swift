@@ -22,6 +22,8 @@ struct BenchFaultsCommand: AsyncParsableCommand {
     @Option(help: "Lease of a claim, seconds (the serve setting).") var leaseSeconds: Double = 2
     @Option(help: "Seed of the crash points and delays.") var seed: UInt64 = 19
     @Option(help: "A postgres:// URL of an empty database (default: SQLite in the working folder).") var databaseURL: String?
+    @Option(help: "Instead of validator crashes: SIGKILL `serve` this many times during a stream of writes and check that every acknowledged write survived.")
+    var backendKills: Int = 0
     @Option(help: "Agent file.") var agent: String = "examples/agents/baseline_agent.py"
     @Option(help: "Working folder (default: a temporary one, removed afterwards).") var dir: String?
     @OptionGroup var sandbox: SandboxOptions
@@ -33,6 +35,17 @@ struct BenchFaultsCommand: AsyncParsableCommand {
         defer { if dir == nil { try? FileManager.default.removeItem(at: directory) } }
         let binary = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0])
+        if backendKills > 0 {
+            var kill = BackendKillBench.Configuration(
+                directory: directory, binary: binary, runtime: try sandbox.checkedRuntimeURL(cwd: cwd),
+                agent: URL(fileURLWithPath: agent, relativeTo: cwd).standardizedFileURL)
+            kill.kills = backendKills
+            kill.seed = seed
+            kill.databaseURL = databaseURL
+            let result = try await BackendKillBench(configuration: kill, log: { printError("bench faults: \($0)") }).run()
+            print(JSONWriter().string(result.json))
+            return
+        }
         var configuration = ValidatorFaultBench.Configuration(
             directory: directory, binary: binary, python: try sandbox.pythonURL(cwd: cwd),
             runtime: try sandbox.checkedRuntimeURL(cwd: cwd),

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import LLM
-import LocalArena
+import ArenaRuntime
 
 /// `shoparena llm …`: local stand-ins for the inference upstream.
 struct LLMCommand: AsyncParsableCommand {

@@ -12,7 +12,7 @@ final class BenchChild: @unchecked Sendable {
     }
 
     init(binary: URL, arguments: [String], environment: [String: String], log: URL) throws {
-        if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: log)
         defer { try? handle.close() }  // the child holds its own copy
         try handle.seekToEnd()
