@@ -17,7 +17,7 @@ struct BenchFaultsCommand: AsyncParsableCommand {
 
     @Option(help: "Validator crashes to inject.") var crashes: Int = 1_000
     @Option(help: "Validator processes at once.") var parallel: Int = 4
-    @Option(help: "Agent versions submitted (default: crashes / 8 + 2).") var versions: Int?
+    @Option(help: "Agent versions submitted (default: crashes / 4 + 2).") var versions: Int?
     @Option(help: "Problems in the suite.") var problems: Int = 3
     @Option(help: "Lease of a claim, seconds (the serve setting).") var leaseSeconds: Double = 2
     @Option(help: "Seed of the crash points and delays.") var seed: UInt64 = 19

@@ -20,7 +20,7 @@ struct ValidatorFaultBenchTests {
             runtime: root.appendingPathComponent("python"), agent: root.appendingPathComponent("examples/agents/baseline_agent.py"))
         configuration.crashes = 12
         configuration.parallel = 2
-        configuration.versions = 3
+        configuration.versions = 8
         configuration.seed = 3
         configuration.drainSeconds = 240
         let result = try await ValidatorFaultBench(configuration: configuration, log: { _ in }).run()
@@ -28,9 +28,9 @@ struct ValidatorFaultBenchTests {
         #expect(result.crashes + result.watchdogKills == 12)
         #expect(result.watchdogKills == 0)
         #expect(result.byPoint == Dictionary(uniqueKeysWithValues: FaultPoint.allCases.map { ($0.rawValue, 2) }))
-        #expect(result.versionsTotal == 3)
-        #expect(result.versionsFinal == 3)
-        #expect(result.versionsByState == ["ELIGIBLE": 3])
+        #expect(result.versionsTotal == 8)
+        #expect(result.versionsFinal == 8)
+        #expect(result.versionsByState == ["ELIGIBLE": 8])
         #expect(result.runsDoubleCounted == 0)
         #expect(result.missingProblems == 0)
         #expect(result.corpusDuplicates == 0)

@@ -28,7 +28,7 @@ public struct ValidatorFaultBench: Sendable {
         public var parallel = 4
         /// Validator keys per parallel slot (a crashed key holds its lease until it lapses).
         public var keysPerSlot = 3
-        /// Agent versions submitted (nil: crashes / 8 + 2).
+        /// Agent versions submitted (nil: crashes / 4 + 2, so work never runs out during the storm).
         public var versions: Int?
         public var problems = 3
         public var products = 300
@@ -120,7 +120,7 @@ public struct ValidatorFaultBench: Sendable {
         var validatorKeys: [KeyStore.Entry] = []
         for number in 0..<keyCount { validatorKeys.append(try keyStore.store(name: "validator-\(number)", miniSecret: .random())) }
         let admin = RequestSigner(keypair: Sr25519.Keypair(miniSecret: .random()))
-        let versionCount = config.versions ?? (config.crashes / 8 + 2)
+        let versionCount = config.versions ?? (config.crashes / 4 + 2)
         let miners = (0..<versionCount).map { _ in RequestSigner(keypair: Sr25519.Keypair(miniSecret: .random())) }
 
         let dataDir = dir.appendingPathComponent("serve")
@@ -170,7 +170,7 @@ public struct ValidatorFaultBench: Sendable {
             log("serve on \(baseURL); \(versionIDs.count) versions; \(config.crashes) crashes, \(config.parallel) at a time")
 
             let common = ["--backend", baseURL, "--keys-dir", keysDir.path, "--index", files.index.path, "--workers", "2",
-                          "--timeout", "60", "--poll-interval", "0.2", "--heartbeat-interval", "0.2", "--metrics-port", "0",
+                          "--timeout", "60", "--poll-interval", "0.2", "--heartbeat-interval", "0.05", "--metrics-port", "0",
                           "--allow-model", "shoparena-stub", "--python", config.python.path, "--runtime", config.runtime.path]
                 + (config.insecure ? ["--insecure"] : [])
             let validatorArguments: @Sendable (Int) -> [String] = { key in
