@@ -202,7 +202,7 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "ArenaRuntimeTests", dependencies: [
-            "ArenaRuntime", "Backend", "TestSupport", "Judge", "Sandbox", "Scoring", "Search", "Proxy",
+            "ArenaRuntime", "Backend", "TestSupport", "Judge", "Sandbox", "Scoring", "Search", "Proxy", "Validator",
         ]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "TestSupport"],
                     exclude: ["sr25519_peer.py"]),

@@ -45,6 +45,11 @@ public struct LocalArena: Sendable {
         public var deadlineSeconds: Double = 900
         /// A `postgres://` URL to run the backend on instead of the SQLite file under `directory/arena`.
         public var databaseURL: String?
+        /// How long the stub LLM takes to answer each chat completion, milliseconds.
+        public var llmLatencyMillis = 0
+        /// With the ReAct agent: model calls per problem the stub scripts (`ReActStepsStubScript`); nil: the example
+        /// agents' script.
+        public var steps: Int?
 
         public init(directory: URL, agents: [URL], python: URL, runtime: URL) {
             self.directory = directory
@@ -109,10 +114,11 @@ public struct LocalArena: Sendable {
 
         var stub: ScriptedChatServer?
         if config.llmURL == nil {
+            let copies = 2 * config.validators * config.agents.count
             stub = try await ScriptedChatServer.start(
-                script: ExampleAgentsStubScript.make(queries: suite.problems.map(\.query),
-                                                     copies: 2 * config.validators * config.agents.count),
-                models: [config.model])
+                script: config.steps.map { ReActStepsStubScript.make(problems: suite.problems.count, steps: $0, copies: copies) }
+                    ?? ExampleAgentsStubScript.make(queries: suite.problems.map(\.query), copies: copies),
+                models: [config.model], latency: .milliseconds(config.llmLatencyMillis))
         }
         let llmURL = config.llmURL ?? stub?.baseURL
         let website = try ArenaWebsite(

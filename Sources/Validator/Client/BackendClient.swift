@@ -93,6 +93,7 @@ public struct BackendClient: Sendable {
         guard let url = json?["upload_url"]?.stringValue, let key = json?["results_s3_key"]?.stringValue else {
             throw .badResponse("presign answer without upload_url / results_s3_key")
         }
+        FaultInjection.current.reached(.midUpload)
         var request = HTTPClientRequest(url: url)
         request.method = .PUT
         request.headers.add(name: "Content-Type", value: contentType)
