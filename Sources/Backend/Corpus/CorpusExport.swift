@@ -134,12 +134,22 @@ public struct CorpusExport: Sendable {
                 }
                 continue
             }
-            let items = try await load(kept, stats: &stats)
-            let built = await build(items, format: options.format, workers: options.workers, catalog: lookup)
-            for (item, rows, missing) in built {
+            // Blobs are read in order; decoding the dialogues, building the rows and writing their JSON text (the
+            // bulk of the work) run on `workers` tasks; the lines are then written in order, so the bytes never
+            // depend on the number of workers.
+            let sources = try await dialogueBytes(kept, stats: &stats)
+            let built = await build(sources, format: options.format, workers: options.workers, catalog: lookup)
+            for entry in built {
+                guard let item = entry.item else {
+                    stats.skipped["no_dialogue", default: 0] += 1
+                    continue
+                }
                 stats.count(item.record, pool: item.pool)
-                stats.missingProducts += missing
-                for (stem, row) in rows { try write(stem, item.pool, row) }
+                stats.missingProducts += entry.missing
+                for (stem, line) in entry.lines {
+                    guard let writer = writers["\(stem)\u{1F}\(item.pool.rawValue)"] else { continue }
+                    try writer.write(line)
+                }
             }
         }
         if !group.isEmpty { try await flushPreference(group, stats: &stats, write: write) }
@@ -174,32 +184,69 @@ public struct CorpusExport: Sendable {
         return items
     }
 
-    /// Rows of each item (stem, row) and its missing product count, in item order, built `workers` chunks at a time.
-    func build(_ items: [ExportItem], format: ExportFormat, workers: Int, catalog: @escaping @Sendable (String) -> JSONValue?) async
-        -> [(ExportItem, [(String, JSONValue)], Int)]
+    /// A record to export with its problem and its stored dialogue bytes.
+    struct DialogueSource: Sendable {
+        var record: TrajectoryRecord
+        var pool: SplitPool
+        var problem: JSONValue
+        var bytes: [UInt8]
+    }
+
+    /// One built record: its item (nil when the dialogue does not read), its lines as (stem, JSON text) and its
+    /// missing product count.
+    struct BuiltRows: Sendable {
+        var item: ExportItem?
+        var lines: [(String, String)]
+        var missing: Int
+    }
+
+    /// The stored dialogue bytes of `entries`, in order; entries without a stored dialogue are counted as `no_dialogue`.
+    func dialogueBytes(_ entries: [(TrajectoryRecord, SplitPool, JSONValue)], stats: inout ExportStats) async throws
+        -> [DialogueSource]
     {
-        let chunk = max(1, (items.count + max(1, workers) - 1) / max(1, workers))
-        let ranges = stride(from: 0, to: items.count, by: chunk).map { $0..<min(items.count, $0 + chunk) }
-        let parts = await withTaskGroup(of: (Int, [([(String, JSONValue)], Int)]).self) { group in
+        var sources: [DialogueSource] = []
+        sources.reserveCapacity(entries.count)
+        for (record, pool, problem) in entries {
+            guard let sha = record.dialogueSHA256, let bytes = try await blobs.get(sha) else {
+                stats.skipped["no_dialogue", default: 0] += 1
+                continue
+            }
+            sources.append(DialogueSource(record: record, pool: pool, problem: problem, bytes: bytes))
+        }
+        return sources
+    }
+
+    /// Decodes each source's dialogue and builds its rows as JSON text, `workers` chunks at a time, in source order.
+    func build(_ sources: [DialogueSource], format: ExportFormat, workers: Int,
+               catalog: @escaping @Sendable (String) -> JSONValue?) async -> [BuiltRows] {
+        let chunk = max(1, (sources.count + max(1, workers) - 1) / max(1, workers))
+        let ranges = stride(from: 0, to: sources.count, by: chunk).map { $0..<min(sources.count, $0 + chunk) }
+        let parts = await withTaskGroup(of: (Int, [BuiltRows]).self) { group in
             for (n, range) in ranges.enumerated() {
                 group.addTask {
-                    (n, items[range].map { item -> ([(String, JSONValue)], Int) in
-                        switch format {
-                        case .sft: return ([("sft", SFTRows.row(item))], 0)
-                        case .sftSteps: return (StepRows.rows(item).map { ("sft-steps", $0) }, 0)
-                        case .rl:
-                            let (row, missing) = RLRows.row(item, catalog: catalog)
-                            return ([("rl", row)], missing.count)
-                        case .preference: return ([], 0)
-                        }
-                    })
+                    (n, sources[range].map { source in Self.rows(of: source, format: format, catalog: catalog) })
                 }
             }
-            var out = [[([(String, JSONValue)], Int)]](repeating: [], count: ranges.count)
+            var out = [[BuiltRows]](repeating: [], count: ranges.count)
             for await (n, rows) in group { out[n] = rows }
             return out.flatMap { $0 }
         }
-        return zip(items, parts).map { ($0, $1.0, $1.1) }
+        return parts
+    }
+
+    static func rows(of source: DialogueSource, format: ExportFormat, catalog: (String) -> JSONValue?) -> BuiltRows {
+        let query = source.problem["query"]?.stringValue ?? ""
+        guard let chat = ExportDialogue.chat(from: source.bytes, query: query) else { return BuiltRows(item: nil, lines: [], missing: 0) }
+        let item = ExportItem(record: source.record, chat: chat, problem: source.problem, pool: source.pool)
+        let writer = JSONWriter()
+        switch format {
+        case .sft: return BuiltRows(item: item, lines: [("sft", writer.string(SFTRows.row(item)))], missing: 0)
+        case .sftSteps: return BuiltRows(item: item, lines: StepRows.rows(item).map { ("sft-steps", writer.string($0)) }, missing: 0)
+        case .rl:
+            let (row, missing) = RLRows.row(item, catalog: catalog)
+            return BuiltRows(item: item, lines: [("rl", writer.string(row))], missing: missing.count)
+        case .preference: return BuiltRows(item: item, lines: [], missing: 0)
+        }
     }
 
     /// The KTO rows of one problem's trajectories and, when one succeeded, a DPO row per failure against the best
