@@ -27,7 +27,7 @@ struct StubProxyProvider: SandboxProxyProvider {
     }
 }
 
-@Suite("Sandbox batches", .timeLimit(.minutes(1)))
+@Suite("Sandbox batches", .timeLimit(.minutes(5)))
 struct SandboxBatchTests {
     @Test("every problem gets exactly one envelope, failures included, with its proxy calls attached")
     func batch() async throws {
@@ -78,7 +78,7 @@ struct SampleTaggingProvider: SandboxProxyProvider {
     }
 }
 
-@Suite("Sandbox sampled batches", .timeLimit(.minutes(1)))
+@Suite("Sandbox sampled batches", .timeLimit(.minutes(5)))
 struct SandboxSampleTests {
     @Test("every problem runs once per sample, each run with its sample's proxy, grouped by sample")
     func samples() async throws {
@@ -111,7 +111,7 @@ struct SandboxSampleTests {
     }
 }
 
-@Suite("Sandbox cancellation and insecure mode", .timeLimit(.minutes(1)))
+@Suite("Sandbox cancellation and insecure mode", .timeLimit(.minutes(5)))
 struct SandboxCancellationTests {
     @Test("cancelling a batch still gives every problem an envelope, and no agent keeps running")
     func cancelBatch() async throws {
