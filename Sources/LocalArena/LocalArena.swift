@@ -110,7 +110,7 @@ public struct LocalArena: Sendable {
         settings.submissionCooldownSeconds = 0
         settings.inferenceModels = [config.model]
         let services = BackendServices(
-            database: database, blobs: try FileBlobStore(root: stateDirectory.appendingPathComponent("blobs")),
+            database: database, blobs: try BlobStores.matching(database, fileRoot: stateDirectory.appendingPathComponent("blobs")),
             settings: settings)
 
         var stub: ScriptedChatServer?

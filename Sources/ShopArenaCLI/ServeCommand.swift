@@ -140,10 +140,11 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 /// The database and blob store `serve` and `admin` open: SQLite in the data folder unless a postgres:// URL is
-/// given; migrations are applied on open.
+/// given; migrations are applied on open. Blobs go with the database: files in the data folder for SQLite,
+/// the `blobs` table for PostgreSQL (shared by every replica).
 struct ArenaStore {
     let database: any SQLDatabase
-    let blobs: FileBlobStore
+    let blobs: any BlobStore
     let description: String
 
     static func open(database: String?, dataDir: String) async throws -> ArenaStore {
@@ -165,9 +166,9 @@ struct ArenaStore {
         } catch {
             throw ValidationError("cannot open the database \(target): \(error)")
         }
-        let blobs: FileBlobStore
+        let blobs: any BlobStore
         do {
-            blobs = try FileBlobStore(root: folder.appendingPathComponent("blobs"))
+            blobs = try BlobStores.matching(opened, fileRoot: folder.appendingPathComponent("blobs"))
         } catch {
             throw ValidationError("cannot open the blob store in \(dataDir): \(error)")
         }

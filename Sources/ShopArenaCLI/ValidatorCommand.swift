@@ -23,8 +23,15 @@ struct ValidatorCommand: AsyncParsableCommand {
             stop the daemon; a run in progress is handed back with an explicit reason.
             """)
 
-    @Option(help: "The backend's base URL, e.g. http://127.0.0.1:8080.")
-    var backend: String
+    @Option(name: [.customLong("backend"), .customLong("backend-url")], help: ArgumentHelp(
+        "The backend's base URL, e.g. http://127.0.0.1:8080. Repeatable or comma-separated for replicas of one arena: calls go to the first that answers and fail over to the next on no answer or a 5xx.",
+        valueName: "url"))
+    var backend: [String] = []
+
+    /// The backend replicas in order (comma lists split, blanks dropped).
+    var backendURLs: [String] {
+        backend.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
 
     @Option(help: "Name of the validator hotkey in the key store.")
     var key: String
@@ -83,6 +90,10 @@ struct ValidatorCommand: AsyncParsableCommand {
 
     func validate() throws {
         if index == nil && catalog == nil { throw ValidationError("give --index FILE or --catalog FILE") }
+        if backendURLs.isEmpty { throw ValidationError("give --backend URL (repeatable, or a comma-separated list of replicas)") }
+        for url in backendURLs where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            throw ValidationError("--backend '\(url)' is not an http:// or https:// URL")
+        }
     }
 
     func run() async throws {
@@ -104,9 +115,10 @@ struct ValidatorCommand: AsyncParsableCommand {
             python: python, runtimeDirectory: try sandbox.checkedRuntimeURL(cwd: cwd),
             isolation: sandbox.isolation, agentEnvironment: ["CHUTES_ACCESS_TOKEN": "shoparena-proxy"]))
         // --allow-model pins the list; otherwise the backend's list, with the built-in defaults until it answers.
+        let endpoints = BackendEndpoints(backendURLs)
         var allowlist: BackendModelAllowlist?
         if allowModel.isEmpty {
-            let live = BackendModelAllowlist(backendURL: backend, fallback: InferenceModels.defaults,
+            let live = BackendModelAllowlist(endpoints: endpoints, fallback: InferenceModels.defaults,
                                              settings: .init(refreshInterval: allowlistRefresh), logger: logger)
             await live.refresh()
             allowlist = live
@@ -121,7 +133,7 @@ struct ValidatorCommand: AsyncParsableCommand {
             workers: workers ?? ProcessInfo.processInfo.activeProcessorCount,
             limits: SandboxLimits(wallClockSeconds: timeout), heartbeatInterval: heartbeatInterval,
             workDirectory: temporary.appendingPathComponent("runs"), modelAllowlist: allowlist)
-        var settings = ValidatorDaemon.Settings(backendURL: backend)
+        var settings = ValidatorDaemon.Settings(backendURLs: endpoints.urls)
         settings.pollInterval = pollInterval
         settings.maxRuns = maxRuns
         let queuePath = retryQueue.map { URL(fileURLWithPath: $0) }
@@ -129,7 +141,7 @@ struct ValidatorCommand: AsyncParsableCommand {
         let metrics = ValidatorMetrics()
         let daemon = ValidatorDaemon(settings: settings, signer: RequestSigner(keypair: entry.keypair), environment: evaluation,
                                      metrics: metrics, retryQueue: RetryQueue(path: queuePath), logger: logger)
-        printError("validator \(entry.ss58Address) → \(backend); \(engine.documentCount) products; judge: "
+        printError("validator \(entry.ss58Address) → \(endpoints.urls.joined(separator: ", ")); \(engine.documentCount) products; judge: "
             + (judgeModel.isEmpty ? "rule" : judgeModel.joined(separator: ",")) + "; " + runner.capabilities.summary)
         if let allowlist {
             let (models, origin) = await allowlist.snapshot()

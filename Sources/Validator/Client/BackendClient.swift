@@ -23,15 +23,24 @@ public struct RunProblem: Sendable {
 }
 
 /// The validator's side of the arena API (reference/oro-api.md §4.2): every call signed with the validator's
-/// hotkey (fresh nonce per attempt), a 30 s timeout, errors classified by `BackendClientError`.
+/// hotkey (fresh nonce per attempt), a 30 s timeout, errors classified by `BackendClientError`. With several
+/// backend replicas (`BackendEndpoints`) a call that gets no answer or a 5xx is retried on the next replica.
 public struct BackendClient: Sendable {
-    public let baseURL: String
+    public let endpoints: BackendEndpoints
     public let signer: RequestSigner
     public let http: HTTPClient
     public var timeout: TimeAmount = .seconds(30)
 
+    /// The replica in use.
+    public var baseURL: String { endpoints.active }
+
     public init(baseURL: String, signer: RequestSigner, http: HTTPClient) {
-        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.init(endpoints: BackendEndpoints([baseURL]), signer: signer, http: http)
+    }
+
+    /// A client over several replicas of one arena (sharing `endpoints` keeps the replica in use sticky).
+    public init(endpoints: BackendEndpoints, signer: RequestSigner, http: HTTPClient) {
+        self.endpoints = endpoints
         self.signer = signer
         self.http = http
     }
@@ -85,11 +94,13 @@ public struct BackendClient: Sendable {
         guard let url = json?["upload_url"]?.stringValue, let key = json?["results_s3_key"]?.stringValue else {
             throw .badResponse("presign answer without upload_url / results_s3_key")
         }
-        var request = HTTPClientRequest(url: url)
-        request.method = .PUT
-        request.headers.add(name: "Content-Type", value: contentType)
-        request.body = .bytes(ByteBuffer(bytes: bytes))
-        _ = try await execute(request, signed: false)
+        _ = try await failingOver(url: url, signed: false) { target in
+            var request = HTTPClientRequest(url: target)
+            request.method = .PUT
+            request.headers.add(name: "Content-Type", value: contentType)
+            request.body = .bytes(ByteBuffer(bytes: bytes))
+            return request
+        }
         return key
     }
 
@@ -99,9 +110,11 @@ public struct BackendClient: Sendable {
 
     /// The agent file (an unsigned GET of the claim's URL).
     public func download(_ url: String, limit: Int = 2 << 20) async throws(BackendClientError) -> [UInt8] {
-        var request = HTTPClientRequest(url: url)
-        request.method = .GET
-        let (_, bytes) = try await execute(request, signed: false, limit: limit)
+        let (_, bytes) = try await failingOver(url: url, signed: false, limit: limit) { target in
+            var request = HTTPClientRequest(url: target)
+            request.method = .GET
+            return request
+        }
         return bytes
     }
 
@@ -113,20 +126,52 @@ public struct BackendClient: Sendable {
     private func send(_ method: HTTPMethod, _ path: String, json: JSONValue?, headers: [(String, String)] = [])
         async throws(BackendClientError) -> (Int, JSONValue?)
     {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let json {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: JSONWriter().string(json)))
+        let body = json.map { JSONWriter().string($0) }
+        let (status, bytes) = try await failingOver(path: path, signed: true) { base in
+            var request = HTTPClientRequest(url: base + path)
+            request.method = method
+            for (name, value) in headers { request.headers.add(name: name, value: value) }
+            if let body {
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(ByteBuffer(string: body))
+            }
+            return request
         }
-        let (status, bytes) = try await execute(request, signed: true)
         if bytes.isEmpty { return (status, nil) }
         do {
             return (status, try JSONParser.parse(utf8: bytes))
         } catch {
             throw .badResponse("\(path) answered \(status) with a body that is not JSON")
         }
+    }
+
+    /// An absolute URL the backend handed out: through the replicas when it points at one of them, else as given.
+    private func failingOver(url: String, signed: Bool, limit: Int = 16 << 20,
+                             _ make: (String) -> HTTPClientRequest) async throws(BackendClientError) -> (Int, [UInt8])
+    {
+        guard let path = endpoints.path(of: url) else { return try await execute(make(url), signed: signed, limit: limit) }
+        return try await failingOver(path: path, signed: signed, limit: limit) { base in make(base + path) }
+    }
+
+    /// Tries the replica in use, then each other replica while the failure warrants it (no answer, 5xx); the
+    /// replica that answers stays in use. `make` builds the request for one replica's base URL.
+    private func failingOver(path: String, signed: Bool, limit: Int = 16 << 20,
+                             _ make: (String) -> HTTPClientRequest) async throws(BackendClientError) -> (Int, [UInt8])
+    {
+        let order = endpoints.attemptOrder()
+        var lastError: BackendClientError?
+        for (index, base) in order {
+            do {
+                let answer = try await execute(make(base), signed: signed, limit: limit)
+                endpoints.answered(index)
+                return answer
+            } catch {
+                guard order.count > 1, error.warrantsFailover else { throw error }
+                endpoints.failed(index)
+                lastError = error
+            }
+        }
+        throw lastError ?? .connection("no backend replica to call for \(path)")
     }
 
     private func execute(_ request: HTTPClientRequest, signed: Bool, limit: Int = 16 << 20)

@@ -37,7 +37,11 @@ public actor BackendModelAllowlist: ModelAllowlistSource {
         case backend
     }
 
-    public nonisolated let url: String
+    /// The backend replicas asked, in turn, for the list.
+    public nonisolated let endpoints: BackendEndpoints
+    static let path = "/v1/public/inference/models"
+    /// The list's URL on the replica in use.
+    public nonisolated var url: String { endpoints.active + Self.path }
     public nonisolated let settings: Settings
     private let http: HTTPClient
     private let logger: Logger
@@ -49,7 +53,13 @@ public actor BackendModelAllowlist: ModelAllowlistSource {
 
     public init(backendURL: String, fallback: [String]?, settings: Settings = Settings(), http: HTTPClient = .shared,
                 logger: Logger) {
-        url = (backendURL.hasSuffix("/") ? String(backendURL.dropLast()) : backendURL) + "/v1/public/inference/models"
+        self.init(endpoints: BackendEndpoints([backendURL]), fallback: fallback, settings: settings, http: http, logger: logger)
+    }
+
+    /// The list from any of several replicas of one arena: each fetch tries them in turn (the one in use first).
+    public init(endpoints: BackendEndpoints, fallback: [String]?, settings: Settings = Settings(), http: HTTPClient = .shared,
+                logger: Logger) {
+        self.endpoints = endpoints
         self.settings = settings
         self.http = http
         self.logger = logger
@@ -117,6 +127,21 @@ public actor BackendModelAllowlist: ModelAllowlistSource {
     }
 
     private func fetch() async throws -> [String] {
+        var lastError: (any Error)?
+        for (index, base) in endpoints.attemptOrder() {
+            do {
+                let list = try await fetch(from: base + Self.path)
+                endpoints.answered(index)
+                return list
+            } catch {
+                endpoints.failed(index)
+                lastError = error
+            }
+        }
+        throw lastError ?? AllowlistFetchError.status(0)
+    }
+
+    private func fetch(from url: String) async throws -> [String] {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
         request.headers.add(name: "Accept", value: "application/json")
