@@ -7,6 +7,7 @@ import Identity
 import Judge
 import LocalArena
 import Logging
+import NIOHTTP1
 import Sandbox
 import Scoring
 import Search
@@ -176,7 +177,7 @@ struct ReplicaArena {
 
     /// Reports every problem of `run` as a validator does: a gzip log uploaded (presign + PUT) and a progress
     /// entry naming it. Returns each problem's uploaded bytes.
-    func reportProblems(_ client: BackendClient, run: ClaimedRun, problems: [RunProblem]) async throws -> [String: [UInt8]] {
+    func reportProblems(_ client: BackendClient, run: Validator.ClaimedRun, problems: [Validator.RunProblem]) async throws -> [String: [UInt8]] {
         var logs: [String: [UInt8]] = [:]
         var entries: [JSONValue] = []
         for problem in problems {

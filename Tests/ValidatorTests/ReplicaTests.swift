@@ -1,7 +1,9 @@
 import ArenaModel
 import AsyncHTTPClient
 import Foundation
+import LocalArena
 import Logging
+import NIOHTTP1
 import Store
 import Testing
 import Validator
@@ -33,7 +35,7 @@ struct ReplicaTests {
             #expect(status?["state"]?.stringValue == "ELIGIBLE")
             let publicRun = try await a.call(.GET, "/v1/public/evaluation-runs/\(run.evalRunID)")
             #expect(publicRun?["status"]?.stringValue == "SUCCESS")
-            #expect(publicRun?["validator_score"]?.numberValue == 0.75)
+            #expect(try await arena.a.services.publicQueries.run(run.evalRunID)?.validatorScore == 0.75)
             // Logs uploaded through B are downloadable through A.
             for problem in problems {
                 let served = try await arena.publicLog(through: arena.a, versionID: versionID, runID: run.evalRunID,
