@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 // ShopArena: an open arena for LLM shopping agents. See DESIGN.md for the module map.
 import PackageDescription
 
@@ -22,6 +22,12 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", .upToNextMinor(from: "2.1.1")),
         .package(url: "https://github.com/apple/swift-metrics", .upToNextMinor(from: "2.13.0")),
         .package(url: "https://github.com/swift-server/swift-prometheus", .upToNextMinor(from: "2.4.1")),
+        .package(url: "https://github.com/apple/swift-configuration", .upToNextMinor(from: "1.4.0"),
+                 traits: [.defaults, "CommandLineArguments"]),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", .upToNextMinor(from: "1.0.2")),
+        .package(url: "https://github.com/apple/swift-system", .upToNextMinor(from: "1.8.1")),
+        // zlib gzip for corpus exports (streaming, deterministic headers); links the system libz.
+        .package(url: "https://github.com/adam-fowler/compress-nio", .upToNextMinor(from: "1.5.0")),
     ],
     targets: [
         // Value types and wire formats shared by every module. No I/O beyond parsing bytes.
@@ -81,11 +87,15 @@ let package = Package(
         // The arena's HTTP API (oro-sdk compatible) on Hummingbird: auth, public, miner, validator, admin routes.
         .target(name: "Backend", dependencies: [
             "Store", "Identity", "ArenaModel", "Corpus",
+            .product(name: "Subprocess", package: "swift-subprocess"),
+            .product(name: "SystemPackage", package: "swift-system"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "CompressNIO", package: "compress-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         // The arena's web pages, server-rendered with Mustache templates on the backend's router: leaderboard,
         // agents, runs and the trajectory viewer, races, miners, corpus, validators; every asset served locally.
@@ -94,26 +104,37 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
+        // The one client of the arena's HTTP API (signed JSON calls, the multipart submission), used by the validator,
+        // the local arena and the CLI.
+        .target(name: "ArenaClient", dependencies: [
+            "ArenaModel", "Identity",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         // The validator daemon: claim, heartbeat, sandbox + proxy runs, scoring, judging, progress, upload, complete.
         .target(name: "Validator", dependencies: [
-            "ArenaModel", "Identity", "Sandbox", "Proxy", "Scoring", "Judge", "Search", "Corpus",
+            "ArenaClient", "ArenaModel", "Identity", "Sandbox", "Proxy", "Scoring", "Judge", "Search", "Corpus",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
-        // The whole arena in one process (backend + validators + LLM stub) for the demo, e2e tests and bench e2e.
-        .target(name: "LocalArena", dependencies: [
-            "ArenaModel", "Backend", "Store", "Validator", "Judge", "LLM", "Sandbox", "Scoring", "Search", "Catalog",
-            "Identity", "Web", "Corpus",
+        // Builds the running system: settings (file, env, flags), store opening, the evaluation environment shared by
+        // eval / validator / the local all-in-one arena (`LocalArena`: backend + validators + LLM stub), benchmark drivers.
+        .target(name: "ArenaRuntime", dependencies: [
+            "ArenaClient", "ArenaModel", "Backend", "Store", "Validator", "Judge", "LLM", "Sandbox", "Scoring", "Search", "Catalog",
+            "Identity", "Web", "Corpus", "Proxy", "SearchService",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Configuration", package: "swift-configuration"),
+            .product(name: "Subprocess", package: "swift-subprocess"),
+            .product(name: "SystemPackage", package: "swift-system"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .executableTarget(name: "ShopArenaCLI", dependencies: [
-            "Store", "Backend", "Judge", "Validator", "LocalArena", "Web",
+            "Store", "Backend", "Judge", "Validator", "ArenaRuntime", "ArenaClient", "Web",
             "ArenaModel", "Catalog", "Search", "SearchService", "Scoring", "Identity", "LLM", "Sandbox", "Proxy", "Corpus",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -121,6 +142,14 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
 
+        // Test helpers shared by test targets, as HummingbirdTesting is: fresh SQLite and PostgreSQL databases (starts a
+        // throw-away PostgreSQL cluster), the manual clock, the scripted faulty chat server. Never linked by a product.
+        .target(name: "ShopArenaTesting", dependencies: [
+            "ArenaModel", "Store", "LLM",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         // Helpers shared by the test targets (locating shared/data, temporary folders).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ArenaModelTests", dependencies: ["ArenaModel", "TestSupport"]),
@@ -145,34 +174,35 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
-        // Fresh SQLite and PostgreSQL databases for the store and backend suites (starts a test PostgreSQL).
-        .target(name: "StoreTestSupport", dependencies: ["Store"], path: "Tests/StoreTestSupport"),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "StoreTestSupport", "ArenaModel", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "ShopArenaTesting", "ArenaModel", "TestSupport"]),
         .testTarget(name: "BackendTests", dependencies: [
-            "Backend", "Store", "StoreTestSupport", "Identity", "ArenaModel", "TestSupport",
+            "Backend", "Store", "ShopArenaTesting", "Identity", "ArenaModel", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .testTarget(name: "WebTests", dependencies: [
-            "Web", "Backend", "Store", "StoreTestSupport", "ArenaModel", "TestSupport",
+            "Web", "Backend", "Store", "ShopArenaTesting", "ArenaModel", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "JudgeTests", dependencies: [
-            "Judge", "LLM", "Scoring", "ArenaModel", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            "Judge", "ShopArenaTesting", "LLM", "Scoring", "ArenaModel", "TestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ValidatorTests", dependencies: [
-            "Validator", "Backend", "Store", "StoreTestSupport", "Identity", "ArenaModel", "TestSupport", "Sandbox",
-            "Search", "Catalog", "Scoring", "Judge", "LLM", "LocalArena", "Proxy",
+            "Validator", "Backend", "Store", "ShopArenaTesting", "Identity", "ArenaModel", "TestSupport", "Sandbox",
+            "Search", "Catalog", "Scoring", "Judge", "LLM", "ArenaRuntime", "Proxy",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .testTarget(name: "CorpusTests", dependencies: [
-            "Corpus", "ArenaModel", "Backend", "Store", "StoreTestSupport", "Identity", "TestSupport", "LocalArena",
+            "Corpus", "ArenaModel", "Backend", "Store", "ShopArenaTesting", "Identity", "TestSupport", "ArenaRuntime",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "ArenaRuntimeTests", dependencies: [
+            "ArenaRuntime", "Backend", "TestSupport", "Judge", "Sandbox", "Scoring", "Search", "Proxy", "Validator",
         ]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "TestSupport"],
                     exclude: ["sr25519_peer.py"]),

@@ -147,18 +147,24 @@ struct AdminSuiteAdd: AsyncParsableCommand {
     @Flag(help: "Hide the suite from the public suite routes.") var `private` = false
     @Option(name: .customLong("requeue-top-n"), help: "With --activate: versions of the previous suite to requeue.") var requeueTopN: Int = BackendSettings().requeueTopN
     @Option(name: .customLong("required-successes"), help: "Runs needed by requeued versions.") var requiredSuccesses: Int = BackendSettings().requiredSuccesses
+    @Flag(name: .customLong("reject-leaks"), help: "Refuse the suite when a problem shares a leak cluster with the hidden race bank.")
+    var rejectLeaks = false
     @OptionGroup var store: AdminStoreOptions
 
     func run() async throws {
         let suite: ProblemSuite
         do { suite = try SuiteRepository.load(uri: file) } catch { throw ValidationError("\(error)") }
         let message = try await store.with { store in
+            let report = try await PoolLeakCheck(database: store.database).enteringSuite(suite)
+            try await refuseLeaks(report, rejectLeaks, store, action: "suite.create", targetID: "new", file: file)
             let suites = SuiteRepository(database: store.database)
             let now = SystemClock().nowMillis()
             let record = try await suites.create(suite, sourceURI: file, isPublic: !`private`, now: now)
             try await auditLocal(store, action: "suite.create", targetType: "suite", targetID: String(record.suiteID), reason: nil,
-                                 details: #"{"problem_count":\#(record.problemCount)}"#)
-            var message = "suite \(record.suiteID) (version \(record.suiteVersion)): \(record.problemCount) problems"
+                                 details: JSONWriter().string(.object([("problem_count", .int(record.problemCount)),
+                                                                       ("leak_report", report.json)])))
+            var message = report.lines.joined(separator: "\n") + "\n"
+            message += "suite \(record.suiteID) (version \(record.suiteVersion)): \(record.problemCount) problems"
             if activate {
                 let activation = try await suites.activate(record.suiteID, requeueTopN: requeueTopN, requiredSuccesses: requiredSuccesses,
                                                            now: now, makeID: { UUIDText.random() })
@@ -200,6 +206,8 @@ struct AdminHiddenBankAdd: AsyncParsableCommand {
         abstract: "Add hidden race problems (ORO suite JSON or ShoppingBench JSONL) to a suite.")
     @Argument(help: "The problem file (path or file:// URL).") var file: String
     @Option(help: "The suite the bank belongs to.") var suite: Int64
+    @Flag(name: .customLong("reject-leaks"), help: "Refuse the bank when a problem shares a leak cluster with public suite problems.")
+    var rejectLeaks = false
     @OptionGroup var store: AdminStoreOptions
 
     func run() async throws {
@@ -207,13 +215,30 @@ struct AdminHiddenBankAdd: AsyncParsableCommand {
         do { bank = try SuiteRepository.load(uri: file) } catch { throw ValidationError("\(error)") }
         let suiteID = suite
         let message = try await store.with { store in
-            guard let count = try await SuiteRepository(database: store.database).addHiddenBank(bank, to: suiteID) else {
+            let suites = SuiteRepository(database: store.database)
+            guard try await suites.find(suiteID) != nil else {
+                throw ValidationError("there is no suite \(suiteID); list them with `shoparena admin list --suites`")
+            }
+            let report = try await PoolLeakCheck(database: store.database).enteringHiddenBank(bank, suiteID: suiteID)
+            try await refuseLeaks(report, rejectLeaks, store, action: "suite.hidden_bank_add", targetID: String(suiteID), file: file)
+            guard let count = try await suites.addHiddenBank(bank, to: suiteID) else {
                 throw ValidationError("there is no suite \(suiteID); list them with `shoparena admin list --suites`")
             }
             try await auditLocal(store, action: "suite.hidden_bank_add", targetType: "suite", targetID: String(suiteID), reason: nil,
-                                 details: #"{"hidden_problem_count":\#(count)}"#)
-            return "suite \(suiteID): \(count) hidden race problems"
+                                 details: JSONWriter().string(.object([("hidden_problem_count", .int(Int64(count))),
+                                                                       ("leak_report", report.json)])))
+            return report.lines.joined(separator: "\n") + "\nsuite \(suiteID): \(count) hidden race problems"
         }
         print(message)
     }
+}
+
+/// With `--reject-leaks` and a report that is not clear: prints the report to standard error, records the refused
+/// action as `<action>.refused`, and fails with ``PoolLeakError`` (nothing is added).
+func refuseLeaks(_ report: LeakReport, _ reject: Bool, _ store: ArenaStore, action: String, targetID: String, file: String) async throws {
+    guard reject, !report.isClear else { return }
+    for line in report.lines { printError(line) }
+    try await auditLocal(store, action: action + ".refused", targetType: "suite", targetID: targetID, reason: nil,
+                         details: JSONWriter().string(.object([("problem_suite_uri", .string(file)), ("leak_report", report.json)])))
+    throw PoolLeakError.leaks(report)
 }

@@ -1,12 +1,5 @@
+import ArenaRuntime
 import ArgumentParser
-import AsyncHTTPClient
-import Backend
-import Foundation
-import Hummingbird
-import Identity
-import Logging
-import ServiceLifecycle
-import Store
 
 /// `shoparena bench backend`: the real backend on 127.0.0.1 (real HTTP, signed requests) and N simulated
 /// validators looping claim → heartbeat → progress → heartbeat → progress → complete; prints requests/s and
@@ -26,60 +19,17 @@ struct BenchBackendCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Signed header sets each validator prepares before the clock starts (0: sign every request in the timed loop, in this process).")
     var presign: Int = 2_000
 
-    static let targetRequestsPerSecond = 2000.0
-    static let targetP99Milliseconds = 25.0
-
     func run() async throws {
         guard validators > 0, seconds > 0, problems > 0 else { throw ValidationError("--validators, --seconds, --problems must be positive") }
-        let store = try await openDatabase()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shoparena-bench-backend-\(UUID().uuidString)")
-        var settings = BackendSettings()
-        settings.leaseSeconds = 300
-        let services = BackendServices(database: store, blobs: try FileBlobStore(root: folder.appendingPathComponent("blobs")),
-                                       settings: settings)
-        let signers = (0..<validators).map { _ in RequestSigner(keypair: Sr25519.Keypair(miniSecret: .random())) }
-        let seed = try await BenchBackendSeed.seed(services: services, validators: signers.map(\.hotkey), problems: problems,
-                                                   items: max(200, Int(seconds * 400)))
-
-        var logger = Logger(label: "shoparena.bench.backend")
-        logger.logLevel = .error
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = BackendApplication.make(services: services, host: "127.0.0.1", port: 0, logger: logger) { port in
-            portContinuation.yield(port)
-            portContinuation.finish()
-        }
-        let group = ServiceGroup(configuration: .init(services: [app, LeaseReaper(services: services, logger: logger)], logger: logger))
-        let report: BenchBackendLoad.Report = try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CancellationError() }
-            var configuration = HTTPClient.Configuration()
-            configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: validators)
-            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-            let load = BenchBackendLoad(client: client, base: "http://127.0.0.1:\(port)", problemIDs: seed.problemIDs)
-            let report = try await load.run(signers: signers, seconds: seconds, presigned: presign)
-            try await client.shutdown()
-            await group.triggerGracefulShutdown()
-            return report
-        }
-        await store.close()
-        try? FileManager.default.removeItem(at: folder)
-        print(report.json(database: database == "sqlite" ? "sqlite" : "postgres", validators: validators, seconds: seconds,
-                          build: BenchIdentityCommand.buildKind))
-    }
-
-    func openDatabase() async throws -> any SQLDatabase {
-        let store: any SQLDatabase
-        if database == "sqlite" {
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shoparena-bench-backend-db-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            store = try SQLiteDatabase(path: folder.appendingPathComponent("arena.sqlite").path)
-        } else if database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") {
-            store = try PostgresDatabase(url: database, maxConnections: max(10, validators + 4))
-        } else {
+        guard database == "sqlite" || ArenaStore.isPostgres(database) else {
             throw ValidationError("--database must be sqlite or a postgres:// URL")
         }
-        try await Migrator().migrate(store, now: SystemClock().nowMillis())
-        return store
+        var bench = BenchBackend()
+        bench.validators = validators
+        bench.seconds = seconds
+        bench.database = database
+        bench.problems = problems
+        bench.presign = presign
+        print(try await bench.run())
     }
 }

@@ -1,8 +1,6 @@
 import ArenaModel
+import ArenaRuntime
 import ArgumentParser
-import Catalog
-import Corpus
-import Foundation
 
 /// `shoparena bench clusters`: recall per variant kind and pair precision of the leak-cluster guard, and its time.
 struct BenchClustersCommand: AsyncParsableCommand {
@@ -25,68 +23,12 @@ struct BenchClustersCommand: AsyncParsableCommand {
     @Option(help: "Print this many links that joined two different problems (to stderr), to see why.") var showWrong = 0
 
     func run() async throws {
-        var originals: [Problem] = []
-        let generated = try SuiteGenerator(configuration: SuiteGeneratorConfiguration(count: generate, seed: seed))
-            .generate(catalogPath: catalog)
-        for record in generated.problems { originals.append(try Problem(json: record)) }
-        for file in suite { originals += try ScoreIO.suite(file).problems }
-        // Originals that share a ground-truth product belong together by definition; keep the first of each, so
-        // precision measures what the guard joins wrongly, not chains of products the generator reused.
-        var seenProducts = Set<String>()
-        let before = originals.count
-        originals = originals.filter { p in
-            let ids = p.rewards.map(\.productID)
-            guard seenProducts.isDisjoint(with: ids) else { return false }
-            seenProducts.formUnion(ids)
-            return true
-        }
-        let droppedForSharedProducts = before - originals.count
-
-        let variants = ProblemVariants(seed: seed)
-        var problems = originals
-        var origin = Array(originals.indices)
-        var kind: [ProblemVariants.Kind?] = Array(repeating: nil, count: originals.count)
-        for (i, p) in originals.enumerated() {
-            for k in ProblemVariants.Kind.allCases {
-                problems.append(try Problem(json: variants.variant(of: p, kind: k)))
-                origin.append(i)
-                kind.append(k)
-            }
-        }
-        let started = ContinuousClock.now
-        let result = ProblemClusterer().cluster(problems)
-        let seconds = (ContinuousClock.now - started).seconds
-        var textOnly = ProblemClusterer.Configuration()
-        textOnly.exactLinks = false
-        let textResult = ProblemClusterer(configuration: textOnly).cluster(problems)
-
-        var shown = 0
-        for link in result.links where shown < showWrong && origin[link.first] != origin[link.second] {
-            let a = problems[link.first]
-            let b = problems[link.second]
-            guard Set(a.rewards.map(\.productID)).isDisjoint(with: b.rewards.map(\.productID)) else { continue }
-            shown += 1
-            ScoreIO.warn("\(link.reason)\n  A: \(a.query.prefix(300))\n  B: \(b.query.prefix(300))\n")
-        }
-        let full = ClusterEvaluation(result: result, problems: problems, origin: origin, kind: kind)
-        let text = ClusterEvaluation(result: textResult, problems: problems, origin: origin, kind: kind)
-        let baseline = ClusterEvaluation.plainJaccardRecall(problems: problems, origin: origin, kind: kind,
-                                                            threshold: baselineThreshold)
-        func byKind(_ values: [ProblemVariants.Kind: Double]) -> JSONValue {
-            .object(ProblemVariants.Kind.allCases.map { ($0.rawValue, .double(((values[$0] ?? 0) * 10_000).rounded() / 10_000)) })
-        }
-        let configuration = ProblemClusterer.Configuration()
-        let report: JSONValue = .object([
-            ("problems", .int(Int64(problems.count))), ("originals", .int(Int64(originals.count))),
-            ("originals_dropped_sharing_a_product", .int(Int64(droppedForSharedProducts))),
-            ("clusters", .int(Int64(result.clusterCount))), ("cluster_seconds", .double((seconds * 1000).rounded() / 1000)),
-            ("thresholds", .object([("jaccard", .double(configuration.jaccard)), ("containment", .double(configuration.containment)),
-                                    ("contained_jaccard", .double(configuration.containedJaccard))])),
-            ("recall", byKind(full.recall)), ("pair_precision", .double(full.pairPrecision)),
-            ("pairs", .int(Int64(full.pairs))), ("wrong_pairs", .int(Int64(full.wrongPairs))),
-            ("text_only_recall", byKind(text.recall)), ("text_only_pair_precision", .double(text.pairPrecision)),
-            ("baseline_plain_jaccard_recall", byKind(baseline)), ("baseline_threshold", .double(baselineThreshold)),
-        ])
-        print(JSONWriter(style: .python).string(report))
+        var bench = BenchClusters(catalog: catalog)
+        bench.generate = generate
+        bench.suite = suite
+        bench.seed = seed
+        bench.baselineThreshold = baselineThreshold
+        bench.showWrong = showWrong
+        print(JSONWriter(style: .python).string(try await bench.run(wrongLink: { printError($0) })))
     }
 }

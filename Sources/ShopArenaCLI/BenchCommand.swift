@@ -8,5 +8,5 @@ struct BenchCommand: AsyncParsableCommand {
         discussion: "Build with -c release for meaningful numbers: swift build -c release --product shoparena",
         subcommands: [BenchSearchCommand.self, BenchScoreCommand.self, BenchIdentityCommand.self, BenchSandboxCommand.self,
                       BenchE2ECommand.self, BenchBackendCommand.self, BenchClustersCommand.self,
-                      BenchCorpusCommand.self])
+                      BenchCorpusCommand.self, BenchFaultsCommand.self])
 }

@@ -1,6 +1,7 @@
 import ArenaModel
 import Corpus
 import Foundation
+import Store
 import Validator
 
 /// Generated trajectories for `shoparena bench corpus`: envelopes with their trusted proxy log, stored as the gzip
@@ -15,6 +16,30 @@ enum BenchCorpusWorkload {
     }
 
     static let dialects = ["message", "text", "native", "chat"]
+
+    /// The 30 problems the generated records name (`problem-0` … `problem-29`, category by number mod 3), as suite 1;
+    /// `problem-0`, `-10` and `-20` — the problems of the records marked hidden — as its hidden race bank.
+    static func storeProblems(in database: any SQLDatabase) async throws {
+        let voucher: JSONValue = [
+            "voucher_type": "platform", "threshold": 63, "discount_type": "percentage", "face_value": nil, "discount": 0.34,
+            "cap": 28, "price_after_voucher": 74.0, "budget": 82,
+        ]
+        let problems = try (0..<30).map { k -> Problem in
+            let category = ["Product", "Shop", "Voucher"][k % 3]
+            func item(_ n: Int) -> JSONValue {
+                ["product_id": .string(String(2_000_000 + k * 10 + n)), "title": [.string("Bench item \(k)-\(n) \(category.lowercased())")],
+                 "price": [["less than": [nil, .int(Int64(500 + k))]]]]
+            }
+            var record: JSONValue = ["problem_id": .string("problem-\(k)"), "query": .string("bench problem \(k): a \(category.lowercased()) task"),
+                                     "category": .string(category), "reward": k % 3 == 0 ? item(0) : [item(0), item(1)]]
+            if k % 3 == 2 { record = record.setting("voucher", to: voucher) }
+            return try Problem(json: record)
+        }
+        let suites = SuiteRepository(database: database)
+        let now = SystemClock().nowMillis()
+        let suite = try await suites.create(ProblemSuite(problems: problems.filter { !$0.id.hasSuffix("0") }), sourceURI: nil, now: now)
+        _ = try await suites.addHiddenBank(ProblemSuite(problems: problems.filter { $0.id.hasSuffix("0") }), to: suite.suiteID)
+    }
 
     static func pool(size: Int, seed: UInt64) -> [Item] {
         var rng = SplitMix64(seed: seed)

@@ -1,7 +1,5 @@
-import ArenaModel
+import ArenaRuntime
 import ArgumentParser
-import Catalog
-import Foundation
 
 /// `shoparena catalog …`: product catalogs.
 struct CatalogCommand: AsyncParsableCommand {
@@ -41,30 +39,7 @@ struct CatalogGenerateCommand: AsyncParsableCommand {
     var jobs: Int = 2
 
     func run() async throws {
-        let problems = try loadCoverProblems(cover)
-        let started = Date()
-        let generator = try CatalogGenerator(
-            configuration: CatalogGeneratorConfiguration(productCount: products, seed: seed), cover: problems)
-        for w in generator.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
-        if generator.count > products {
-            FileHandle.standardError.write(Data("warning: the cover set needs \(generator.coreCount) products; generating \(generator.count)\n".utf8))
-        }
-        let writer = try CatalogWriter(path: out)
-        let manifestWriter = try manifest.map { try CatalogWriter(path: $0) }
-        let report = try await generator.generate(into: writer, manifest: manifestWriter, parallelism: max(1, jobs)) { done, total in
-            guard total >= 200_000 else { return }
-            let rate = Double(done) / max(Date().timeIntervalSince(started), 0.001)
-            FileHandle.standardError.write(Data("  \(done)/\(total) products (\(Int(rate))/s)\n".utf8))
-        }
-        let seconds = Date().timeIntervalSince(started)
-        FileHandle.standardError.write(Data("""
-            generated \(out) in \(String(format: "%.1f", seconds)) s from \(problems.count) cover problems
-            \(report.summary)\n
-            """.utf8))
+        try await CatalogFiles.generate(products: products, seed: seed, cover: cover, out: out, manifest: manifest, jobs: jobs,
+                                        note: { printError($0) })
     }
-}
-
-/// Loads and concatenates problem files (ORO suite JSON arrays or ShoppingBench JSONL).
-func loadCoverProblems(_ paths: [String]) throws -> [Problem] {
-    try paths.flatMap { try ScoreIO.suite($0).problems }
 }

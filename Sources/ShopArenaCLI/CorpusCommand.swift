@@ -16,7 +16,7 @@ struct CorpusCommand: AsyncParsableCommand {
             \(RejectReason.allCases.map(\.rawValue).joined(separator: ", "))), structural features and agentic richness \
             (agentic at ≥ \(AgenticRichness.threshold), scripted below, no-llm without a model reply).
             """,
-        subcommands: [CorpusStatsCommand.self, CorpusBackfillCommand.self])
+        subcommands: [CorpusStatsCommand.self, CorpusBackfillCommand.self, CorpusExportCommand.self])
 }
 
 struct CorpusStatsCommand: AsyncParsableCommand {

@@ -2,7 +2,7 @@ import ArenaModel
 import ArgumentParser
 import Corpus
 import Foundation
-import LocalArena
+import ArenaRuntime
 
 /// `shoparena demo`: the whole arena in one process on embedded defaults — backend, validators (each with
 /// its own sandbox, proxy and search index) and an LLM stub. Generates a catalog and a suite, registers demo
@@ -99,30 +99,6 @@ struct DemoCommand: AsyncParsableCommand {
         configuration.insecure = sandbox.insecure
         let arena = LocalArena(configuration: configuration, log: { printError("==> \($0)") })
         let outcome = try await ListenFailure.explaining(self) { try await arena.run(keepServing: !exit) }
-        print(Self.report(outcome))
-    }
-
-    static func report(_ outcome: LocalArena.Outcome) -> String {
-        var lines = ["", "Web: \(outcome.backendURL)/", "", "Agents (evaluated in \(String(format: "%.1f", outcome.seconds)) s):"]
-        for agent in outcome.agents {
-            lines.append("  \(agent.file): \(agent.state), final score \(agent.finalScore.map { String(format: "%.4f", $0) } ?? "-")"
-                + "  (version \(agent.agentVersionID))")
-        }
-        lines.append("")
-        lines.append("Leaderboard:")
-        for entry in outcome.leaderboard?["entries"]?.arrayValue ?? [] {
-            lines.append("  #\(entry["rank"]?.intValue ?? 0) \(entry["agent_name"]?.stringValue ?? "?") "
-                + "\(entry["final_score"]?.numberValue.map { String(format: "%.4f", $0) } ?? "-") "
-                + "(\(entry["miner_hotkey"]?.stringValue ?? "?"))")
-        }
-        if let corpus = outcome.corpus {
-            lines.append("")
-            lines.append("Trajectory corpus of this run (shoparena corpus stats):")
-            lines += corpus.text.split(separator: "\n").map { "  " + $0 }
-        }
-        lines.append("")
-        lines.append("API: \(outcome.backendURL)/v1/public/leaderboard, \(outcome.backendURL)/v1/public/top, "
-            + "\(outcome.backendURL)/v1/public/corpus/stats, \(outcome.backendURL)/openapi.json")
-        return lines.joined(separator: "\n")
+        print(outcome.report)
     }
 }

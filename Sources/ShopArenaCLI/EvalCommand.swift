@@ -1,10 +1,9 @@
 import ArenaModel
 import ArgumentParser
 import Foundation
+import ArenaRuntime
 import Proxy
 import Sandbox
-import Scoring
-import Search
 
 /// `shoparena eval AGENT.py`: runs one agent over a suite locally — each problem in its own sandbox with
 /// its own proxy (search from the index, inference through the allowlist to the upstream) — and writes
@@ -17,7 +16,12 @@ struct EvalCommand: AsyncParsableCommand {
             Needs bubblewrap (apt-get install bubblewrap) and the sandbox venv (scripts/setup-sandbox-venv). \
             The agent sees SANDBOX_PROXY_URL (search + inference), SANDBOX_MODEL and PROBLEM_DATA; nothing else \
             of the host. The upstream key is read from the environment variable named by --api-key-env and is \
-            never given to the agent. Score the output with `shoparena score`.
+            never given to the agent. Score the output with `shoparena score`. \
+            With --samples K every problem runs K times, each in a fresh sandbox, and eval reports pass@1 and pass@K \
+            per category (Chen et al.'s unbiased estimator over ORO's production-strict success) with the corpus \
+            verdicts (agentic / scripted / no-llm) of the samples; the envelopes of sample i go to \
+            envelopes.sample-i.jsonl. --model and --upstream choose the model under test: the agent reads it from \
+            SANDBOX_MODEL and the proxy allows only it.
             """)
 
     @Argument(help: "The agent file (defines agent_main(problem_data)).")
@@ -84,6 +88,12 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Also write the trajectory corpus records (trajectories.jsonl, stats.json) to this directory.")
     var corpus: String?
 
+    @Option(help: "Run every problem K times (fresh sandbox each) and report pass@1 and pass@K.")
+    var samples: Int = 1
+
+    @Flag(help: "Print the pass@k report as JSON on stdout (the other summaries go to stderr).")
+    var json = false
+
     @OptionGroup var sandbox: SandboxOptions
 
     @OptionGroup var similarity: SimilarityOptions
@@ -97,6 +107,11 @@ struct EvalCommand: AsyncParsableCommand {
         if index == nil && catalog == nil { throw ValidationError("give --index FILE or --catalog FILE") }
         if record != nil && replay != nil { throw ValidationError("--record and --replay cannot be used together") }
         if record != nil && upstream == nil { throw ValidationError("--record needs --upstream URL to record from") }
+        if samples < 1 { throw ValidationError("--samples needs a positive number of runs per problem") }
+        if samples > 1 && profile != "oro" {
+            throw ValidationError("--samples reports ORO's production-strict success (profile oro); drop --profile \(profile) "
+                + "or score one run with --samples 1")
+        }
     }
 
     /// The record/replay mode asked for, with the record directory created.
@@ -124,211 +139,32 @@ struct EvalCommand: AsyncParsableCommand {
     func run() async throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let recording = try recording(cwd: cwd)
-        let runtimeURL = try sandbox.checkedRuntimeURL(cwd: cwd)
-        let pythonPath = try sandbox.pythonURL(cwd: cwd).path
-        for warning in try EvalSetup.checkAgent(path: agent, python: pythonPath, runtime: runtimeURL) {
-            printError("eval: warning: the submission analyzer would refuse this agent: \(warning)")
-        }
-        if model != nil, let upstream, replay == nil { try await EvalSetup.checkUpstream(upstream) }
-
-        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "shoparena-eval-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))")
-        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: temporary) }
-        var indexPath = index
-        if indexPath == nil, let catalog {
-            printError("eval: indexing \(catalog)")
-            indexPath = try EvalSetup.indexCatalog(catalog, directory: temporary)
-        }
-        let engine = try EvalSetup.openIndex(indexPath ?? "")
-        var problems: [Problem]
-        let suiteName: String
-        if let generate, let catalog {
-            let generated = try EvalSetup.generateSuite(count: generate, seed: seed, catalog: catalog, directory: temporary)
-            problems = generated.problems
-            suiteName = "generated:\(generate)@\(catalog)"
-        } else {
-            problems = try EvalSetup.loadSuite(suite ?? "")
-            suiteName = suite ?? ""
-        }
-        if let limit { problems = Array(problems.prefix(max(0, limit))) }
-
-        var agentEnvironment = ["CHUTES_ACCESS_TOKEN": "shoparena-proxy"]
-        if let model { agentEnvironment["SANDBOX_MODEL"] = model }
-        let runner: SandboxRunner
-        do {
-            runner = try SandboxRunner(
-                configuration: SandboxConfiguration(
-                    python: URL(fileURLWithPath: pythonPath), runtimeDirectory: runtimeURL,
-                    isolation: sandbox.isolation, agentEnvironment: agentEnvironment))
-        } catch {
-            throw EvalSetupError("The sandbox cannot start: \(error).")
-        }
-        let allowed = allowModel.isEmpty ? (model.map { [$0] } ?? []) : allowModel
-        let apiKey = ProcessInfo.processInfo.environment[apiKeyEnv].flatMap { $0.isEmpty ? nil : $0 }
-        // Said once the setup checks passed, just before the agent runs.
-        if upstream == nil && replay == nil {
-            printError("eval: warning: no --upstream (or --replay): every inference call of the agent will fail with "
-                + "503, so an agent that needs an LLM scores 0. Pass --upstream URL (an OpenAI-compatible /v1 base, key in "
-                + "$\(apiKeyEnv)) and --model M, or --replay DIR of a recorded run.")
-        }
-        if upstream != nil && apiKey == nil && replay == nil {
-            printError("eval: warning: $\(apiKeyEnv) is empty; inference calls go upstream without a key")
-        }
-        let provider = ProxyProvider(
-            engine: engine,
-            configuration: ProxyConfiguration(
-                allowedModels: allowed, upstreamBaseURL: upstream, apiKey: apiKey, recording: recording),
-            logDirectory: proxyLogDir.map { URL(fileURLWithPath: $0, relativeTo: cwd) })
-
-        let envelopesPath: String
-        let summaryPath: String
-        if let out {
-            do {
-                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            } catch {
-                throw EvalSetupError("The output directory \(out) cannot be created: \(error.localizedDescription).")
-            }
-            envelopesPath = URL(fileURLWithPath: out).appendingPathComponent("envelopes.jsonl").path
-            summaryPath = URL(fileURLWithPath: out).appendingPathComponent("summary.json").path
-        } else {
-            envelopesPath = output
-            summaryPath = output + ".score.json"
-        }
-        guard FileManager.default.createFile(atPath: envelopesPath, contents: nil) else {
-            throw EvalSetupError("The envelopes file \(envelopesPath) cannot be created.")
-        }
-        let sink = try EnvelopeSink(path: envelopesPath, total: problems.count)
-        let limits = SandboxLimits(wallClockSeconds: timeout, memoryBytes: memoryMib << 20)
-        let width = workers ?? ProcessInfo.processInfo.activeProcessorCount
-        printError(
-            "eval: \(problems.count) problems, \(width) workers, \(timeout)s each; \(engine.documentCount) products; "
-                + runner.capabilities.summary + (sandbox.insecure ? " (INSECURE: no isolation)" : ""))
-        let started = ContinuousClock.now
-        let envelopes = await runner.runBatch(
-            agentFile: URL(fileURLWithPath: agent, relativeTo: cwd), problems: problems, limits: limits, workers: width,
-            proxy: provider, onEnvelope: { await sink.write($0) })
-        await sink.close()
-        let report = EvalReport(envelopes: envelopes, wallClock: ContinuousClock.now - started, output: envelopesPath)
-        print(report.text)
-        try await scoreOutcomes(
-            problems: problems, envelopes: envelopes, products: engine, suiteName: suiteName, envelopesPath: envelopesPath,
-            summaryPath: summaryPath, run: report.json)
-    }
-
-    /// Step 5 of an evaluation: the outcome score of every problem (timeouts and crashes count as
-    /// failures over the whole suite), printed as a table and written next to the envelopes.
-    func scoreOutcomes(
-        problems: [Problem], envelopes: [Envelope], products: SearchIndex, suiteName: String, envelopesPath: String,
-        summaryPath: String, run: JSONValue
-    ) async throws {
-        let scorer = OutcomeScorer(profile: try ScoreIO.profile(profile), products: products, similarity: try similarity.backend())
-        let result = await SuiteScorer(scorer: scorer).score(suite: problems, envelopes: envelopes, denominator: nil)
-        print("")
-        print(ScoreDialoguesCommand.table(result))
-        try ScoreIO.write(
-            result.json.setting("suite", to: .string(suiteName)).setting("dialogues", to: .string(envelopesPath))
-                .setting("run", to: run), to: summaryPath)
-        printError("eval: wrote \(summaryPath)")
-        if let corpus {
-            let stats = try EvalCorpus.write(
-                directory: corpus, agentFile: URL(fileURLWithPath: agent), problems: problems, envelopes: envelopes,
-                scores: result.problems, products: products, profile: profile, envelopesPath: envelopesPath)
-            print("")
-            print(stats.text)
-            printError("eval: wrote the corpus to \(corpus)/trajectories.jsonl")
-        }
-    }
-}
-
-/// Appends envelopes to the output file as they complete and reports progress: one updating line
-/// (done/total, passed, failed, timed out, ETA) on a terminal, one plain line per problem otherwise.
-actor EnvelopeSink {
-    private let handle: FileHandle
-    private let total: Int
-    private let started = ContinuousClock.now
-    private let interactive = isatty(2) == 1
-    private var done = 0
-    private var passed = 0
-    private var failed = 0
-    private var timedOut = 0
-
-    init(path: String, total: Int) throws {
-        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        self.total = total
-    }
-
-    func write(_ envelope: Envelope) {
-        try? handle.write(contentsOf: Data((envelope.jsonLine + "\n").utf8))
-        done += 1
-        switch envelope.status {
-        case .success?: passed += 1
-        case .timedOut?: timedOut += 1
-        default: failed += 1
-        }
-        if interactive {
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + counts + (done == total ? "\n" : "")).utf8))
-            return
-        }
-        let time = String(format: "%.1fs", envelope.executionTime ?? 0)
-        var line = "\(counts) | \(envelope.problemID) \(envelope.status?.rawValue ?? "?") \(time)"
-        if let error = envelope.error {
-            line += " \(error.type): \(error.message.split(separator: "\n").first.map(String.init)?.prefix(120) ?? "")"
-        }
-        printError(line)
-    }
-
-    /// `[done/total] passed P, failed F, timed out T, ETA …`
-    var counts: String {
-        let d = ContinuousClock.now - started
-        let elapsed = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-        let eta = done == 0 ? 0 : elapsed / Double(done) * Double(total - done)
-        return "[\(done)/\(total)] passed \(passed), failed \(failed), timed out \(timedOut), ETA \(Int(eta.rounded())) s"
-    }
-
-    func close() {
-        try? handle.close()
-    }
-}
-
-/// The closing summary of an eval run.
-struct EvalReport {
-    var envelopes: [Envelope]
-    var wallClock: Duration
-    var output: String
-
-    var text: String {
-        var counts: [String: Int] = [:]
-        for e in envelopes { counts[e.status?.rawValue ?? "?", default: 0] += 1 }
-        let times = envelopes.compactMap(\.executionTime)
-        let mean = times.isEmpty ? 0 : times.reduce(0, +) / Double(times.count)
-        let calls = envelopes.map { $0.proxyCalls?.arrayValue?.count ?? 0 }.reduce(0, +)
-        let inference = envelopes.map { $0.inferenceTotal ?? 0 }.reduce(0, +)
-        let failedInference = envelopes.map { $0.inferenceFailureCount ?? 0 }.reduce(0, +)
-        let seconds = Double(wallClock.components.seconds) + Double(wallClock.components.attoseconds) / 1e18
-        return """
-            problems:        \(envelopes.count)
-            SUCCESS:         \(counts["SUCCESS", default: 0])
-            FAILED:          \(counts["FAILED", default: 0])
-            TIMED_OUT:       \(counts["TIMED_OUT", default: 0])
-            time per problem: mean \(String(format: "%.2f", mean)) s, max \(String(format: "%.2f", times.max() ?? 0)) s
-            proxy calls:     \(calls) (inference \(inference), failed \(failedInference))
-            wall clock:      \(String(format: "%.1f", seconds)) s
-            envelopes:       \(output)
-            """
-    }
-
-    /// The run's counts for summary.json.
-    var json: JSONValue {
-        var counts: [String: Int] = [:]
-        for e in envelopes { counts[e.status?.rawValue ?? "?", default: 0] += 1 }
-        let seconds = Double(wallClock.components.seconds) + Double(wallClock.components.attoseconds) / 1e18
-        return .object([
-            ("problems", .int(Int64(envelopes.count))),
-            ("success", .int(Int64(counts["SUCCESS", default: 0]))),
-            ("failed", .int(Int64(counts["FAILED", default: 0]))),
-            ("timed_out", .int(Int64(counts["TIMED_OUT", default: 0]))),
-            ("wall_clock_seconds", .double((seconds * 1000).rounded() / 1000)),
-        ])
+        var environment = EvaluationEnvironmentBuilder(
+            index: index.map { .file($0) } ?? .catalog(catalog ?? ""), python: try sandbox.pythonURL(cwd: cwd),
+            runtime: try sandbox.checkedRuntimeURL(cwd: cwd))
+        environment.isolation = sandbox.isolation
+        environment.model = model
+        environment.allowedModels = allowModel.isEmpty ? (model.map { [$0] } ?? []) : allowModel
+        environment.upstream = upstream
+        environment.apiKey = ProcessInfo.processInfo.environment[apiKeyEnv].flatMap { $0.isEmpty ? nil : $0 }
+        environment.recording = recording
+        environment.profile = try ScoreIO.profile(profile)
+        environment.similarity = try similarity.backend()
+        environment.workers = workers ?? ProcessInfo.processInfo.activeProcessorCount
+        environment.limits = SandboxLimits(wallClockSeconds: timeout, memoryBytes: memoryMib << 20)
+        var evaluation = LocalEvaluation(
+            agent: agent, suite: generate.map { .generated(count: $0, seed: seed, catalog: catalog ?? "") } ?? .file(suite ?? ""),
+            environment: environment)
+        evaluation.limit = limit
+        evaluation.samples = samples
+        evaluation.output = output
+        evaluation.outDirectory = out
+        evaluation.proxyLogDirectory = proxyLogDir
+        evaluation.profileName = profile
+        evaluation.corpusDirectory = corpus
+        evaluation.json = json
+        evaluation.apiKeyEnv = apiKeyEnv
+        evaluation.replaying = replay != nil
+        try await evaluation.run(console: .standard)
     }
 }

@@ -1,3 +1,4 @@
+import ArenaRuntime
 import ArgumentParser
 import Catalog
 import Foundation
@@ -23,24 +24,9 @@ struct IndexBuildCommand: AsyncParsableCommand {
     var documentOrder: IndexDocumentOrder = .shortestFirst
 
     func run() async throws {
-        let summary = try buildIndex(catalog: catalog, out: out, order: documentOrder, quiet: false)
+        let summary = try IndexBuilding.build(catalog: catalog, out: out, order: documentOrder, progress: { printError($0) })
         FileHandle.standardError.write(Data("indexed \(summary.documents) documents, \(summary.terms) terms, \(summary.postings) postings, \(summary.bytes) bytes -> \(out)\n".utf8))
     }
-}
-
-/// Streams a catalog into an index, reporting progress on stderr.
-func buildIndex(catalog: String, out: String, order: IndexDocumentOrder = .shortestFirst,
-                quiet: Bool) throws -> IndexBuildSummary {
-    let start = Date()
-    var reader = try CatalogReader(path: catalog)
-    var builder = try IndexBuilder(path: out, order: order, progressEvery: 100_000) { p in
-        guard !quiet else { return }
-        let seconds = Date().timeIntervalSince(start)
-        let line = String(format: "index %@: %d documents, %d terms, %.1f s\n", p.phase.rawValue, p.documents, p.terms, seconds)
-        FileHandle.standardError.write(Data(line.utf8))
-    }
-    while let doc = try reader.next() { try builder.add(doc) }
-    return try builder.finish()
 }
 
 /// `shoparena index info --index FILE`

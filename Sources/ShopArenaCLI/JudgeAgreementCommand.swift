@@ -1,7 +1,5 @@
-import ArenaModel
+import ArenaRuntime
 import ArgumentParser
-import Foundation
-import Judge
 
 /// `shoparena judge-agreement`: runs the rule judge and the LLM judge over the same trajectories and
 /// reports how often they agree.
@@ -46,57 +44,12 @@ struct JudgeAgreementCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let file = EnvelopeFile(text: try ScoreIO.readText(trajectories, what: "trajectories"))
-        for issue in file.issues { ScoreIO.warn("\(trajectories): \(issue)") }
-        let inputs = file.envelopes.filter { $0.status == .success }.map { JudgeInput(envelope: $0) }
-        if inputs.isEmpty { throw ValidationError("'\(trajectories)' has no SUCCESS envelopes to judge") }
-
-        let llm = LLMRubricJudge(
-            configuration: .init(
-                baseURL: llmURL, apiKey: llmKey, models: model, timeout: .milliseconds(Int64(timeout * 1000)),
-                maxAttempts: maxAttempts))
-        let rule = RuleJudge()
-        let llmResults = await Self.judgeAll(inputs, with: llm, concurrency: concurrency)
-
-        var agreement = JudgeAgreement()
-        var rows: [JSONValue] = []
-        for (input, result) in zip(inputs, llmResults) {
-            let r = rule.verdict(input)
-            agreement.add(first: r.score, second: result.verdict?.score)
-            rows.append(
-                .object([
-                    ("problem_id", .string(input.envelope.problemID)),
-                    ("rule", .double(r.score)), ("rule_explanation", .string(r.explanation)),
-                    ("llm", result.verdict.map { .double($0.score) } ?? .null),
-                    ("llm_explanation", .string(result.verdict?.explanation ?? result.failure?.description ?? "")),
-                    ("llm_model", result.verdict?.model.map(JSONValue.string) ?? .null),
-                ]))
-        }
-        var report = agreement.json()
-        report = report.setting("trajectories", to: .array(rows))
-        try ScoreIO.write(report, to: output)
-        if agreement.failed == inputs.count {
-            throw ValidationError("the LLM judge failed on every trajectory: \(llmResults.first?.failure?.description ?? "")")
-        }
-    }
-
-    /// Judges every input with at most `concurrency` at once; results in input order.
-    static func judgeAll(_ inputs: [JudgeInput], with judge: any ReasoningJudge, concurrency: Int) async -> [JudgeResult] {
-        await withTaskGroup(of: (Int, JudgeResult).self) { group in
-            var results = [JudgeResult?](repeating: nil, count: inputs.count)
-            var next = 0
-            func launch() {
-                let i = next
-                next += 1
-                let input = inputs[i]
-                group.addTask { (i, await judge.judge(input)) }
-            }
-            while next < min(concurrency, inputs.count) { launch() }
-            while let (i, r) = await group.next() {
-                results[i] = r
-                if next < inputs.count { launch() }
-            }
-            return results.map { $0! }
-        }
+        var comparison = JudgeAgreementRun(trajectories: trajectories, llmURL: llmURL, model: model)
+        comparison.llmKey = llmKey
+        comparison.timeout = timeout
+        comparison.maxAttempts = maxAttempts
+        comparison.concurrency = concurrency
+        comparison.output = output
+        try await comparison.run(note: { printError($0) })
     }
 }

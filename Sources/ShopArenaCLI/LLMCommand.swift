@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LLM
+import ArenaRuntime
 
 /// `shoparena llm …`: local stand-ins for the inference upstream.
 struct LLMCommand: AsyncParsableCommand {
@@ -22,11 +23,19 @@ struct LLMStubCommand: AsyncParsableCommand {
             once. Routes: POST /v1/chat/completions and /chat/completions, GET /v1/models. usage counts \
             whitespace-separated words. A request with no answer left gets HTTP 500 with \
             {"error": {"type": "unscripted_request", "message": "..."}}. Point `shoparena eval --upstream` at the \
-            printed base URL.
+            printed base URL. --example-agents SUITE scripts the answers the three example agents \
+            (examples/agents: ReAct, scripted classifier, baseline) need for every problem of SUITE, --copies times \
+            each (e.g. agents × samples of `eval --samples`).
             """)
 
     @Option(help: "The JSONL script.")
-    var script: String
+    var script: String?
+
+    @Option(help: "Script the example agents' answers for the problems of this suite (instead of --script).")
+    var exampleAgents: String?
+
+    @Option(help: "With --example-agents: how many runs of each problem to answer.")
+    var copies: Int = 1
 
     @Option(help: "Address to listen on.")
     var host: String = "127.0.0.1"
@@ -37,12 +46,22 @@ struct LLMStubCommand: AsyncParsableCommand {
     @Option(help: "A model id listed by /v1/models (repeatable).")
     var model: [String] = []
 
+    func validate() throws {
+        if (script == nil) == (exampleAgents == nil) { throw ValidationError("give exactly one of --script FILE and --example-agents SUITE") }
+        if copies < 1 { throw ValidationError("--copies needs a positive number of runs per problem") }
+    }
+
     func run() async throws {
         let parsed: ChatScript
-        do {
-            parsed = try ChatScript.load(path: script)
-        } catch {
-            throw ValidationError("\(error)")
+        if let exampleAgents {
+            let problems = try LocalEvaluation.loadSuite(exampleAgents)
+            parsed = ExampleAgentsStubScript.make(queries: problems.map(\.query), copies: copies)
+        } else {
+            do {
+                parsed = try ChatScript.load(path: script ?? "")
+            } catch {
+                throw ValidationError("\(error)")
+            }
         }
         let server = try await ListenFailure.explaining(self) { try await ScriptedChatServer.start(
             script: parsed, host: host, port: port, models: model.isEmpty ? ["shoparena-stub"] : model) }

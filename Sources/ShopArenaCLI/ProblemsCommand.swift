@@ -1,7 +1,5 @@
-import ArenaModel
+import ArenaRuntime
 import ArgumentParser
-import Corpus
-import Foundation
 
 /// `shoparena problems …`: tools over problem files (ORO suite JSON, ShoppingBench JSONL).
 struct ProblemsCommand: AsyncParsableCommand {
@@ -36,47 +34,9 @@ struct ProblemsClusterCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard !files.isEmpty else { throw ValidationError("give at least one problem file") }
-        var problems: [Problem] = []
-        var origin: [(file: String, index: Int)] = []
-        for file in files {
-            let suite = try ScoreIO.suite(file)
-            for (i, p) in suite.problems.enumerated() {
-                problems.append(p)
-                origin.append((file, i))
-            }
-        }
-        let started = ContinuousClock.now
-        let result = ProblemClusterer().cluster(problems)
-        let seconds = (ContinuousClock.now - started).seconds
-        var lines: [String] = []
-        lines.reserveCapacity(problems.count)
-        let writer = JSONWriter(style: .compact)
-        for (i, p) in problems.enumerated() {
-            lines.append(writer.string(.object([
-                ("file", .string(origin[i].file)), ("index", .int(Int64(origin[i].index))), ("problem_id", .string(p.id)),
-                ("cluster", .string("c\(result.cluster[i])")),
-            ])))
-        }
-        try Self.write(lines, to: out)
-        if let links {
-            try Self.write(result.links.map { link in
-                writer.string(.object([
-                    ("a", .string(problems[link.first].id)), ("b", .string(problems[link.second].id)),
-                    ("reason", .string(link.reason.description)),
-                ]))
-            }, to: links)
-        }
-        let largest = result.members.map(\.count).max() ?? 0
-        ScoreIO.warn("problems cluster: \(problems.count) problems in \(result.clusterCount) clusters "
-            + "(largest \(largest), \(result.links.count) links) in \(String(format: "%.2f", seconds)) s")
+        var clustering = ProblemClusterFiles(files: files)
+        clustering.out = out
+        clustering.links = links
+        printError(try clustering.run())
     }
-
-    static func write(_ lines: [String], to path: String) throws {
-        try ScoreIO.writeText(lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n", to: path)
-    }
-}
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -1,3 +1,4 @@
+import ArenaRuntime
 import ArgumentParser
 import Foundation
 import Sandbox
@@ -16,27 +17,11 @@ struct SandboxOptions: ParsableArguments {
 
     /// The interpreter, checked to exist, or a one-sentence setup error.
     func pythonURL(cwd: URL) throws -> URL {
-        let path = python ?? ProcessInfo.processInfo.environment["SHOPARENA_SANDBOX_PYTHON"]
-            ?? cwd.appendingPathComponent(".venv-sandbox/bin/python").path
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw EvalSetupError("The sandbox python \(path) does not exist; run scripts/setup-sandbox-venv or pass --python.")
-        }
-        return URL(fileURLWithPath: path)
+        try EvaluationEnvironmentBuilder.sandboxPython(explicit: python, environment: ProcessInfo.processInfo.environment, cwd: cwd)
     }
-
-    func runtimeURL(cwd: URL) -> URL { URL(fileURLWithPath: runtime, relativeTo: cwd).standardizedFileURL }
 
     /// ``runtimeURL(cwd:)``, checked to hold `run_harness.py`, or a setup error that names the folder looked in.
-    func checkedRuntimeURL(cwd: URL) throws -> URL {
-        let url = runtimeURL(cwd: cwd)
-        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("run_harness.py").path) else {
-            throw EvalSetupError(
-                "The agent runtime was looked for in \(url.path) (--runtime \(runtime), relative to \(cwd.path)) and "
-                    + "that folder has no run_harness.py. Run shoparena from the repository root, or pass "
-                    + "--runtime /path/to/shoparena/python.")
-        }
-        return url
-    }
+    func checkedRuntimeURL(cwd: URL) throws -> URL { try EvaluationEnvironmentBuilder.runtimeFolder(runtime, cwd: cwd) }
 
     var isolation: SandboxConfiguration.Isolation { insecure ? .insecure : .bubblewrap }
 }

@@ -1,11 +1,7 @@
-import ArenaModel
+import ArenaRuntime
 import ArgumentParser
-import Catalog
 import Foundation
-import LLM
 import Scoring
-import Search
-import Validator
 
 /// `shoparena score …`: offline outcome scoring of envelope files, and the title-similarity evaluation.
 struct ScoreCommand: AsyncParsableCommand {
@@ -34,76 +30,13 @@ struct SimilarityOptions: ParsableArguments {
     var embeddingsTimeout: Int = 60
 
     func backend() throws -> any TitleSimilarity {
-        switch similarity.lowercased() {
-        case "lexical": return LexicalTitleSimilarity()
-        case "exact": return ExactTitleSimilarity()
-        case "embeddings", "embedding":
-            guard let url = embeddingsURL else {
-                throw ValidationError("--similarity embeddings needs --embeddings-url (an OpenAI-compatible /v1 base URL)")
-            }
-            let key = ProcessInfo.processInfo.environment[embeddingsKeyEnv]
-            let client = try EmbeddingsClient(
-                configuration: .init(baseURL: url, apiKey: key, model: embeddingsModel, timeout: .seconds(embeddingsTimeout)))
-            return EmbeddingTitleSimilarity(embedder: HTTPTextEmbedder(client: client))
-        default:
-            throw ValidationError("unknown --similarity '\(similarity)' (expected lexical, embeddings or exact)")
-        }
+        var choice = TitleSimilarityChoice(name: similarity)
+        choice.embeddingsURL = embeddingsURL
+        choice.embeddingsModel = embeddingsModel
+        choice.embeddingsKey = ProcessInfo.processInfo.environment[embeddingsKeyEnv]
+        choice.embeddingsTimeoutSeconds = embeddingsTimeout
+        do { return try choice.make() } catch let error as ScoreFilesError { throw ValidationError("\(error)") }
     }
-}
-
-/// Adapts the LLM module's client to the scorer's embedder protocol.
-struct HTTPTextEmbedder: TextEmbedder {
-    let client: EmbeddingsClient
-    func embed(_ texts: [String]) async throws -> [[Float]] { try await client.embed(texts) }
-}
-
-enum ScoreIO {
-    static func readText(_ path: String, what: String) throws -> String {
-        do {
-            return try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ValidationError("cannot read the \(what) file '\(path)': \(error.localizedDescription)")
-        }
-    }
-
-    /// Reads a problem file; its errors name the path as given, so the user can find the line.
-    static func suite(_ path: String) throws -> ProblemSuite {
-        try ProblemSuite(text: readText(path, what: "suite"), fileName: path)
-    }
-
-    static func catalog(_ path: String) throws -> [Product] {
-        try CatalogReader.readAll(path: path).map(\.product)
-    }
-
-    static func profile(_ name: String) throws -> ScoringProfile {
-        guard let p = ScoringProfile.named(name) else {
-            throw ValidationError("unknown --profile '\(name)' (expected oro or shoppingbench)")
-        }
-        return p
-    }
-
-    static func write(_ value: JSONValue, to path: String) throws {
-        try writeText(JSONWriter(style: .python).string(value) + "\n", to: path)
-    }
-
-    /// Writes `text` to `path` atomically, or to stdout for "-".
-    static func writeText(_ text: String, to path: String) throws {
-        if path == "-" {
-            FileHandle.standardOutput.write(Data(text.utf8))
-            return
-        }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw ValidationError("cannot write '\(path)': \(error.localizedDescription)")
-        }
-    }
-
-    static func warn(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
-    }
-
-    static func percent(_ x: Double) -> String { String(format: "%6.1f%%", x * 100) }
 }
 
 /// `shoparena score [dialogues] --suite FILE --dialogues ENVELOPES.jsonl --catalog FILE`.
@@ -144,61 +77,25 @@ struct ScoreDialoguesCommand: AsyncParsableCommand {
     @OptionGroup var similarity: SimilarityOptions
 
     func run() async throws {
-        let profile = try ScoreIO.profile(self.profile)
-        var denominator: ScoringProfile.Denominator?
-        if let d = self.denominator {
-            guard let parsed = ScoringProfile.Denominator(rawValue: d) else {
-                throw ValidationError("unknown --denominator '\(d)' (expected suite or rolled-out)")
-            }
-            denominator = parsed
-        }
-        let products: any ProductLookup
+        let products: OfflineScoring.Products
         switch (catalog, index) {
-        case (let catalog?, nil): products = ProductDictionary(try ScoreIO.catalog(catalog))
-        case (nil, let index?):
-            do {
-                products = try SearchIndex.open(path: index)
-            } catch {
-                throw ValidationError("\(error)")
-            }
+        case (let catalog?, nil): products = .catalog(catalog)
+        case (nil, let index?): products = .index(index)
         case (.some, .some): throw ValidationError("give either --catalog or --index, not both")
         case (nil, nil): throw ValidationError("give the products to judge with --catalog FILE or --index FILE")
         }
-        let suite = try ScoreIO.suite(self.suite)
-        let file = EnvelopeFile(text: try ScoreIO.readText(dialogues, what: "dialogues"))
-        for issue in file.issues { ScoreIO.warn("warning: \(dialogues): \(issue)") }
-        let scorer = OutcomeScorer(profile: profile, products: products, similarity: try similarity.backend())
-        let result = await SuiteScorer(scorer: scorer, parallelism: parallelism)
-            .score(suite: suite.problems, envelopes: file.envelopes, denominator: denominator)
-        if !result.unmatchedEnvelopeIDs.isEmpty {
-            ScoreIO.warn("warning: \(result.unmatchedEnvelopeIDs.count) envelope(s) match no problem of the suite")
-        }
-        if !result.duplicateEnvelopeIDs.isEmpty {
-            ScoreIO.warn("warning: \(result.duplicateEnvelopeIDs.count) problem(s) have several envelopes; the last one was scored")
-        }
-        print(Self.table(result))
-        let out = output ?? dialogues + ".score.json"
-        var report = result.json
-        report = report.setting("suite", to: .string(self.suite)).setting("dialogues", to: .string(dialogues))
-            .setting("similarity", to: .string(scorer.similarity.scale.rawValue))
-        try ScoreIO.write(report, to: out)
-        if out != "-" { ScoreIO.warn("wrote \(out)") }
-    }
-
-    static func table(_ r: SuiteScore) -> String {
-        var lines = [
-            "profile \(r.profile.name), denominator \(r.denominator.rawValue)",
-            "category   problems  rolled-out   success   gt-rate  field-match   format",
-        ]
-        func row(_ name: String, _ a: OutcomeAggregate) -> String {
-            name.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%9d %11d", a.totalProblems, a.rolledOutProblems)
-                + "   " + ScoreIO.percent(a.successRate) + "   " + ScoreIO.percent(a.groundTruthRate) + "      "
-                + ScoreIO.percent(a.fieldMatching) + "  " + ScoreIO.percent(a.formatScore)
-        }
-        for (c, a) in r.aggregate.byCategory { lines.append(row(c.rawValue, a)) }
-        lines.append(row("all", r.aggregate.overall))
-        lines.append("sample-weighted success rate: " + ScoreIO.percent(r.aggregate.sampleWeightedSuccessRate))
-        return lines.joined(separator: "\n")
+        var scoring = OfflineScoring(suite: suite, dialogues: dialogues, products: products)
+        do {
+            scoring.profile = try ScoreIO.profile(profile)
+            scoring.denominator = try denominator.map { d throws(ScoreFilesError) in
+                guard let parsed = ScoringProfile.Denominator(rawValue: d) else { throw .unknownDenominator(d) }
+                return parsed
+            }
+        } catch { throw ValidationError("\(error)") }
+        scoring.output = output
+        scoring.parallelism = parallelism
+        scoring.similarity = try similarity.backend()
+        try await scoring.run(console: .standard)
     }
 }
 
@@ -242,34 +139,13 @@ struct SimilarityEvalCommand: AsyncParsableCommand {
     @OptionGroup var similarity: SimilarityOptions
 
     func run() async throws {
-        let profile = try ScoreIO.profile(self.profile)
-        let backend = try similarity.backend()
-        let suite = try ScoreIO.suite(self.suite)
-        let products = try ScoreIO.catalog(catalog)
-        var entries: [ManifestEntry] = []
-        var lineNumber = 0
-        for line in try ScoreIO.readText(manifest, what: "manifest").split(separator: "\n") {
-            lineNumber += 1
-            if line.allSatisfy(\.isWhitespace) { continue }
-            do {
-                entries.append(try ManifestEntry(jsonLine: String(line)))
-            } catch {
-                throw ValidationError("\(manifest):\(lineNumber): \(error)")
-            }
-        }
-        let (pairs, hard) = SimilarityEvaluation.labelledPairs(
-            products: products, manifest: entries, suite: suite.problems, seed: seed,
-            negativesPerPositive: max(0, negativesPerPositive))
-        let t = threshold ?? profile.titleThreshold(for: backend.scale, web: false)
-        let report = try await SimilarityEvaluation.evaluate(pairs, similarity: backend, threshold: t)
-        let hardReport = try await SimilarityEvaluation.evaluate(hard, similarity: backend, threshold: t)
-        let out: JSONValue = .object([
-            ("profile", .string(profile.name)), ("similarity", .string(backend.scale.rawValue)), ("threshold", .double(t)),
-            ("positives", .int(Int64(pairs.filter(\.isSameProduct).count))),
-            ("negatives", .int(Int64(pairs.filter { !$0.isSameProduct }.count))),
-            ("labelled", report.json),
-            ("hard_negatives", .object([("pairs", .int(Int64(hard.count))), ("groups", hardReport.json["groups"] ?? .null)])),
-        ])
-        try ScoreIO.write(out, to: output)
+        var evaluation = SimilarityEvaluationRun(catalog: catalog, manifest: manifest, suite: suite)
+        do { evaluation.profile = try ScoreIO.profile(profile) } catch { throw ValidationError("\(error)") }
+        evaluation.similarity = try similarity.backend()
+        evaluation.threshold = threshold
+        evaluation.seed = seed
+        evaluation.negativesPerPositive = negativesPerPositive
+        evaluation.output = output
+        try await evaluation.run()
     }
 }

@@ -1,4 +1,5 @@
 import ArenaModel
+import ArenaRuntime
 import ArgumentParser
 import Foundation
 import Search
@@ -33,7 +34,7 @@ struct SearchQueryCommand: AsyncParsableCommand {
         let idx = try SearchIndex.open(path: index, verify: false)
         let request = FindProductRequest(q: q, page: page, shopID: shopID, price: price, sort: sort, service: service)
         if profile {
-            print(JSONWriter().string(Self.profileJSON(idx, request, candidateCap: candidateCap)))
+            print(JSONWriter().string(SearchProfile.profile(idx, request, candidateCap: candidateCap)))
             return
         }
         let products = idx.findProduct(request, candidateCap: candidateCap)
@@ -52,35 +53,6 @@ struct SearchQueryCommand: AsyncParsableCommand {
             print(pad("\(rank)", 3) + pad(p.productID, 12) + pad(JSONWriter.pythonFloat(p.price), 11) + pad("\(p.soldCount)", 7)
                   + pad(p.shopID, 10) + pad(p.service.joined(separator: ","), 28) + String(p.title.prefix(80)))
         }
-    }
-
-    static func profileJSON(_ idx: SearchIndex, _ request: FindProductRequest, candidateCap: Int) -> JSONValue {
-        let profile = idx.profile(request, candidateCap: candidateCap)
-        let clock = ContinuousClock()
-        func best(_ body: () -> Void) -> Double {
-            (0..<5).map { _ in BenchSearchCommand.ms(clock.measure(body)) }.min()!
-        }
-        let query = FindProductQuery(request)
-        let pruned = best { _ = query.map { idx.keptDocuments($0, candidateCap: candidateCap) } }
-        let exhaustive = best { _ = query.map { idx.keptDocuments($0, candidateCap: candidateCap, pruning: false) } }
-        let page = best { _ = idx.findProduct(request, candidateCap: candidateCap) }
-        let terms: [JSONValue] = profile.terms.map { t in
-            .object([("term", .string(t.text)), ("document_frequency", .int(Int64(t.documentFrequency))),
-                     ("weight", .double(Double(t.weight))), ("max_score", .double(Double(t.maxScore)))])
-        }
-        var fields: [(String, JSONValue)] = [("terms", .array(terms)), ("kept", .int(Int64(profile.kept))),
-                                              ("fell_back_to_exhaustive", .bool(profile.fellBackToExhaustive))]
-        if let s = profile.statistics {
-            fields.append(("scan", .object([
-                ("documents_visited", .int(Int64(s.documentsVisited))), ("documents_scored", .int(Int64(s.documentsScored))),
-                ("windows_skipped", .int(Int64(s.windowsSkipped))), ("threshold_raises", .int(Int64(s.thresholdRaises))),
-                ("essential_terms_at_end", .int(Int64(s.essentialTermsAtEnd))), ("scans", .int(Int64(s.scans))),
-            ])))
-        }
-        fields.append(("pruned_ms", .double(pruned)))
-        fields.append(("exhaustive_ms", .double(exhaustive)))
-        fields.append(("find_product_ms", .double(page)))
-        return .object(fields)
     }
 
     private func pad(_ s: String, _ width: Int) -> String {

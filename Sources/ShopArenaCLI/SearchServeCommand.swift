@@ -1,3 +1,4 @@
+import ArenaRuntime
 import ArgumentParser
 import Hummingbird
 import Search

@@ -1,14 +1,9 @@
-import ArenaModel
+import ArenaRuntime
 import ArgumentParser
 import Foundation
-import Hummingbird
 import Identity
 import Judge
-import Logging
 import Sandbox
-import Scoring
-import ServiceLifecycle
-import Validator
 
 /// `shoparena validator`: the validator daemon — claims runs from a backend, evaluates them in the sandbox
 /// with its own search index, scores and judges them, and reports back (reference/oro-validator.md §7).
@@ -97,68 +92,30 @@ struct ValidatorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "shoparena.validator")
-        logger.logLevel = .info
         let environment = ProcessInfo.processInfo.environment
         let store = KeyStore(directory: KeyStore.resolveDirectory(explicit: keysDir, environment: environment))
         let entry: KeyStore.Entry
         do { entry = try store.load(name: key) } catch { throw EvalSetupError("The validator key '\(key)' cannot be loaded: \(error).") }
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let python = try sandbox.pythonURL(cwd: cwd)
-        var indexPath = index
-        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("shoparena-validator-\(getpid())")
-        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: temporary) }
-        if indexPath == nil, let catalog { indexPath = try EvalSetup.indexCatalog(catalog, directory: temporary) }
-        let engine = try EvalSetup.openIndex(indexPath ?? "")
-        let runner = try SandboxRunner(configuration: SandboxConfiguration(
-            python: python, runtimeDirectory: try sandbox.checkedRuntimeURL(cwd: cwd),
-            isolation: sandbox.isolation, agentEnvironment: ["CHUTES_ACCESS_TOKEN": "shoparena-proxy"]))
-        // --allow-model pins the list; otherwise the backend's list, with the built-in defaults until it answers.
-        let endpoints = BackendEndpoints(backendURLs)
-        var allowlist: BackendModelAllowlist?
-        if allowModel.isEmpty {
-            let live = BackendModelAllowlist(endpoints: endpoints, fallback: InferenceModels.defaults,
-                                             settings: .init(refreshInterval: allowlistRefresh), logger: logger)
-            await live.refresh()
-            allowlist = live
-        }
-        let judgeConfiguration = judgeModel.isEmpty ? nil : LLMRubricJudgeConfiguration(
+        var evaluation = EvaluationEnvironmentBuilder(
+            index: index.map { .file($0) } ?? .catalog(catalog ?? ""), python: try sandbox.pythonURL(cwd: cwd),
+            runtime: try sandbox.checkedRuntimeURL(cwd: cwd))
+        evaluation.isolation = sandbox.isolation
+        evaluation.upstream = llmURL
+        evaluation.allowedModels = allowModel
+        evaluation.judge = judgeModel.isEmpty ? nil : LLMRubricJudgeConfiguration(
             baseURL: judgeURL ?? llmURL ?? "", apiKey: environment[judgeKeyEnv], models: judgeModel)
-        let evaluation = EvaluationEnvironment(
-            runner: runner, engine: engine,
-            scorer: OutcomeScorer(profile: .oro, products: engine, similarity: LexicalTitleSimilarity()),
-            judge: Judges.make(llm: judgeConfiguration), inferenceBaseURL: llmURL,
-            allowedModels: allowModel.isEmpty ? InferenceModels.defaults : allowModel,
-            workers: workers ?? ProcessInfo.processInfo.activeProcessorCount,
-            limits: SandboxLimits(wallClockSeconds: timeout), heartbeatInterval: heartbeatInterval,
-            workDirectory: temporary.appendingPathComponent("runs"), modelAllowlist: allowlist)
-        var settings = ValidatorDaemon.Settings(backendURLs: endpoints.urls)
-        settings.pollInterval = pollInterval
-        settings.maxRuns = maxRuns
-        let queuePath = retryQueue.map { URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: store.directory).deletingLastPathComponent().appendingPathComponent("validator/retry_queue.json")
-        let metrics = ValidatorMetrics()
-        let daemon = ValidatorDaemon(settings: settings, signer: RequestSigner(keypair: entry.keypair), environment: evaluation,
-                                     metrics: metrics, retryQueue: RetryQueue(path: queuePath), logger: logger)
-        printError("validator \(entry.ss58Address) → \(endpoints.urls.joined(separator: ", ")); \(engine.documentCount) products; judge: "
-            + (judgeModel.isEmpty ? "rule" : judgeModel.joined(separator: ",")) + "; " + runner.capabilities.summary)
-        if let allowlist {
-            let (models, origin) = await allowlist.snapshot()
-            printError("model allowlist (\(origin == .backend ? "from the backend" : "built-in, the backend did not answer")): "
-                + (models ?? []).joined(separator: ", "))
-        } else {
-            printError("model allowlist (--allow-model): " + allowModel.joined(separator: ", "))
-        }
-        var services: [any ServiceLifecycle.Service] = [daemon]
-        if metricsPort > 0 {
-            let router = Router()
-            router.get("/metrics") { _, _ in metrics.prometheusText() }
-            services.append(Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: metricsPort)),
-                                        logger: logger))
-        }
-        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
-                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await ListenFailure.explaining(self) { try await group.run() }
+        evaluation.workers = workers ?? ProcessInfo.processInfo.activeProcessorCount
+        evaluation.limits = SandboxLimits(wallClockSeconds: timeout)
+        var node = ValidatorNode(
+            backendURLs: backendURLs, keypair: entry.keypair, environment: evaluation,
+            retryQueue: retryQueue.map { URL(fileURLWithPath: $0) }
+                ?? URL(fileURLWithPath: store.directory).deletingLastPathComponent().appendingPathComponent("validator/retry_queue.json"))
+        node.allowlistRefresh = allowlistRefresh
+        node.pollInterval = pollInterval
+        node.heartbeatInterval = heartbeatInterval
+        node.metricsPort = metricsPort
+        node.maxRuns = maxRuns
+        try await ListenFailure.explaining(self) { try await node.run(console: .standard) }
     }
 }

@@ -1,8 +1,6 @@
 import ArenaModel
+import ArenaRuntime
 import ArgumentParser
-import AsyncHTTPClient
-import Foundation
-import NIOCore
 
 /// `shoparena weights --backend URL --uids FILE.json [--mode top|race-top-half]`: prints the u16 weight
 /// vector a validator would set right now, computed from the backend's public endpoints.
@@ -22,16 +20,11 @@ struct WeightsCommand: AsyncParsableCommand {
             tick).
             """)
 
-    enum Mode: String, ExpressibleByArgument, CaseIterable {
-        case top
-        case raceTopHalf = "race-top-half"
-    }
-
     @Option(help: "Backend base URL, e.g. http://127.0.0.1:8080.")
     var backend: String
 
     @Option(help: "top or race-top-half.")
-    var mode: Mode = .top
+    var mode: ValidatorWeights.Mode = .top
 
     @Option(help: "JSON file mapping miner hotkeys to uids: {\"<hotkey>\": <uid>, ...}.")
     var uids: String
@@ -46,99 +39,13 @@ struct WeightsCommand: AsyncParsableCommand {
     var burnShare: Double = 0.75
 
     func run() async throws {
-        let registry = try loadRegistry()
-        let client = BackendReader(base: backend)
-        let output: JSONValue
-        switch mode {
-        case .top:
-            let top = try WeightSources.topAgent(try await client.get("/v1/public/top"))
-            let vector = TopAgentWeights.vector(
-                topHotkey: top.hotkey, emissionWeight: top.emissionWeight, registry: registry)
-            output = [
-                "mode": "top",
-                "source": [
-                    "top_miner_hotkey": top.hotkey.map { .string($0) } ?? .null,
-                    "emission_weight": top.emissionWeight.map { .double($0) } ?? .null,
-                ],
-                "uids": vector.jsonValue["uids"]!, "weights": vector.jsonValue["weights"]!,
-            ]
-        case .raceTopHalf:
-            let history = try await client.get("/v1/public/races/history?limit=5")
-            guard let raceID = try WeightSources.latestCompletedRaceID(history) else {
-                throw WeightsError("No RACE_COMPLETE race among the last 5 races: a validator skips this tick.")
-            }
-            let detail = try await client.get("/v1/public/races/\(raceID)")
-            let finishers = try WeightSources.finishers(detail)
-            let policy = RaceTopHalfWeights(topShare: topShare, burnShare: burnShare)
-            guard let result = try policy.compute(finishers: finishers, registry: registry) else {
-                throw WeightsError("Race \(raceID) has no finisher with a race_score: a validator skips this tick.")
-            }
-            output = [
-                "mode": "race-top-half",
-                "source": [
-                    "race_id": .string(raceID),
-                    "race_number": detail["race"]?["race_number"] ?? .null,
-                    "finishers": .int(Int64(finishers.count)),
-                ],
-                "k": .int(Int64(result.k)), "top": .int(Int64(result.top)), "burn": .int(Int64(result.burn)),
-                "tail": .int(Int64(result.tail)),
-                "dropped_hotkeys": .array(result.droppedHotkeys.map { .string($0) }),
-                "uids": result.vector.jsonValue["uids"]!, "weights": result.vector.jsonValue["weights"]!,
-            ]
-        }
-        print(JSONWriter().string(output))
-    }
-
-    private func loadRegistry() throws -> UIDRegistry {
-        let text: String
-        do {
-            text = try String(contentsOfFile: uids, encoding: .utf8)
-        } catch {
-            throw ValidationError("The uid map \(uids) cannot be read: \(error.localizedDescription).")
-        }
-        do {
-            return try UIDRegistry(json: try JSONParser.parse(text), neuronCount: neurons)
-        } catch {
-            throw ValidationError("The uid map \(uids) is not usable: \(error).")
-        }
+        var weights = ValidatorWeights(backend: backend, uids: uids)
+        weights.mode = mode
+        weights.neurons = neurons
+        weights.topShare = topShare
+        weights.burnShare = burnShare
+        print(JSONWriter().string(try await weights.run()))
     }
 }
 
-/// A failure after the arguments were accepted (unreachable backend, odd response): printed without usage.
-struct WeightsError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// GETs JSON from the backend's public endpoints (unsigned) with a short timeout.
-private struct BackendReader {
-    var base: String
-
-    init(base: String) {
-        var trimmed = base
-        while trimmed.hasSuffix("/") { trimmed.removeLast() }
-        self.base = trimmed
-    }
-
-    func get(_ path: String) async throws -> JSONValue {
-        let url = base + path
-        let status: UInt
-        let bytes: [UInt8]
-        do {
-            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
-            status = response.status.code
-            bytes = Array(try await response.body.collect(upTo: 8 << 20).readableBytesView)
-        } catch {
-            throw WeightsError("GET \(url) failed (\(error)); check --backend.")
-        }
-        guard status == 200 else {
-            let detail = String(decoding: bytes.prefix(300), as: UTF8.self)
-            throw WeightsError("GET \(url) answered HTTP \(status): \(detail)")
-        }
-        do {
-            return try JSONParser.parse(utf8: bytes)
-        } catch {
-            throw WeightsError("GET \(url) did not return JSON: \(error)")
-        }
-    }
-}
+extension ValidatorWeights.Mode: ExpressibleByArgument {}

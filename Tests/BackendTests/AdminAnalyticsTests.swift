@@ -5,7 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// oro-sdk 1.0.50's admin additions on both stores: validator score analytics, per-work-item variance and the

@@ -5,7 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 import TestSupport
 

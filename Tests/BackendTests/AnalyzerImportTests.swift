@@ -4,7 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// Issue 13: an agent importing a name the sandbox runtime does not provide is refused at submission with

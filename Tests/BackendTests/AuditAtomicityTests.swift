@@ -2,7 +2,7 @@ import ArenaModel
 import Backend
 import Foundation
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// An admin race action and its audit event commit together (issue 19): when the audit write fails, the

@@ -5,7 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Identity
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// The auth attack suite (issue 19): every way to get past authentication without the right key, role or

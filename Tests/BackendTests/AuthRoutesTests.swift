@@ -5,7 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Identity
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// `/v1/auth/challenge`, `/v1/auth/session`, `/v1/auth/logout` and Bearer sessions on the role groups.

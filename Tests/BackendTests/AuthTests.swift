@@ -3,7 +3,7 @@ import Backend
 import HTTPTypes
 import HummingbirdTesting
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// Signed-header authentication in front of the role groups: missing, stale, replayed and foreign

@@ -5,7 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Prometheus
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import TestSupport
 import Testing
 

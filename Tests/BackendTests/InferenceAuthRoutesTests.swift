@@ -5,7 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// oro-sdk 7.x's inference credentials per provider, the legacy Chutes shim beside them, and the submission rule

@@ -2,7 +2,7 @@ import ArenaModel
 import Backend
 import HTTPTypes
 import HummingbirdTesting
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// What the schema fuzzer checks beside the bodies (issue 19): a served path asked with a method it does not

@@ -6,7 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import Identity
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// A multipart/form-data body the way oro-sdk sends a submission.

@@ -5,7 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// The rest of issue 13's surface on both stores: JSON 404s for unknown and unsupported routes, role refusals that

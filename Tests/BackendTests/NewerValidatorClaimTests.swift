@@ -5,7 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// The validator side of oro-sdk 1.0.50 and 7.x: host metrics on claim and heartbeat (shown to the public and

@@ -2,7 +2,7 @@ import ArenaModel
 import Backend
 import Hummingbird
 import HummingbirdTesting
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// The OpenAPI document against the router: every served route is documented, and every documented operation of

@@ -2,7 +2,7 @@ import ArenaModel
 import Backend
 import Foundation
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// `/v1/public/agent-versions/{id}` (+ status, runs, problems) and `/v1/public/evaluation-runs/{id}`.

@@ -2,7 +2,7 @@ import ArenaModel
 import Backend
 import Foundation
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// `/v1/public/artifacts/download-url` and `/v1/public/blobs/{sha256}`: the code embargo, run logs, hidden

@@ -2,7 +2,7 @@ import ArenaModel
 import Backend
 import Foundation
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// `/v1/public/evaluations/running`, `/v1/public/evaluations/pending` and `/v1/public/validators`.

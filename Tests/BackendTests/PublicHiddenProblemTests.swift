@@ -2,7 +2,7 @@ import ArenaModel
 import Backend
 import Foundation
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// Hidden (race) problems must never leave through any public route, whatever state the arena is in.

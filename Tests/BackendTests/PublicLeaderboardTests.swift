@@ -1,7 +1,7 @@
 import ArenaModel
 import Backend
 import Foundation
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// `/v1/public/leaderboard`, `/v1/public/top` and `/v1/public/top/history`: ranking, ties, exclusions, top

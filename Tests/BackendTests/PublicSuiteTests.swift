@@ -1,6 +1,6 @@
 import ArenaModel
 import Backend
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// `/v1/public/suites*`: listing order, the current suite, problems with and without embeddings, hidden and

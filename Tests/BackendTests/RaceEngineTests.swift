@@ -2,7 +2,7 @@ import ArenaModel
 import Backend
 import Foundation
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// The race lifecycle over simulated days with an injected clock, on both stores: qualifying closes on

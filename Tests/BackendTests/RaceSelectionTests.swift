@@ -5,7 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// `oro pin` / `oro unpin` and the one-racer-per-miner standing behind them: what the leaderboard, the version

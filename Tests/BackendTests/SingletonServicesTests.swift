@@ -3,7 +3,8 @@ import Backend
 import Foundation
 import Logging
 import Store
-import StoreTestSupport
+import ShopArenaTesting
+import TestSupport
 import Synchronization
 import Testing
 

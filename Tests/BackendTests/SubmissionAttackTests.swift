@@ -4,7 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// Issue 19, submission attacks beyond round 1, through the real route and the real Python analyzer on both

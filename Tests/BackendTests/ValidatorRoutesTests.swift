@@ -5,7 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// The validator routes over HTTP on both stores: every answer shape and error code of the claim → problems →

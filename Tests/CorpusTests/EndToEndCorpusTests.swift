@@ -2,9 +2,9 @@ import ArenaModel
 import Backend
 @testable import Corpus
 import Foundation
-import LocalArena
+import ArenaRuntime
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import TestSupport
 import Testing
 

@@ -5,7 +5,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// Backend ingest over the real validator routes, on both stores: a validator killed mid-upload leaves no record,

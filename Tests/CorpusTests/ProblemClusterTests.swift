@@ -153,3 +153,44 @@ struct LeakGuardTests {
         }, count: 10, seed: 4, protected: bank).map(\.id))
     }
 }
+
+@Suite("Leak guard: the report where problems enter a pool")
+struct PoolLeakReportTests {
+    /// `problem` with its reward moved to a product and title no kept problem has: only the request still links it.
+    static func freshReward(_ record: JSONValue, _ n: Int) throws -> Problem {
+        try Problem(json: record.setting("reward", to: .object([
+            ("product_id", .string("fresh-\(n)")), ("title", .array([.string("Unrelated Item \(n)")]))])))
+    }
+
+    @Test func eachEnteringProblemListsTheKeptProblemsOfItsClusterWithWhy() throws {
+        let bank = try ProblemClusterTests.oroSuite()
+        let kept = bank.map { PooledProblem(problem: $0, pool: .suite, suiteID: 1) }
+        let variants = ProblemVariants(seed: 9)
+        let shortened = try Problem(json: variants.variant(of: bank[0], kind: .shortened))
+        let relisted = try Problem(json: variants.variant(of: bank[2], kind: .relisted))
+        let reworded = try Self.freshReward(variants.variant(of: bank[3], kind: .reworded), 1)
+        // Shares only a product with `reworded`: it reaches bank[3] through that entering problem.
+        let chained = try ProblemClusterTests.problem("""
+            {"problem_id": "chained", "query": "a ceramic teapot with a bamboo handle", "category": "Product",
+             "reward": {"product_id": "fresh-1", "title": ["Teapot"]}}
+            """)
+        let fresh = try ProblemClusterTests.problem("""
+            {"problem_id": "fresh", "query": "a kite in straw under 211 pesos", "category": "Product",
+             "reward": {"product_id": "fresh-9", "title": ["Kite"]}}
+            """)
+        let leaks = LeakGuard().leaks(entering: [shortened, relisted, reworded, chained, fresh], pool: .hiddenBank, others: kept)
+        #expect(leaks.map(\.problemID) == [shortened.id, relisted.id, reworded.id, "chained"])
+        #expect(leaks.allSatisfy { $0.pool == .hiddenBank && $0.clustersWith.allSatisfy { $0.pool == .suite && $0.suiteID == 1 } })
+        func match(_ id: String, _ keptID: String) -> PoolLeak.Match? {
+            leaks.first { $0.problemID == id }?.clustersWith.first { $0.problemID == keptID }
+        }
+        #expect(match(shortened.id, bank[0].id)?.reason == .sharedProduct)
+        #expect(match(relisted.id, bank[2].id)?.reason == .sameReward)
+        #expect(match(reworded.id, bank[3].id)?.reason == .similarText)
+        #expect(match(reworded.id, bank[3].id)?.via == [])
+        #expect(match("chained", bank[3].id)?.reason == .similarText)
+        #expect(match("chained", bank[3].id)?.via == [reworded.id])
+        // Nothing to compare with, nothing reported.
+        #expect(LeakGuard().leaks(entering: [shortened], pool: .hiddenBank, others: []).isEmpty)
+    }
+}

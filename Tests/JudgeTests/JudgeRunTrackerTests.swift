@@ -2,6 +2,7 @@ import ArenaModel
 import LLM
 import Synchronization
 import Testing
+import ShopArenaTesting
 
 @testable import Judge
 

@@ -3,6 +3,7 @@ import LLM
 import Logging
 import Synchronization
 import Testing
+import ShopArenaTesting
 
 @testable import Judge
 

@@ -5,7 +5,7 @@ import LLM
 import NIOCore
 import Testing
 
-@Suite("LLM stub (scripted chat server)", .timeLimit(.minutes(1)))
+@Suite("LLM stub (scripted chat server)", .timeLimit(.minutes(5)))
 struct ScriptedChatServerTests {
     struct Reply {
         var status: Int

@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 
 /// Hostile agents that need the proxy: models outside the allowlist and forged call logs.
-@Suite("Hostile agents against the proxy", .timeLimit(.minutes(1)))
+@Suite("Hostile agents against the proxy", .timeLimit(.minutes(5)))
 struct HostileProxyAgentTests {
     static func run(_ source: String, configuration: ProxyConfiguration) async throws -> Envelope {
         let dir = try ProxyTestSupport.scratch()

@@ -6,7 +6,7 @@ import Testing
 
 /// The trusted log's half of agentic richness: every inference reply's proposed tool calls (text and native) and
 /// every search dispatch's decoded arguments, written by the proxy itself.
-@Suite("Proxy: proposed tool calls and dispatch arguments in the trusted log", .timeLimit(.minutes(1)))
+@Suite("Proxy: proposed tool calls and dispatch arguments in the trusted log", .timeLimit(.minutes(5)))
 struct ProposedCallLogTests {
     @Test func repliesProposalsAndDispatchArgumentsAreLogged() async throws {
         let dir = try ProxyTestSupport.scratch()

@@ -3,7 +3,7 @@ import Foundation
 import Proxy
 import Testing
 
-@Suite("Proxy: routes, status codes, allowlist, rate limit, trusted log", .timeLimit(.minutes(1)))
+@Suite("Proxy: routes, status codes, allowlist, rate limit, trusted log", .timeLimit(.minutes(5)))
 struct ProxyTests {
     let models = ["deepseek-ai/DeepSeek-V3.2-TEE", "Qwen/Qwen3-32B-TEE"]
 

@@ -5,7 +5,7 @@ import Sandbox
 import TestSupport
 import Testing
 
-@Suite("Sandbox + Proxy end to end", .timeLimit(.minutes(1)))
+@Suite("Sandbox + Proxy end to end", .timeLimit(.minutes(5)))
 struct SandboxProxyEndToEndTests {
     /// The sandbox venv made by the SandboxTests fixture (or by `scripts/setup-sandbox-venv .build/sandbox-venv`).
     static func python() throws -> URL {

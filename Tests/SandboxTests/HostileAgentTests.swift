@@ -5,7 +5,7 @@ import Testing
 
 /// Agents that try to get out, outlive their run, flood the host or break the result contract. Every test
 /// checks the envelope and that nothing of the run is left running (no process, no cgroup).
-@Suite("Hostile agents", .timeLimit(.minutes(1)))
+@Suite("Hostile agents", .timeLimit(.minutes(5)))
 struct HostileAgentTests {
     struct Run {
         var envelope: Envelope

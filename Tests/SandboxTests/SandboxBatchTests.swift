@@ -27,7 +27,7 @@ struct StubProxyProvider: SandboxProxyProvider {
     }
 }
 
-@Suite("Sandbox batches", .timeLimit(.minutes(1)))
+@Suite("Sandbox batches", .timeLimit(.minutes(5)))
 struct SandboxBatchTests {
     @Test("every problem gets exactly one envelope, failures included, with its proxy calls attached")
     func batch() async throws {
@@ -67,7 +67,51 @@ struct SandboxBatchTests {
     }
 }
 
-@Suite("Sandbox cancellation and insecure mode", .timeLimit(.minutes(1)))
+/// A ``StubProxyProvider`` that remembers which sample opened a session for which problem.
+struct SampleTaggingProvider: SandboxProxyProvider {
+    let sample: Int
+    let opened: SeenIDs
+
+    func open(problem: Problem, directory: URL) async throws -> any SandboxProxySession {
+        await opened.add("\(sample):\(problem.id)")
+        return try await StubProxyProvider().open(problem: problem, directory: directory)
+    }
+}
+
+@Suite("Sandbox sampled batches", .timeLimit(.minutes(5)))
+struct SandboxSampleTests {
+    @Test("every problem runs once per sample, each run with its sample's proxy, grouped by sample")
+    func samples() async throws {
+        let scratch = try SandboxFixture.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let runner = try SandboxFixture.runner(scratch: scratch)
+        let agent = try SandboxFixture.agent(
+            """
+            import os, urllib.request
+            def agent_main(p):
+                urllib.request.urlopen(os.environ["SANDBOX_PROXY_URL"] + "/search/find_product?q=x", timeout=5).read()
+                return [{"completion": {"message": {"response": p["problem_id"]}}, "extra_info": {}}]
+            """, in: scratch)
+        let problems = ["a", "b"].map { SandboxFixture.problem(id: $0) }
+        let opened = SeenIDs()
+        let finished = SeenIDs()
+        let limits = SandboxLimits(wallClockSeconds: 20, killGraceSeconds: 1, memoryBytes: 1 << 30)
+        let bySample = await runner.runSamples(
+            agentFile: agent, problems: problems, samples: 3, limits: limits, workers: 2,
+            proxy: { SampleTaggingProvider(sample: $0, opened: opened) },
+            onEnvelope: { await finished.add("\($0.sample):\($0.envelope.problemID)") })
+        #expect(bySample.count == 3)
+        for (sample, envelopes) in bySample.enumerated() {
+            #expect(envelopes.map(\.problemID).sorted() == ["a", "b"], "sample \(sample)")
+            #expect(envelopes.allSatisfy { $0.status == .success && $0.steps?.first?.proxyCalls?.count == 1 })
+        }
+        let expected = ["0:a", "0:b", "1:a", "1:b", "2:a", "2:b"]
+        #expect(await opened.ids.sorted() == expected)
+        #expect(await finished.ids.sorted() == expected)
+    }
+}
+
+@Suite("Sandbox cancellation and insecure mode", .timeLimit(.minutes(5)))
 struct SandboxCancellationTests {
     @Test("cancelling a batch still gives every problem an envelope, and no agent keeps running")
     func cancelBatch() async throws {

@@ -7,7 +7,7 @@ import Testing
     import Glibc
 #endif
 
-@Suite("Sandbox isolation: files, network, proxy socket", .timeLimit(.minutes(1)))
+@Suite("Sandbox isolation: files, network, proxy socket", .timeLimit(.minutes(5)))
 struct SandboxIsolationTests {
     let limits = SandboxLimits(wallClockSeconds: 20, killGraceSeconds: 1, memoryBytes: 1 << 30, addressSpaceBytes: 4 << 30)
 

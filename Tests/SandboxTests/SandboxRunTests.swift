@@ -3,7 +3,7 @@ import Foundation
 import Sandbox
 import Testing
 
-@Suite("Sandbox runs: statuses and errors", .timeLimit(.minutes(1)))
+@Suite("Sandbox runs: statuses and errors", .timeLimit(.minutes(5)))
 struct SandboxRunTests {
     let limits = SandboxLimits(wallClockSeconds: 20, killGraceSeconds: 1, memoryBytes: 1 << 30, addressSpaceBytes: 4 << 30)
 

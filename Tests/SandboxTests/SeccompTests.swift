@@ -5,7 +5,7 @@ import Testing
 
 /// The seccomp filter bubblewrap installs for agents: the system calls it blocks fail with EPERM inside
 /// the sandbox, while threads, subprocesses and ordinary I/O keep working.
-@Suite("Sandbox seccomp filter", .timeLimit(.minutes(1)))
+@Suite("Sandbox seccomp filter", .timeLimit(.minutes(5)))
 struct SeccompTests {
     @Test("the host supports the filter (x86_64 with bubblewrap): these tests must not pass vacuously")
     func available() throws {

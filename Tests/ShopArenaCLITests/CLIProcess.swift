@@ -83,6 +83,41 @@ enum CLIProcess {
             stderr: String(decoding: errData.wait(), as: UTF8.self))
     }
 
+    /// A `shoparena` subprocess left running (e.g. `llm stub`): `firstLine` is the first line it printed on stdout
+    /// (the rest is drained and dropped, stderr is discarded). `stop()` terminates it and waits for it.
+    final class Background: @unchecked Sendable {
+        let process: Process
+        let firstLine: String
+
+        init(_ arguments: [String], in directory: URL) throws {
+            process = Process()
+            process.executableURL = try CLIProcess.executable()
+            process.arguments = arguments
+            process.currentDirectoryURL = directory
+            process.standardInput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            let out = Pipe()
+            process.standardOutput = out
+            try process.run()
+            var line = Data()
+            let reader = out.fileHandleForReading
+            while true {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }
+                line.append(chunk)
+                if chunk.contains(UInt8(ascii: "\n")) { break }
+            }
+            firstLine = String(decoding: line.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
+            // Keep reading so a chatty child never blocks on a full pipe.
+            Thread.detachNewThread { _ = reader.readDataToEndOfFile() }
+        }
+
+        func stop() {
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+        }
+    }
+
     /// A fresh scratch directory.
     static func scratch() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent(

@@ -59,5 +59,13 @@ struct CorpusCLITests {
         #expect(json["by_verdict"] == .object([("agentic", 100), ("no-llm", 100), ("scripted", 100)]))
         #expect(json["by_dialect"]?.objectValue?.count == 4)
         #expect((json["trajectories_per_second"]?.numberValue ?? 0) > 0)
+        // Every format exported: the 270 public trajectories (problems 0, 10 and 20 are the hidden bank), audit clean.
+        for format in ["sft", "sft-steps", "preference", "rl"] {
+            let export = json["export"]?[format]
+            #expect(export?["trajectories"] == 270, "\(format)")
+            #expect((export?["rows"]?.intValue ?? 0) >= 270, "\(format)")
+            #expect(export?["audit_clean"] == true, "\(format)")
+            #expect((export?["rows_per_second"]?.numberValue ?? 0) > 0, "\(format)")
+        }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// The submit transaction, cooldowns and miner reads, on SQLite and PostgreSQL.

@@ -1,6 +1,6 @@
 import Foundation
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 @Suite("Blob store")

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// Singleton work across replicas: while one replica's pass of a job holds the cluster lock, another replica's

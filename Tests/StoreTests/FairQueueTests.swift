@@ -1,7 +1,7 @@
 import ArenaModel
 import Foundation
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// The fair work queue (issue 13) on both stores: a poisoned item ahead of good ones backs off, is parked at

@@ -1,10 +1,10 @@
 import Foundation
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
-/// The blob store of a multi-replica deployment: blobs as rows of PostgreSQL's `blobs` table (migration 7),
-/// shared by every replica over the database; SQLite records migration 7 and keeps blobs in files.
+/// The blob store of a multi-replica deployment: blobs as rows of PostgreSQL's `blobs` table (migration 8),
+/// shared by every replica over the database; SQLite records migration 8 and keeps blobs in files.
 @Suite("PostgreSQL blob store", .serialized)
 struct PostgresBlobStoreTests {
     @Test func roundTripsEveryByteValueAndIsIdempotentAcrossReplicas() async throws {
@@ -69,7 +69,7 @@ struct PostgresBlobStoreTests {
         #expect(try BlobStores.matching(postgres, fileRoot: folder) is PostgresBlobStore)
         #expect(try BlobStores.matching(sqlite, fileRoot: folder) is FileBlobStore)
         #expect(throws: StoreError.self) { try PostgresBlobStore(database: sqlite) }
-        // SQLite records migration 7 without creating the PostgreSQL-only table.
+        // SQLite records migration 8 without creating the PostgreSQL-only table.
         let version = try await sqlite.read { db in try await db.scalarInt("SELECT MAX(version) FROM schema_migrations") }
         #expect(version == Int64(ArenaMigrations.all.map(\.version).max() ?? 0))
         let tables = try await sqlite.read { db in

@@ -1,6 +1,6 @@
 import Foundation
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// Per-provider inference credentials on both stores: the migration that carries a 1.0.x Chutes token over, the

@@ -1,6 +1,6 @@
 import Foundation
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// `PublicQueries` on both stores: ranking and its tie-break, hidden problems, the current top and which blobs

@@ -1,6 +1,6 @@
 import Foundation
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// The driver contract, run against both SQLite and PostgreSQL: types round-trip, transactions commit and

@@ -1,7 +1,7 @@
 import ArenaModel
 import Foundation
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 import TestSupport
 
@@ -34,6 +34,26 @@ struct SuiteRepositoryTests {
             let metadata = try JSONParser.parse(try row.string("metadata"))
             #expect(metadata == problem.original)
         }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func poolProblemsReadEachPoolOfEverySuiteInOrder(kind: StoreKind) async throws {
+        let db = try await TestDatabases.make(kind)
+        defer { Task { await db.close() } }
+        let (suite, path) = try Self.oroSuite()
+        let suites = SuiteRepository(database: db)
+        _ = try await suites.create(try ProblemSuite(problems: Array(suite.problems.prefix(3))), sourceURI: path, now: 1_000)
+        _ = try await suites.create(try ProblemSuite(problems: Array(suite.problems[3..<5])), sourceURI: path, now: 2_000)
+        _ = try await suites.addHiddenBank(try ProblemSuite(problems: Array(suite.problems[5..<7])), to: 2)
+        let visible = try await suites.poolProblems(hidden: false)
+        #expect(visible.map(\.problemID) == suite.problems.prefix(5).map(\.id))
+        #expect(visible.map(\.suiteID) == [1, 1, 1, 2, 2] && visible.allSatisfy { !$0.isHidden })
+        #expect(try JSONParser.parse(visible[0].metadataJSON) == suite.problems[0].original)
+        let hidden = try await suites.poolProblems(hidden: true)
+        #expect(hidden.map(\.problemID) == suite.problems[5..<7].map(\.id))
+        #expect(hidden.allSatisfy { $0.isHidden && $0.suiteID == 2 })
+        #expect(try await suites.problemIDs(inSuite: 2) == Set(suite.problems[3..<7].map(\.id)))
+        #expect(try await suites.problemIDs(inSuite: 9).isEmpty)
     }
 
     @Test func loadRefusesUnknownSchemesAndMissingFiles() throws {

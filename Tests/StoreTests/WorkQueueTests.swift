@@ -1,7 +1,7 @@
 import ArenaModel
 import Foundation
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 
 /// The work queue on both stores: FIFO claims with distinct validators, capacity, leases and the reaper,

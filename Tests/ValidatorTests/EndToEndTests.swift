@@ -1,7 +1,7 @@
 import ArenaModel
 import Foundation
 import Judge
-import LocalArena
+import ArenaRuntime
 import Proxy
 import Sandbox
 import Scoring

@@ -3,7 +3,7 @@ import AsyncHTTPClient
 import Backend
 import Foundation
 import LLM
-import LocalArena
+import ArenaRuntime
 import Logging
 import NIOCore
 import Proxy
@@ -13,6 +13,7 @@ import Store
 import TestSupport
 import Testing
 import Validator
+import ShopArenaTesting
 
 /// Issue 13 §3: a validator's proxies use the model allowlist of its backend (`GET /v1/public/inference/models`,
 /// what `serve --inference-models` sets), cached, and keep the last list when the backend goes away; the

@@ -1,3 +1,4 @@
+import ArenaClient
 import ArenaModel
 import AsyncHTTPClient
 import Backend
@@ -5,7 +6,7 @@ import Foundation
 import Hummingbird
 import Identity
 import Judge
-import LocalArena
+import ArenaRuntime
 import Logging
 import NIOHTTP1
 import Sandbox
@@ -13,7 +14,7 @@ import Scoring
 import Search
 import ServiceLifecycle
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Synchronization
 import TestSupport
 import Testing
@@ -144,8 +145,8 @@ struct ReplicaArena {
     /// The baseline example agent, submitted through `replica` as the oro CLI does (signed multipart).
     func submit(through replica: Replica) async throws -> (versionID: String, code: [UInt8]) {
         let code = Array(try String(contentsOf: root.appendingPathComponent("examples/agents/baseline_agent.py"), encoding: .utf8).utf8)
-        let answer = try await ArenaHTTP(baseURL: replica.baseURL)
-            .submit(agentName: "replicated", fileName: "agent.py", code: code, signer: miner)
+        let answer = try await ArenaClient(baseURL: replica.baseURL, signer: miner)
+            .submit(agentName: "replicated", fileName: "agent.py", code: code)
         let versionID = try #require(answer?["agent_version_id"]?.stringValue)
         return (versionID, code)
     }
@@ -197,7 +198,7 @@ struct ReplicaArena {
 
     /// A problem's log as the public API serves it through `replica` (download-url, then the blob).
     func publicLog(through replica: Replica, versionID: String, runID: String, problemID: String, http: HTTPClient) async throws -> [UInt8] {
-        let answer = try await ArenaHTTP(baseURL: replica.baseURL, http: http).call(.POST, "/v1/public/artifacts/download-url", json: .object([
+        let answer = try await ArenaClient(baseURL: replica.baseURL, http: http).call(.POST, "/v1/public/artifacts/download-url", json: .object([
             ("artifact_type", "EVAL_PROBLEM_LOGS"), ("agent_version_id", .string(versionID)), ("eval_run_id", .string(runID)),
             ("problem_id", .string(problemID)),
         ]))

@@ -1,7 +1,8 @@
+import ArenaClient
 import ArenaModel
+import ArenaRuntime
 import AsyncHTTPClient
 import Foundation
-import LocalArena
 import Logging
 import NIOHTTP1
 import Store
@@ -30,7 +31,7 @@ struct ReplicaTests {
             let logs = try await arena.reportProblems(client, run: run, problems: problems)
             _ = try await client.complete(run: run.evalRunID, body: ReplicaArena.success)
 
-            let a = ArenaHTTP(baseURL: arena.a.baseURL, http: http)
+            let a = ArenaClient(baseURL: arena.a.baseURL, http: http)
             let status = try await a.call(.GET, "/v1/public/agent-versions/\(versionID)/status")
             #expect(status?["state"]?.stringValue == "ELIGIBLE")
             let publicRun = try await a.call(.GET, "/v1/public/evaluation-runs/\(run.evalRunID)")
@@ -72,7 +73,7 @@ struct ReplicaTests {
             _ = try await client.complete(run: run.evalRunID, body: ReplicaArena.success)
             #expect(endpoints.active == arena.b.baseURL)
 
-            let b = ArenaHTTP(baseURL: arena.b.baseURL, http: http)
+            let b = ArenaClient(baseURL: arena.b.baseURL, http: http)
             #expect(try await b.call(.GET, "/v1/public/agent-versions/\(versionID)/status")?["state"]?.stringValue == "ELIGIBLE")
             #expect(try await b.call(.GET, "/v1/public/evaluation-runs/\(run.evalRunID)")?["status"]?.stringValue == "SUCCESS")
             for problem in problems {
@@ -98,7 +99,7 @@ struct ReplicaTests {
             logger.logLevel = .warning
             let daemon = try await arena.daemon(urls: [arena.a.baseURL, arena.b.baseURL], logger: logger)
             let loop = Task { await daemon.loop() }
-            let b = ArenaHTTP(baseURL: arena.b.baseURL)
+            let b = ArenaClient(baseURL: arena.b.baseURL)
             let eligible = try await ValidatorHarness.waitUntil(seconds: 300) {
                 (try? await b.call(.GET, "/v1/public/agent-versions/\(versionID)/status"))?["state"]?.stringValue == "ELIGIBLE"
             }

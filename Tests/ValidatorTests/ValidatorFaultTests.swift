@@ -7,6 +7,7 @@ import Logging
 import ServiceLifecycle
 import Testing
 import Validator
+import ShopArenaTesting
 
 /// The validator loop under faults, against a real backend over HTTP: a validator that dies mid-run, and a
 /// judge upstream that fails.

@@ -4,7 +4,7 @@ import Foundation
 import Hummingbird
 import Identity
 import Judge
-import LocalArena
+import ArenaRuntime
 import AsyncHTTPClient
 import Logging
 import Sandbox

@@ -1,7 +1,7 @@
 import ArenaModel
 import Foundation
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Testing
 @testable import Web
 

@@ -182,8 +182,9 @@ def reward(
     docs = _per_completion(products, n, "products")
     prof = _profile(profile)
     out: List[float] = []
-    for completion, spec, product_docs in zip(completions, specs, docs):
-        s = score_problem(parse_reward_spec(spec), completion, _lookup(product_docs, catalog), prof)
+    categories = _per_completion(kwargs.get("category"), n, "category")
+    for completion, spec, product_docs, category in zip(completions, specs, docs, categories):
+        s = score_problem(parse_reward_spec(spec, category), completion, _lookup(product_docs, catalog), prof)
         if callable(value):
             out.append(float(value(s)))
         elif value == "score":

@@ -387,6 +387,12 @@ def parse_reward_spec(spec: Any, category: Optional[str] = None) -> Problem:
     if not isinstance(spec, dict):
         raise RewardSpecError(f"reward_spec must be a problem object, found {type(spec).__name__}")
     query = spec.get("query")
+    if query is None and "reward" in spec:
+        # The rl export's `reward_spec` column is `{"reward", "voucher"}`: the query is its own column.
+        spec = {**spec, "query": "(reward only)"}
+        if category and "category" not in spec:
+            spec["category"] = category
+        query = spec["query"]
     if not isinstance(query, str) or not query.strip():
         raise RewardSpecError("the problem has no non-empty string 'query'")
     reward_value = spec.get("reward")

@@ -409,9 +409,19 @@ def test_unknown_and_bare_reward_specs() -> None:
     s = score(text("100,300"), bare, DOCS)
     assert s["category"] == "Shop" and s["components"]["gt"] == 1.0 and s["components"]["shop"] == 0.0
     with pytest.raises(shoparena_rl.RewardSpecError, match="query"):
-        score(text("100"), {"reward": {"product_id": "1"}}, DOCS)
+        score(text("100"), {"query": " ", "reward": {"product_id": "1"}}, DOCS)
     with pytest.raises(ValueError, match="one per completion"):
         reward(["a", "b", "c"], reward_spec=[PRODUCT_SPEC, PRODUCT_SPEC])
+
+
+def test_rl_export_rows_reward_spec_shape() -> None:
+    # `corpus export --format rl` writes reward_spec = {"reward", "voucher"} with query and category as their own
+    # columns, which TRL passes to the reward function as keyword lists.
+    spec = {"reward": PRODUCT_SPEC["reward"], "voucher": None}
+    rewards = reward([text("100"), text("300")], reward_spec=[spec, spec], products=[DOCS, DOCS],
+                     category=["product", "product"], query=[PRODUCT_SPEC["query"]] * 2)
+    assert rewards == [1.0, 0.0]
+    assert score(text("200"), spec, DOCS)["success"]
 
 
 def test_lexical_similarity_rules() -> None:

@@ -22,87 +22,106 @@ public struct JSONWriter: Sendable {
     }
 
     public func string(_ value: JSONValue) -> String {
-        var out = ""
-        out.reserveCapacity(256)
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
         write(value, into: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     public func write(_ value: JSONValue, into out: inout String) {
+        out += string(value)
+    }
+
+    /// Appends the UTF-8 JSON text of `value` to `out`. Writing bytes rather than appending to a `String` keeps
+    /// the corpus exports (hundreds of thousands of rows of dialogue text) off `String`'s append slow paths.
+    public func write(_ value: JSONValue, into out: inout [UInt8]) {
         switch value {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
-        case .double(let d): out += JSONWriter.pythonFloat(d)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .double(let d): out.append(contentsOf: JSONWriter.pythonFloat(d).utf8)
         case .string(let s): writeString(s, into: &out)
         case .array(let items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { out += style == .compact ? "," : ", " }
+                if i > 0 { appendSeparator(into: &out) }
                 write(item, into: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let pairs):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             let ordered = sortKeys ? pairs.sorted { $0.0.unicodeScalars.lexicographicallyPrecedes($1.0.unicodeScalars) } : pairs
             for (i, (key, item)) in ordered.enumerated() {
-                if i > 0 { out += style == .compact ? "," : ", " }
+                if i > 0 { appendSeparator(into: &out) }
                 writeString(key, into: &out)
-                out += style == .compact ? ":" : ": "
+                out.append(UInt8(ascii: ":"))
+                if style == .python { out.append(UInt8(ascii: " ")) }
                 write(item, into: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        // Fast path: copy runs that need no escaping in one append (catalog writing is hot).
-        let utf8 = s.utf8
-        var runStart = utf8.startIndex
-        var i = utf8.startIndex
-        while i != utf8.endIndex {
-            let b = utf8[i]
-            if b >= 0x7F && ensureASCII { break }
-            if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
-                out += s[runStart..<i]
-                writeScalar(Unicode.Scalar(b), into: &out)
-                i = utf8.index(after: i)
-                runStart = i
-            } else {
-                i = utf8.index(after: i)
+    private func appendSeparator(into out: inout [UInt8]) {
+        out.append(UInt8(ascii: ","))
+        if style == .python { out.append(UInt8(ascii: " ")) }
+    }
+
+    func writeString(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var text = s
+        let scalarsFrom: Int? = text.withUTF8 { bytes -> Int? in
+            // Runs that need no escaping are copied in one append.
+            var runStart = 0
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                if b >= 0x7F && ensureASCII {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+                    return i
+                }
+                if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+                    writeScalar(Unicode.Scalar(b), into: &out)
+                    runStart = i + 1
+                }
+                i += 1
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+            return nil
         }
-        out += s[runStart..<i]
-        if i != utf8.endIndex {
-            for scalar in s[i...].unicodeScalars { writeScalar(scalar, into: &out) }
+        if let start = scalarsFrom {
+            // ensure_ascii: from the first byte outside ' '...'~' on, scalar by scalar.
+            let utf8 = text.utf8
+            let index = utf8.index(utf8.startIndex, offsetBy: start)
+            for scalar in text[index...].unicodeScalars { writeScalar(scalar, into: &out) }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 
-    func writeScalar(_ scalar: Unicode.Scalar, into out: inout String) {
+    func writeScalar(_ scalar: Unicode.Scalar, into out: inout [UInt8]) {
         switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case "\u{08}": out += "\\b"
-        case "\u{0C}": out += "\\f"
+        case "\"": out.append(contentsOf: "\\\"".utf8)
+        case "\\": out.append(contentsOf: "\\\\".utf8)
+        case "\n": out.append(contentsOf: "\\n".utf8)
+        case "\r": out.append(contentsOf: "\\r".utf8)
+        case "\t": out.append(contentsOf: "\\t".utf8)
+        case "\u{08}": out.append(contentsOf: "\\b".utf8)
+        case "\u{0C}": out.append(contentsOf: "\\f".utf8)
         default:
             if scalar.value < 0x20 {
-                out += JSONWriter.unicodeEscape(UInt16(scalar.value))
+                out.append(contentsOf: JSONWriter.unicodeEscape(UInt16(scalar.value)).utf8)
             } else if ensureASCII && scalar.value > 0x7E {
                 // Python escapes everything outside ' '...'~', astral characters as surrogate pairs.
                 if scalar.value > 0xFFFF {
                     let v = scalar.value - 0x10000
-                    out += JSONWriter.unicodeEscape(UInt16(0xD800 + (v >> 10)))
-                    out += JSONWriter.unicodeEscape(UInt16(0xDC00 + (v & 0x3FF)))
+                    out.append(contentsOf: JSONWriter.unicodeEscape(UInt16(0xD800 + (v >> 10))).utf8)
+                    out.append(contentsOf: JSONWriter.unicodeEscape(UInt16(0xDC00 + (v & 0x3FF))).utf8)
                 } else {
-                    out += JSONWriter.unicodeEscape(UInt16(scalar.value))
+                    out.append(contentsOf: JSONWriter.unicodeEscape(UInt16(scalar.value)).utf8)
                 }
             } else {
-                out.unicodeScalars.append(scalar)
+                out.append(contentsOf: UTF8.encode(scalar)!)
             }
         }
     }

@@ -181,10 +181,14 @@ public enum OpenAPIDocument {
         Operation("PUT", "/v1/uploads/{upload_token}", "validator", "The presigned upload target", .token, body: "binary",
                   [("200", nil), ("400", err), ("404", err), ("409", err), ("413", err)]),
         // Admin.
-        Operation("POST", "/v1/admin/suites", "admin", "Create a suite from a problem file", .signedAdmin, body: "CreateSuiteRequest",
-                  [("201", "SuiteActivation"), ("422", "ValidationError")]),
-        Operation("POST", "/v1/admin/suites/{suite_id}/hidden-problems", "admin", "Add hidden race problems to a suite",
-                  .signedAdmin, body: "CreateSuiteRequest", [("200", nil), ("404", err), ("422", "ValidationError")]),
+        // Both loads run the leak-cluster guard: `leak_report` in the answer; `reject_leaks=true` refuses with 409 PROBLEM_LEAK.
+        Operation("POST", "/v1/admin/suites", "admin", "Create a suite from a problem file (reports problems that cluster with the hidden bank)",
+                  .signedAdmin, query: [Query("reject_leaks", Schema.boolean)], body: "CreateSuiteRequest",
+                  [("201", "SuiteCreated"), ("409", "ProblemLeakError"), ("422", "ValidationError")]),
+        Operation("POST", "/v1/admin/suites/{suite_id}/hidden-problems", "admin",
+                  "Add hidden race problems to a suite (reports problems that cluster with public suite problems)",
+                  .signedAdmin, query: [Query("reject_leaks", Schema.boolean)], body: "CreateSuiteRequest",
+                  [("200", "HiddenBankAdded"), ("404", err), ("409", "ProblemLeakError"), ("422", "ValidationError")]),
         Operation("POST", "/v1/admin/suites/{suite_id}/activate", "admin", "Activate a suite and requeue the best versions",
                   .signedAdmin, query: [Query("requeue_top_n", Schema.integer(0...10_000))],
                   [("200", "SuiteActivation"), ("404", err), ("422", "ValidationError")]),

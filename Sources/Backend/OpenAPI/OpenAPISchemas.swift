@@ -1,4 +1,5 @@
 import ArenaModel
+import Corpus
 import Store
 
 /// Small builders for OpenAPI 3.1 (JSON Schema 2020-12) fragments, so the document reads like the models of
@@ -54,6 +55,7 @@ enum OpenAPISchemas {
         let optInt = s.nullable(s.integer), optObject = s.nullable(s.anyObject), optUUID = s.nullable(s.uuid)
         let providers = InferenceProvider.allCases.map(\.rawValue)
         let pinReason = s.enumeration(["not_eligible", "discarded", "eliminated", "below_threshold"])
+        let pool = s.enumeration(ProblemPool.allCases.map(\.rawValue))
         return [
             ("Error", s.object([("detail", s.string), ("error_code", s.string)])),
             ("ValidationError", s.object([("detail", s.array(s.object([
@@ -295,6 +297,25 @@ enum OpenAPISchemas {
             ("CreateSuiteRequest", s.object([("problem_suite_uri", s.string), ("is_public?", s.boolean)])),
             ("SuiteActivation", s.object([("suite_id", s.integer), ("suite_version", s.integer), ("is_active", s.boolean),
                                           ("requeued_versions?", s.array(s.uuid))])),
+            // The leak-cluster guard's report on problems entering a pool (a suite's public problems, or the hidden
+            // race bank): each entering problem that shares a leak cluster with kept problems of the other pool.
+            ("LeakReport", s.object([
+                ("pool", pool), ("checked_problems", s.integer), ("compared_problems", s.integer),
+                ("leaks", s.array(s.object([
+                    ("problem_id", s.string), ("pool", pool),
+                    ("clusters_with", s.array(s.object([
+                        ("problem_id", s.string), ("pool", pool), ("suite_id", s.integer),
+                        ("reason", s.enumeration(PoolLeakReason.allCases.map(\.rawValue))),
+                        ("via", s.array(s.string)),
+                    ]))),
+                ]))),
+            ])),
+            ("SuiteCreated", s.object([("suite_id", s.integer), ("suite_version", s.integer), ("is_active", s.boolean),
+                                       ("leak_report", s.ref("LeakReport"))])),
+            ("HiddenBankAdded", s.object([("suite_id", s.integer), ("hidden_problem_count", s.integer),
+                                          ("leak_report", s.ref("LeakReport"))])),
+            ("ProblemLeakError", s.object([("detail", s.string), ("error_code", s.enumeration(["PROBLEM_LEAK"])),
+                                           ("leak_report", s.ref("LeakReport"))])),
             ("AdminAgentVersion", s.object([
                 ("agent_version_id", s.uuid), ("agent_id", s.uuid), ("agent_name", s.string), ("miner_hotkey", s.string),
                 ("version_number", s.integer), ("created_at", s.dateTime), ("submitted_at", s.dateTime), ("suite_id", optInt),

@@ -17,7 +17,7 @@ public struct RaceRoutes: Sendable {
         let database = services.database
         group.get("current") { _, _ in
             let (race, qualifiers) = try await database.read { db -> (RaceRecord?, [RaceQualifierRecord]) in
-                let suite = try await db.scalarInt("SELECT suite_id FROM suites WHERE is_active = 1 ORDER BY suite_id DESC LIMIT 1")
+                let suite = try await SuiteRepository.activeSuiteID(in: db)
                 let race = try await RaceRepository.races(statuses: [.qualifyingOpen, .raceRunning], suiteID: suite, limit: 1, in: db).first
                 guard let race else { return (nil, []) }
                 return (race, try await RaceRepository.qualifiers(of: race.raceID, in: db))
@@ -87,15 +87,7 @@ public struct RaceRoutes: Sendable {
             let raceID = try RequestParameters.uuid(context, "race_id")
             let view = try await database.read { db -> JSONValue? in
                 guard let race = try await RaceRepository.race(raceID, in: db) else { return nil }
-                let items = try await db.query(
-                    """
-                    SELECT w.agent_version_id, w.phase, w.is_closed, w.is_cancelled, w.included_success_count, w.required_successes,
-                           (SELECT COUNT(*) FROM evaluation_runs r WHERE r.work_item_id = w.work_item_id AND r.status IN ('CLAIMED', 'RUNNING')) AS active_count,
-                           a.agent_name
-                    FROM work_items w LEFT JOIN agent_versions v ON v.agent_version_id = w.agent_version_id
-                    LEFT JOIN agents a ON a.agent_id = v.agent_id
-                    WHERE w.race_id = ? ORDER BY w.seq
-                    """, [.text(raceID)])
+                let items = try await RaceRepository.workItems(raceID: raceID, in: db)
                 let qualifiers = try await RaceRepository.qualifiers(of: raceID, in: db)
                 var fields = RaceViews.race(race, qualifiers: qualifiers).objectValue ?? []
                 fields += [
@@ -103,16 +95,16 @@ public struct RaceRoutes: Sendable {
                     ("problem_seed", race.problemSeed.map { .string(String($0)) } ?? .null),
                     ("problem_count", .int(Int64(race.problemCount))),
                     ("qualifiers", .array(qualifiers.map(RaceViews.qualifier))),
-                    ("work_items", .array(try items.map { row in
+                    ("work_items", .array(items.map { item in
                         .object([
-                            ("agent_version_id", .string(try row.string("agent_version_id"))),
-                            ("phase", .string(try row.string("phase"))),
-                            ("is_closed", .bool(try row.bool("is_closed"))),
-                            ("is_cancelled", .bool(try row.bool("is_cancelled"))),
-                            ("included_success_count", .int(try row.int("included_success_count"))),
-                            ("active_count", .int(row.optionalInt("active_count") ?? 0)),
-                            ("required_successes", .int(try row.int("required_successes"))),
-                            ("agent_name", row.optionalString("agent_name").map(JSONValue.string) ?? .null),
+                            ("agent_version_id", .string(item.agentVersionID)),
+                            ("phase", .string(item.phase)),
+                            ("is_closed", .bool(item.isClosed)),
+                            ("is_cancelled", .bool(item.isCancelled)),
+                            ("included_success_count", .int(item.includedSuccessCount)),
+                            ("active_count", .int(item.activeCount)),
+                            ("required_successes", .int(item.requiredSuccesses)),
+                            ("agent_name", item.agentName.map(JSONValue.string) ?? .null),
                         ])
                     })),
                 ]

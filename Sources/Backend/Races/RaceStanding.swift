@@ -116,7 +116,7 @@ public struct RaceStanding: Sendable {
     static func load(suiteID: Int64, in db: any SQLExecutor, qualification: RaceQualification) async throws -> RaceStanding {
         let candidates = try await RaceSelections.candidates(suiteID: suiteID, in: db)
         let pins = try await RaceSelections.pins(in: db)
-        let incumbent = try await RaceEngine.incumbent(suiteID: suiteID, in: db)
+        let incumbent = try await RaceRepository.incumbent(suiteID: suiteID, in: db)
         return RaceStanding(candidates: candidates, pins: pins, incumbent: incumbent, qualification: qualification)
     }
 }

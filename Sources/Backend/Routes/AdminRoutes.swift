@@ -5,7 +5,8 @@ import Store
 /// The admin routes of reference/oro-api.md §2 (admin table; races live in `RaceRoutes`, 1.0.50's analytics and
 /// elimination reinstatement in `AdminAnalyticsRoutes`). Every route is signed by an admin hotkey (the group's
 /// `AuthMiddleware`), and every action writes an audit event with the admin's hotkey, the given reason and what
-/// changed.
+/// changed. Loading a suite or a hidden bank runs the leak-cluster guard (`PoolLeakCheck`) first: the answer
+/// carries its `leak_report`, and `?reject_leaks=true` refuses the load with 409 `PROBLEM_LEAK` when anything clusters.
 public struct AdminRoutes: Sendable {
     public let services: BackendServices
 
@@ -13,6 +14,7 @@ public struct AdminRoutes: Sendable {
 
     var admin: AdminRepository { AdminRepository(database: services.database) }
     var suites: SuiteRepository { SuiteRepository(database: services.database) }
+    var leakCheck: PoolLeakCheck { PoolLeakCheck(database: services.database) }
 
     public func register(on group: RouterGroup<ArenaRequestContext>) {
         group.post("suites") { request, context in try await createSuite(request, context) }
@@ -92,6 +94,7 @@ public struct AdminRoutes: Sendable {
         let body = try await JSONBody.read(request, context: context)
         let uri = try body.string("problem_suite_uri")
         let isPublic = try body.optionalBool("is_public") ?? true
+        let rejectLeaks = try RequestParameters(request).optionalBool("reject_leaks") ?? false
         let suite: ProblemSuite
         do {
             suite = try SuiteRepository.load(uri: uri)
@@ -99,22 +102,26 @@ public struct AdminRoutes: Sendable {
             throw APIError.invalid(["body", "problem_suite_uri"], "\(error)", type: "value_error", input: .string(uri))
         }
         let actor = try makeActor(context, reason: try body.optionalString("reason"))
+        let report = try await leakCheck.enteringSuite(suite)
+        if rejectLeaks { try await refuse(report, actor: actor, action: "suite.create", target: "new", uri: uri) }
         // Each suite action writes its audit event in its own transaction: both commit or neither does.
         let record = try await suites.create(suite, sourceURI: uri, isPublic: isPublic, now: actor.now) { db, record in
             try await AuditLog.record(in: db, eventID: UUIDText.random(), actor: actor, action: "suite.create", targetType: "suite",
                                       targetID: String(record.suiteID), details: JSONWriter().string(.object([
                                           ("problem_suite_uri", .string(uri)), ("problem_count", .int(record.problemCount)),
-                                          ("suite_version", .int(record.suiteVersion)), ("is_public", .bool(isPublic))])))
+                                          ("suite_version", .int(record.suiteVersion)), ("is_public", .bool(isPublic)),
+                                          ("leak_report", report.json)])))
         }
         return JSONResponse(.object([("suite_id", .int(record.suiteID)), ("suite_version", .int(record.suiteVersion)),
-                                     ("is_active", .bool(record.isActive))]), status: .created)
+                                     ("is_active", .bool(record.isActive)), ("leak_report", report.json)]), status: .created)
     }
 
-    /// Adds a hidden race bank (`{problem_suite_uri}`) to a suite; answers `{suite_id, hidden_problem_count}`.
+    /// Adds a hidden race bank (`{problem_suite_uri}`) to a suite; answers `{suite_id, hidden_problem_count, leak_report}`.
     func addHiddenBank(_ request: Request, _ context: ArenaRequestContext) async throws -> JSONResponse {
         let suiteID = try RequestParameters.int(context, "suite_id")
         let body = try await JSONBody.read(request, context: context)
         let uri = try body.string("problem_suite_uri")
+        let rejectLeaks = try RequestParameters(request).optionalBool("reject_leaks") ?? false
         let bank: ProblemSuite
         do {
             bank = try SuiteRepository.load(uri: uri)
@@ -122,15 +129,29 @@ public struct AdminRoutes: Sendable {
             throw APIError.invalid(["body", "problem_suite_uri"], "\(error)", type: "value_error", input: .string(uri))
         }
         let actor = try makeActor(context, reason: try body.optionalString("reason"))
+        guard try await suites.find(suiteID) != nil else { throw APIError.notFound("SUITE_NOT_FOUND", "suite \(suiteID) not found") }
+        let report = try await leakCheck.enteringHiddenBank(bank, suiteID: suiteID)
+        if rejectLeaks { try await refuse(report, actor: actor, action: "suite.hidden_bank_add", target: String(suiteID), uri: uri) }
         let audited: @Sendable (any SQLExecutor, Int) async throws -> Void = { db, count in
             try await AuditLog.record(in: db, eventID: UUIDText.random(), actor: actor, action: "suite.hidden_bank_add", targetType: "suite",
                                       targetID: String(suiteID), details: JSONWriter().string(.object([
-                                          ("problem_suite_uri", .string(uri)), ("hidden_problem_count", .int(Int64(count)))])))
+                                          ("problem_suite_uri", .string(uri)), ("hidden_problem_count", .int(Int64(count))),
+                                          ("leak_report", report.json)])))
         }
         guard let count = try await suites.addHiddenBank(bank, to: suiteID, audit: audited) else {
             throw APIError.notFound("SUITE_NOT_FOUND", "suite \(suiteID) not found")
         }
-        return JSONResponse(.object([("suite_id", .int(suiteID)), ("hidden_problem_count", .int(Int64(count)))]))
+        return JSONResponse(.object([("suite_id", .int(suiteID)), ("hidden_problem_count", .int(Int64(count))),
+                                     ("leak_report", report.json)]))
+    }
+
+    /// For `?reject_leaks=true`: when the report is not clear, records the refused `action` as `<action>.refused`
+    /// (with the report) and answers 409 `PROBLEM_LEAK` carrying the `leak_report`.
+    func refuse(_ report: LeakReport, actor: AdminActor, action: String, target: String, uri: String) async throws {
+        guard !report.isClear else { return }
+        try await admin.audit(actor, action: action + ".refused", targetType: "suite", targetID: target,
+                              details: .object([("problem_suite_uri", .string(uri)), ("leak_report", report.json)]))
+        throw APIError(.conflict, code: "PROBLEM_LEAK", detail: PoolLeakError.leaks(report).description, extras: [("leak_report", report.json)])
     }
 
     func activateSuite(_ request: Request, _ context: ArenaRequestContext) async throws -> JSONResponse {

@@ -1,5 +1,7 @@
 import ArenaModel
 import Foundation
+import Subprocess
+import SystemPackage
 
 #if canImport(Glibc)
 import Glibc
@@ -30,14 +32,15 @@ public enum AnalyzerError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Runs `python3 -m shoparena_runtime.analyze -` with `PYTHONPATH` = the runtime folder, the file on stdin.
+/// Runs `python3 -m shoparena_runtime.analyze -` with `PYTHONPATH` = the runtime folder, the file on stdin: the
+/// one analyzer runner, used by the backend's submission check and by `shoparena eval`'s agent check.
 ///
 /// The analyzer itself analyses in a grandchild interpreter with a time and memory limit (`analyze_isolated`).
-/// Here the child is spawned with `posix_spawn` in its own process group; stdin, stdout and stderr are
+/// Here the child is started with swift-subprocess in its own process group; stdin, stdout and stderr are
 /// temporary files rather than pipes, so nothing can block on a full pipe or on a grandchild that keeps an
-/// inherited descriptor open. We poll `waitpid` until `timeout` (+ a grace period covering the analyzer's own
-/// limit and interpreter start-up), then kill the whole process group: a timeout becomes an ANALYSIS_FAILED
-/// file error. At most `maxOutputBytes` of output are read.
+/// inherited descriptor open. At `timeout` (+ a grace period covering the analyzer's own limit and interpreter
+/// start-up) the whole process group is killed: a timeout becomes an ANALYSIS_FAILED file error. At most
+/// `maxOutputBytes` of output are read.
 public struct PythonAnalyzer: SubmissionAnalyzer {
     public var executable: String
     public var runtimePath: String
@@ -65,36 +68,17 @@ public struct PythonAnalyzer: SubmissionAnalyzer {
             throw .io("cannot write the temporary input: \(error)")
         }
         defer { try? FileManager.default.removeItem(at: dir) }
-        let inputPath = dir.appendingPathComponent("input.py").path
         let stdoutPath = dir.appendingPathComponent("stdout").path
         let stderrPath = dir.appendingPathComponent("stderr").path
 
-        let pid = try spawn(stdin: inputPath, stdout: stdoutPath, stderr: stderrPath)
-        let deadline = ContinuousClock.now + .milliseconds(Int64((timeoutSeconds + graceSeconds) * 1000))
-        var status: Int32 = 0
-        var timedOut = false
-        while true {
-            let done = waitpid(pid, &status, WNOHANG)
-            if done == pid { break }
-            if done == -1, errno != EINTR { throw .io("waitpid failed: \(String(cString: strerror(errno)))") }
-            if ContinuousClock.now >= deadline {
-                kill(-pid, SIGKILL)
-                kill(pid, SIGKILL)
-                while waitpid(pid, &status, 0) == -1, errno == EINTR {}
-                timedOut = true
-                break
-            }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        // The analyzer's grandchild is in the same group; make sure nothing outlives the request.
-        kill(-pid, SIGKILL)
+        let (exit, timedOut) = try await run(input: dir.appendingPathComponent("input.py").path,
+                                             stdout: stdoutPath, stderr: stderrPath)
         if timedOut {
             return CodeAnalysisReport(
                 fileError: .init(code: "ANALYSIS_FAILED", message: "analysis exceeded \(Int(timeoutSeconds)) s", line: nil),
                 violations: [])
         }
         let output = Self.readPrefix(stdoutPath, limit: maxOutputBytes)
-        let exit = Self.exitCode(status)
         if let output, output.count < maxOutputBytes,
            let json = try? JSONParser.parse(utf8: output), let report = CodeAnalysisReport(json: json) {
             return report
@@ -104,42 +88,67 @@ public struct PythonAnalyzer: SubmissionAnalyzer {
         throw .unreadableOutput(exitStatus: exit, stderrTail: lastLine)
     }
 
-    private func spawn(stdin: String, stdout: String, stderr: String) throws(AnalyzerError) -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
+    /// Starts the analyzer in its own process group with the three files as stdin / stdout / stderr, kills the
+    /// group at the deadline, and returns the exit code (or -signal) and whether the deadline struck.
+    private func run(input: String, stdout: String, stderr: String) async throws(AnalyzerError) -> (Int32, Bool) {
+        let files = try Self.open(input: input, stdout: stdout, stderr: stderr)
         var environment = ProcessInfo.processInfo.environment
         let existing = environment["PYTHONPATH"].map { ":" + $0 } ?? ""
         environment["PYTHONPATH"] = runtimePath + existing
         environment["PYTHONDONTWRITEBYTECODE"] = "1"
         environment["PYTHONUTF8"] = "1"
-        let arguments = [executable, "-m", "shoparena_runtime.analyze", "-"]
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for p in argv { free(p) }
-            for p in envp { free(p) }
+        var options = PlatformOptions()
+        options.processGroupID = 0
+        let started = ProcessGroup()
+        let limit = Duration.milliseconds(Int64((timeoutSeconds + graceSeconds) * 1000))
+        let timer = Task {
+            try await Task.sleep(for: limit)
+            await started.kill(timedOut: true)
         }
-        var pid: pid_t = 0
-        let result = posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
-        guard result == 0 else { throw .launchFailed(executable: executable, errno: result) }
-        return pid
+        defer { timer.cancel() }
+        let status: TerminationStatus
+        do {
+            status = try await Subprocess.run(
+                executable.contains("/") ? .path(FilePath(executable)) : .name(executable),
+                arguments: ["-m", "shoparena_runtime.analyze", "-"],
+                environment: .custom(Dictionary(uniqueKeysWithValues: environment.compactMap { key, value in
+                    Environment.Key(rawValue: key).map { ($0, value) } })),
+                platformOptions: options,
+                input: FileDescriptorInput.fileDescriptor(files.input, closeAfterSpawningProcess: true),
+                output: FileDescriptorOutput.fileDescriptor(files.output, closeAfterSpawningProcess: true),
+                error: FileDescriptorOutput.fileDescriptor(files.error, closeAfterSpawningProcess: true)
+            ) { execution in
+                await started.record(execution.processIdentifier.value)
+            }.terminationStatus
+        } catch {
+            throw .launchFailed(executable: executable,
+                                errno: (error as? SubprocessError)?.underlyingError.map { $0.rawValue } ?? ENOENT)
+        }
+        timer.cancel()
+        // The analyzer's grandchild is in the same group; make sure nothing outlives the request.
+        let deadlineStruck = await started.kill(timedOut: false)
+        // The exit status, not the timer, says whether the deadline cut the analysis short: on a machine whose
+        // cooperative threads are all busy the timer task and the exit can be resumed in either order, and an
+        // analyzer that exited on its own in time must not be reported as timed out.
+        switch status {
+        case .exited(let code): return (code, false)
+        case .signaled(let signal): return (-signal, deadlineStruck && signal == SIGKILL)
+        }
+    }
+
+    private static func open(input: String, stdout: String, stderr: String) throws(AnalyzerError)
+        -> (input: FileDescriptor, output: FileDescriptor, error: FileDescriptor)
+    {
+        do {
+            let inputFD = try FileDescriptor.open(FilePath(input), .readOnly)
+            let outputFD = try FileDescriptor.open(FilePath(stdout), .writeOnly, options: [.create, .truncate],
+                                                   permissions: [.ownerReadWrite])
+            let errorFD = try FileDescriptor.open(FilePath(stderr), .writeOnly, options: [.create, .truncate],
+                                                  permissions: [.ownerReadWrite])
+            return (inputFD, outputFD, errorFD)
+        } catch {
+            throw .io("cannot open the analyzer's files: \(error)")
+        }
     }
 
     private static func readPrefix(_ path: String, limit: Int) -> [UInt8]? {
@@ -148,10 +157,24 @@ public struct PythonAnalyzer: SubmissionAnalyzer {
         guard let data = try? handle.read(upToCount: limit) else { return [] }
         return [UInt8](data)
     }
+}
 
-    private static func exitCode(_ status: Int32) -> Int32 {
-        // WIFEXITED / WEXITSTATUS are macros Swift does not import.
-        let signal = status & 0x7f
-        return signal == 0 ? (status >> 8) & 0xff : -signal
+/// The analyzer's process group: recorded once it started, killed at the deadline or when the analyzer ends
+/// (its grandchildren share the group).
+private actor ProcessGroup {
+    private var leader: pid_t?
+    private var deadlineStruck = false
+
+    func record(_ pid: pid_t) {
+        leader = pid
+        if deadlineStruck { Glibc.kill(-pid, SIGKILL) }
+    }
+
+    /// Kills the group; `timedOut` marks the deadline. Returns whether the deadline struck.
+    @discardableResult
+    func kill(timedOut: Bool) -> Bool {
+        if timedOut { deadlineStruck = true }
+        if let leader { Glibc.kill(-leader, SIGKILL) }
+        return deadlineStruck
     }
 }

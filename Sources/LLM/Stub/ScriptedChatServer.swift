@@ -12,7 +12,7 @@ import Synchronization
 /// Routes: `POST /v1/chat/completions` and `POST /chat/completions` (a `chat.completion` with `usage`
 /// counted as whitespace words), `GET /v1/models` and `GET /models`. A request the script has no answer
 /// for gets **500** with `{"error": {"type": "unscripted_request", "message": …}}`; a body that is not a
-/// JSON object with `messages` gets 400.
+/// JSON object with `messages` gets 400. `latency` delays every chat answer (load benches at a provider's speed).
 public final class ScriptedChatServer: Sendable {
     /// Where it listens, e.g. `http://127.0.0.1:50123/v1` (the base URL to give a client or the proxy).
     public let baseURL: String
@@ -37,13 +37,15 @@ public final class ScriptedChatServer: Sendable {
     /// Starts serving on `host:port` (port 0: any free port) and returns once it accepts connections.
     public static func start(
         script: ChatScript, host: String = "127.0.0.1", port: Int = 0, models: [String] = ["shoparena-stub"],
-        logger: Logger? = nil
+        latency: Duration = .zero, logger: Logger? = nil
     ) async throws -> ScriptedChatServer {
         let player = ChatScriptPlayer(script: script)
         let counter = Counter()
         let router = Router()
         let chat: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
             let body = try await request.body.collect(upTo: 32 << 20)
+            // A real provider's think time (bench e2e --llm-latency-ms); requests wait concurrently.
+            if latency > .zero { try await Task.sleep(for: latency) }
             guard let json = try? JSONParser.parse(utf8: body.readableBytesView), case .object = json,
                 let last = ChatCompletionShape.lastUserMessage(json)
             else {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Blobs as rows of the `blobs` table (migration 7, PostgreSQL only): the blob store of a deployment with
+/// Blobs as rows of the `blobs` table (migration 8, PostgreSQL only): the blob store of a deployment with
 /// several backend replicas over one PostgreSQL, so agent code stored by one replica is downloadable through
 /// any other, and so are the logs a validator uploaded through any of them.
 ///

@@ -242,10 +242,8 @@ public struct AdminRepository: Sendable {
             guard try await SuiteRepository.find(suiteID, in: db) != nil else { throw AdminError.suiteNotFound(suiteID) }
             return suiteID
         }
-        guard let active = try await db.first("SELECT suite_id FROM suites WHERE is_active = 1 ORDER BY suite_id DESC LIMIT 1") else {
-            throw AdminError.noActiveSuite
-        }
-        return try active.int("suite_id")
+        guard let active = try await SuiteRepository.activeSuiteID(in: db) else { throw AdminError.noActiveSuite }
+        return active
     }
 
     // MARK: evaluation runs

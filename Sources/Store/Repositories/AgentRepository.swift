@@ -74,7 +74,7 @@ public struct AgentRepository: Sendable {
     }
 
     static func activeSuiteID(in db: any SQLExecutor) async throws -> Int64? {
-        try await db.scalarInt("SELECT suite_id FROM suites WHERE is_active = 1 ORDER BY suite_id DESC LIMIT 1")
+        try await SuiteRepository.activeSuiteID(in: db)
     }
 
     /// When `hotkey` may submit again, if that is after `now` (nil: it may submit now).

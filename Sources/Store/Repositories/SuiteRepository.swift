@@ -89,9 +89,20 @@ public struct SuiteRepository: Sendable {
     /// The active suite, if any.
     public func active() async throws -> SuiteRecord? {
         try await database.read { db in
-            try await db.first("SELECT \(Self.columns) FROM suites WHERE is_active = 1 ORDER BY suite_id DESC LIMIT 1")
-                .map(SuiteRecord.init(row:))
+            guard let id = try await Self.activeSuiteID(in: db) else { return nil }
+            return try await Self.find(id, in: db)
         }
+    }
+
+    /// The id of the active suite (the newest one when several are flagged), or nil: the one place that decides
+    /// which suite is active, for submissions, races, the admin and the public pages.
+    public static func activeSuiteID(in db: any SQLExecutor) async throws -> Int64? {
+        try await db.scalarInt("SELECT suite_id FROM suites WHERE is_active = 1 ORDER BY suite_id DESC LIMIT 1")
+    }
+
+    /// As `activeSuiteID(in:)` in its own read.
+    public func activeSuiteID() async throws -> Int64? {
+        try await database.read { db in try await Self.activeSuiteID(in: db) }
     }
 
     /// All suites, newest first.

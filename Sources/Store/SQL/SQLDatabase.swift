@@ -10,6 +10,10 @@ public enum SQLDialect: String, Sendable {
 
     /// `FOR UPDATE` on PostgreSQL; nothing on SQLite.
     public var forUpdate: String { self == .postgres ? " FOR UPDATE" : "" }
+
+    /// ` COLLATE "C"` on PostgreSQL, nothing on SQLite (whose default is already bytewise): text ordered and compared
+    /// by its UTF-8 bytes in both, so an ordered read gives the same sequence on either store.
+    public var bytewise: String { self == .postgres ? " COLLATE \"C\"" : "" }
 }
 
 /// Runs statements: a connection inside a transaction, or a plain read connection.

@@ -29,7 +29,8 @@ public enum ArenaMigrations {
         Migration(version: 4, name: "inference providers, race selections, validator host metrics", statements: newerClients),
         Migration(version: 5, name: "trajectory corpus", statements: trajectories),
         Migration(version: 6, name: "request nonces", statements: requestNonces),
-        Migration(version: 7, name: "blobs in PostgreSQL", statements: postgresBlobs, dialects: [.postgres]),
+        Migration(version: 7, name: "corpus export order", statements: corpusExportOrder),
+        Migration(version: 8, name: "blobs in PostgreSQL", statements: postgresBlobs, dialects: [.postgres]),
     ]
 
     static let core: [String] = [

@@ -69,3 +69,12 @@ extension ArenaMigrations {
         "CREATE INDEX evaluation_runs_completed ON evaluation_runs (status, completed_at)",
     ]
 }
+
+extension ArenaMigrations {
+    /// The export's keyset read walks trajectories by (problem id, trajectory id): one index range per page instead of
+    /// a sort of the whole table. (SQLite compares bytewise as the export does; on PostgreSQL the index serves the
+    /// read when the database collation is C, and the read is still correct — a sort — when it is not.)
+    static let corpusExportOrder: [String] = [
+        "CREATE INDEX trajectories_export_order ON trajectories (problem_id, trajectory_id)",
+    ]
+}

@@ -1,4 +1,5 @@
 import ArenaModel
+import ArenaClient
 import AsyncHTTPClient
 import Foundation
 import Identity
@@ -22,14 +23,22 @@ public struct RunProblem: Sendable {
     public var metadata: JSONValue
 }
 
+/// What a backend call can end in (the shared client's error, named as the validator loop has always used it).
+public typealias BackendClientError = ArenaClientError
+
 /// The validator's side of the arena API (reference/oro-api.md §4.2): every call signed with the validator's
-/// hotkey (fresh nonce per attempt), a 30 s timeout, errors classified by `BackendClientError`. With several
-/// backend replicas (`BackendEndpoints`) a call that gets no answer or a 5xx is retried on the next replica.
+/// hotkey (fresh nonce per attempt), a 30 s timeout, errors classified by `BackendClientError`. The HTTP
+/// plumbing is the shared `ArenaClient`; with several backend replicas (`BackendEndpoints`) a call that gets no
+/// answer or a 5xx is retried on the next replica.
 public struct BackendClient: Sendable {
     public let endpoints: BackendEndpoints
     public let signer: RequestSigner
-    public let http: HTTPClient
-    public var timeout: TimeAmount = .seconds(30)
+    public var http: HTTPClient { client.http }
+    public var timeout: TimeAmount {
+        get { client.timeout }
+        set { client.timeout = newValue }
+    }
+    private var client: ArenaClient
 
     /// The replica in use.
     public var baseURL: String { endpoints.active }
@@ -42,7 +51,7 @@ public struct BackendClient: Sendable {
     public init(endpoints: BackendEndpoints, signer: RequestSigner, http: HTTPClient) {
         self.endpoints = endpoints
         self.signer = signer
-        self.http = http
+        self.client = ArenaClient(baseURL: endpoints.active, signer: signer, http: http)
     }
 
     /// Claims the next run, or nil when there is no work (204).
@@ -51,8 +60,8 @@ public struct BackendClient: Sendable {
         // As a newer client (oro-sdk 7.x generation) the claim carries `inference_token`, whatever provider the
         // miner connected; 1.0.x's `chutes_access_token` holds a Chutes credential only.
         let (status, json) = try await send(.POST, "/v1/validator/work/claim", json: body,
-                                            headers: [("X-Oro-Client-Name", "shoparena-validator"),
-                                                      ("X-Oro-Client-Version", Self.clientVersion)])
+                                                   headers: [("X-Oro-Client-Name", "shoparena-validator"),
+                                                             ("X-Oro-Client-Version", Self.clientVersion)])
         if status == 204 { return nil }
         guard let json, let id = json["eval_run_id"]?.stringValue, let version = json["agent_version_id"]?.stringValue,
               let url = json["code_download_url"]?.stringValue
@@ -64,7 +73,7 @@ public struct BackendClient: Sendable {
     }
 
     public func problems(run: String) async throws(BackendClientError) -> [RunProblem] {
-        let (_, json) = try await send(.GET, "/v1/validator/evaluation-runs/\(run)/problems", json: nil)
+        let json = try await call(.GET, "/v1/validator/evaluation-runs/\(run)/problems")
         guard let list = json?["problems"]?.arrayValue else { throw .badResponse("problems answer without a problems list") }
         return list.compactMap { item in
             guard let id = item["problem_id"]?.stringValue else { return nil }
@@ -75,25 +84,26 @@ public struct BackendClient: Sendable {
     @discardableResult
     public func heartbeat(run: String, serviceVersions: [String: String]) async throws(BackendClientError) -> String? {
         let body = JSONValue.object([("service_versions", .object(serviceVersions.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))])
-        let (_, json) = try await send(.POST, "/v1/validator/evaluation-runs/\(run)/heartbeat", json: body)
+        let json = try await call(.POST, "/v1/validator/evaluation-runs/\(run)/heartbeat", json: body)
         return json?["lease_expires_at"]?.stringValue
     }
 
     public func progress(run: String, problems: [JSONValue]) async throws(BackendClientError) {
-        _ = try await send(.POST, "/v1/validator/evaluation-runs/\(run)/progress", json: .object([("problems", .array(problems))]))
+        try await call(.POST, "/v1/validator/evaluation-runs/\(run)/progress", json: .object([("problems", .array(problems))]))
     }
 
     /// Uploads `bytes` for one problem through presign + PUT and returns the stored key.
     public func uploadLog(run: String, problem: String, bytes: [UInt8], contentType: String = "application/gzip")
         async throws(BackendClientError) -> String
     {
-        let (_, json) = try await send(.POST, "/v1/validator/uploads/presign", json: .object([
+        let json = try await call(.POST, "/v1/validator/uploads/presign", json: .object([
             ("content_length", .int(Int64(bytes.count))), ("eval_run_id", .string(run)), ("problem_id", .string(problem)),
             ("content_type", .string(contentType)),
         ]))
         guard let url = json?["upload_url"]?.stringValue, let key = json?["results_s3_key"]?.stringValue else {
             throw .badResponse("presign answer without upload_url / results_s3_key")
         }
+        FaultInjection.current.reached(.midUpload)
         _ = try await failingOver(url: url, signed: false) { target in
             var request = HTTPClientRequest(url: target)
             request.method = .PUT
@@ -105,7 +115,7 @@ public struct BackendClient: Sendable {
     }
 
     public func complete(run: String, body: JSONValue) async throws(BackendClientError) -> JSONValue? {
-        try await send(.POST, "/v1/validator/evaluation-runs/\(run)/complete", json: body).1
+        try await call(.POST, "/v1/validator/evaluation-runs/\(run)/complete", json: body)
     }
 
     /// The agent file (an unsigned GET of the claim's URL).
@@ -118,51 +128,57 @@ public struct BackendClient: Sendable {
         return bytes
     }
 
-    // MARK: - Plumbing
-
     /// The client version the validator declares to its backend (`X-Oro-Client-Version`).
     static let clientVersion = "7.0.2"
 
-    private func send(_ method: HTTPMethod, _ path: String, json: JSONValue?, headers: [(String, String)] = [])
-        async throws(BackendClientError) -> (Int, JSONValue?)
+    // MARK: - Failover over ArenaClient
+
+    /// The shared client aimed at one replica, with this client's signer, timeout and HTTP client.
+    private func replica(_ base: String) -> ArenaClient {
+        var replica = ArenaClient(baseURL: base, signer: signer, http: client.http)
+        replica.timeout = client.timeout
+        replica.userAgent = client.userAgent
+        return replica
+    }
+
+    /// `ArenaClient.send` on the replica in use, failing over to the others.
+    private func send(_ method: HTTPMethod, _ path: String, json: JSONValue? = nil, headers: [(String, String)] = [])
+        async throws(BackendClientError) -> (status: Int, json: JSONValue?)
     {
-        let body = json.map { JSONWriter().string($0) }
-        let (status, bytes) = try await failingOver(path: path, signed: true) { base in
-            var request = HTTPClientRequest(url: base + path)
-            request.method = method
-            for (name, value) in headers { request.headers.add(name: name, value: value) }
-            if let body {
-                request.headers.add(name: "Content-Type", value: "application/json")
-                request.body = .bytes(ByteBuffer(string: body))
-            }
-            return request
+        try await failingOver(path: path) { (base: String) async throws(BackendClientError) -> (status: Int, json: JSONValue?) in
+            try await replica(base).send(method, path, json: json, headers: headers)
         }
-        if bytes.isEmpty { return (status, nil) }
-        do {
-            return (status, try JSONParser.parse(utf8: bytes))
-        } catch {
-            throw .badResponse("\(path) answered \(status) with a body that is not JSON")
-        }
+    }
+
+    /// `send` for callers that only want the answer.
+    @discardableResult
+    private func call(_ method: HTTPMethod, _ path: String, json: JSONValue? = nil) async throws(BackendClientError)
+        -> JSONValue?
+    {
+        try await send(method, path, json: json).json
     }
 
     /// An absolute URL the backend handed out: through the replicas when it points at one of them, else as given.
     private func failingOver(url: String, signed: Bool, limit: Int = 16 << 20,
-                             _ make: (String) -> HTTPClientRequest) async throws(BackendClientError) -> (Int, [UInt8])
+                             _ make: (String) -> HTTPClientRequest) async throws(BackendClientError)
+        -> (Int, [UInt8])
     {
-        guard let path = endpoints.path(of: url) else { return try await execute(make(url), signed: signed, limit: limit) }
-        return try await failingOver(path: path, signed: signed, limit: limit) { base in make(base + path) }
+        guard let path = endpoints.path(of: url) else { return try await client.execute(make(url), signed: signed, limit: limit) }
+        return try await failingOver(path: path) { (base: String) async throws(BackendClientError) -> (Int, [UInt8]) in
+            try await client.execute(make(base + path), signed: signed, limit: limit)
+        }
     }
 
     /// Tries the replica in use, then each other replica while the failure warrants it (no answer, 5xx); the
-    /// replica that answers stays in use. `make` builds the request for one replica's base URL.
-    private func failingOver(path: String, signed: Bool, limit: Int = 16 << 20,
-                             _ make: (String) -> HTTPClientRequest) async throws(BackendClientError) -> (Int, [UInt8])
+    /// replica that answers stays in use. `attempt` makes the call against one replica's base URL.
+    private func failingOver<T>(path: String, _ attempt: (String) async throws(BackendClientError) -> T)
+        async throws(BackendClientError) -> T
     {
         let order = endpoints.attemptOrder()
         var lastError: BackendClientError?
         for (index, base) in order {
             do {
-                let answer = try await execute(make(base), signed: signed, limit: limit)
+                let answer = try await attempt(base)
                 endpoints.answered(index)
                 return answer
             } catch {
@@ -172,33 +188,5 @@ public struct BackendClient: Sendable {
             }
         }
         throw lastError ?? .connection("no backend replica to call for \(path)")
-    }
-
-    private func execute(_ request: HTTPClientRequest, signed: Bool, limit: Int = 16 << 20)
-        async throws(BackendClientError) -> (Int, [UInt8])
-    {
-        var request = request
-        if signed {
-            for (name, value) in signer.headers(timestamp: Int64(Date().timeIntervalSince1970)).fields {
-                request.headers.replaceOrAdd(name: name, value: value)
-            }
-        }
-        let status: Int
-        let body: ByteBuffer
-        do {
-            let response = try await http.execute(request, timeout: timeout)
-            status = Int(response.status.code)
-            body = try await response.body.collect(upTo: limit)
-        } catch {
-            throw .connection("\(request.method.rawValue) \(request.url): \(error)")
-        }
-        let bytes = Array(body.readableBytesView)
-        guard (200..<300).contains(status) else {
-            let json = try? JSONParser.parse(utf8: bytes)
-            let detail = json?["detail"]?.stringValue ?? json?["message"]?.stringValue
-                ?? String(decoding: bytes.prefix(300), as: UTF8.self)
-            throw .http(status: status, code: json?["error_code"]?.stringValue, detail: detail)
-        }
-        return (status, bytes)
     }
 }

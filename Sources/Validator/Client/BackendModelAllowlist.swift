@@ -1,3 +1,4 @@
+import ArenaClient
 import ArenaModel
 import AsyncHTTPClient
 import Foundation
@@ -60,8 +61,8 @@ public actor BackendModelAllowlist: ModelAllowlistSource {
     public init(endpoints: BackendEndpoints, fallback: [String]?, settings: Settings = Settings(), http: HTTPClient = .shared,
                 logger: Logger) {
         self.endpoints = endpoints
-        self.settings = settings
         self.http = http
+        self.settings = settings
         self.logger = logger
         models = fallback
         nextRefreshAt = ContinuousClock.now
@@ -130,7 +131,7 @@ public actor BackendModelAllowlist: ModelAllowlistSource {
         var lastError: (any Error)?
         for (index, base) in endpoints.attemptOrder() {
             do {
-                let list = try await fetch(from: base + Self.path)
+                let list = try await fetch(from: base)
                 endpoints.answered(index)
                 return list
             } catch {
@@ -141,16 +142,24 @@ public actor BackendModelAllowlist: ModelAllowlistSource {
         throw lastError ?? AllowlistFetchError.status(0)
     }
 
-    private func fetch(from url: String) async throws -> [String] {
-        var request = HTTPClientRequest(url: url)
-        request.method = .GET
-        request.headers.add(name: "Accept", value: "application/json")
-        request.headers.add(name: "User-Agent", value: "shoparena-validator")
-        let response = try await http.execute(request, timeout: .milliseconds(Int64(settings.timeout * 1000)))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        guard response.status == .ok else { throw AllowlistFetchError.status(Int(response.status.code)) }
-        guard let json = try? JSONParser.parse(utf8: body.readableBytesView),
-              let list = json["models"]?.arrayValue, list.allSatisfy({ $0.stringValue != nil })
+    /// The list from one replica, through the shared `ArenaClient`.
+    private func fetch(from base: String) async throws -> [String] {
+        var client = ArenaClient(baseURL: base, http: http)
+        client.timeout = .milliseconds(Int64(settings.timeout * 1000))
+        client.userAgent = "shoparena-validator"
+        let answer: (status: Int, json: JSONValue?)
+        do {
+            answer = try await client.send(.GET, Self.path, headers: [("Accept", "application/json")], limit: 1 << 20)
+        } catch {
+            // One catch-all with a switch: Swift 6.3 crashes on partial typed-throws pattern catches here.
+            switch error {
+            case .http(let status, _, _): throw AllowlistFetchError.status(status)
+            case .badResponse: throw AllowlistFetchError.shape
+            case .connection: throw error
+            }
+        }
+        guard answer.status == 200 else { throw AllowlistFetchError.status(answer.status) }
+        guard let list = answer.json?["models"]?.arrayValue, list.allSatisfy({ $0.stringValue != nil })
         else { throw AllowlistFetchError.shape }
         return list.compactMap(\.stringValue)
     }

@@ -83,6 +83,7 @@ public final class ValidatorDaemon: ServiceLifecycle.Service, Sendable {
                     backoff.reset()
                     metrics.setActiveRuns(1)
                     logger.info("claimed run \(run.evalRunID) of agent version \(run.agentVersionID)")
+                    FaultInjection.current.reached(.afterClaim)
                     let report = await evaluateGivingBackOnShutdown(run, client: client)
                     metrics.setActiveRuns(0)
                     logger.info("run \(run.evalRunID): \(report)")

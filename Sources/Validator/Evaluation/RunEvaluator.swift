@@ -57,6 +57,7 @@ public struct RunEvaluator: Sendable {
             logger.warning("run \(run.evalRunID): lease lost (\(reason)); evaluation stopped")
             return .leaseLost(reason)
         case .finished(let body):
+            FaultInjection.current.reached(.betweenUploadAndComplete)
             return await complete(run, body: body)
         }
     }
@@ -70,6 +71,7 @@ public struct RunEvaluator: Sendable {
                 return .leaseLost("cancelled")
             }
             do {
+                FaultInjection.current.reached(.midHeartbeat)
                 try await client.heartbeat(run: run.evalRunID, serviceVersions: environment.serviceVersions)
                 metrics.heartbeat("success")
             } catch {
@@ -127,6 +129,7 @@ public struct RunEvaluator: Sendable {
             group.addTask {
                 await self.scoreAsTheyFinish(stream, run: run, problems: byID, tracker: tracker, book: book)
             }
+            FaultInjection.current.reached(.midProblem)
             _ = await environment.runner.runBatch(
                 agentFile: agentFile, problems: problems, limits: environment.limits, workers: environment.workers,
                 proxy: provider, onEnvelope: { continuation.yield($0) })
@@ -226,6 +229,7 @@ public struct RunEvaluator: Sendable {
     private func complete(_ run: ClaimedRun, body: JSONValue) async -> RunReport {
         let status = body["terminal_status"]?.stringValue ?? "FAILED"
         do {
+            FaultInjection.current.reached(.duringComplete)
             _ = try await client.complete(run: run.evalRunID, body: body)
             return .completed(status: status, score: body["validator_score"]?.numberValue)
         } catch {

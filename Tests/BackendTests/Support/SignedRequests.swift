@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Store
+import ShopArenaTesting
 
 extension TestClientProtocol {
     /// A request signed by `hotkey` now, with an optional JSON body and extra headers (e.g. X-Oro-Client-Version).

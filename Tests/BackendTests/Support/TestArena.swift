@@ -6,7 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import Identity
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 
 /// A backend on a fresh database of either kind, with a manual clock and helpers to make hotkeys and sign
 /// requests. Every backend test builds its own, so suites run in parallel.

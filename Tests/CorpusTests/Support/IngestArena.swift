@@ -6,7 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import Identity
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 
 /// A backend on a fresh database of either kind with a manual clock, and a validator played by hand over the real
 /// HTTP routes (claim, presign + PUT, progress, complete), for the corpus ingest tests.

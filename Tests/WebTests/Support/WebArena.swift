@@ -5,7 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Store
-import StoreTestSupport
+import ShopArenaTesting
 import Web
 
 /// The backend's router with the web pages mounted, on a fresh database of either kind and a manual clock.

@@ -1,0 +1,50 @@
+import ArenaModel
+
+/// One exportable trajectory as the row builders see it: its record, its dialogue as tool-call chat, the problem's
+/// stored metadata (the suite record with `query`, `reward`, `voucher`) and the pool it was assigned to.
+public struct ExportItem: Sendable {
+    public var record: TrajectoryRecord
+    public var chat: ChatTrajectory
+    public var problem: JSONValue
+    public var pool: SplitPool
+
+    public init(record: TrajectoryRecord, chat: ChatTrajectory, problem: JSONValue, pool: SplitPool) {
+        self.record = record
+        self.chat = chat
+        self.problem = problem
+        self.pool = pool
+    }
+
+    /// The problem's request (the stored `query`, else the chat's user message).
+    public var query: String {
+        problem["query"]?.stringValue ?? chat.messages.first { $0.role == .user }?.content ?? ""
+    }
+
+    /// The system and user messages every format starts from.
+    public var promptMessages: [ChatMessage] { Array(chat.messages.prefix { $0.role == .system || $0.role == .user }) }
+
+    /// Everything after the prompt: assistant turns and their tool results.
+    public var completionMessages: [ChatMessage] { Array(chat.messages.drop { $0.role == .system || $0.role == .user }) }
+
+    /// The metadata columns of the SFT, step and KTO rows: trajectory id, problem id, category, judge score, agentic
+    /// verdict, outcome success and split.
+    public var columns: [(String, JSONValue)] {
+        [
+            ("trajectory_id", .string(record.trajectoryID)), ("problem_id", .string(record.provenance.problemID)),
+            ("category", record.provenance.category.map(JSONValue.string) ?? .null),
+            ("judge_score", record.judge.reasoningScore.map(JSONValue.double) ?? .null),
+            ("verdict", .string(record.agentic.verdict.rawValue)), ("success", .bool(record.success)),
+            ("split", .string(pool.rawValue)),
+        ]
+    }
+}
+
+/// A stored problem log (gzip as validators upload it, or plain JSON) read back as the chat the corpus normalised.
+public enum ExportDialogue {
+    /// The chat of the envelope in `bytes`, or nil when the log does not read or holds no dialogue.
+    public static func chat(from bytes: [UInt8], query: String) -> ChatTrajectory? {
+        let plain = GzipReader.isGzip(bytes) ? (try? GzipReader.decompress(bytes)) : bytes
+        guard let plain, let value = try? JSONParser.parse(utf8: plain), let envelope = try? Envelope(json: value) else { return nil }
+        return DialogueNormaliser.normalise(dialogue: envelope.dialogue, query: query)
+    }
+}

@@ -1,0 +1,64 @@
+import ArenaModel
+import ArenaRuntime
+import ArgumentParser
+import Foundation
+
+/// `shoparena bench faults`: validators SIGKILLed at every point of their work over a long-running arena, then the
+/// invariants checked (issue 19). Parsing and printing only; the driver is `ValidatorFaultBench`.
+struct BenchFaultsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "faults",
+        abstract: "Kill validators with SIGKILL at random points (seeded) and check the arena's invariants; prints JSON.",
+        discussion: """
+            Starts `shoparena serve` (SQLite in the working folder, or --database-url: an EMPTY PostgreSQL database) \
+            with a short lease, and runs --crashes validator processes, --parallel at a time, each killing itself at a \
+            seeded point (SHOPARENA_FAULT_POINT). Clean validators then finish every agent version and the store is audited.
+            """)
+
+    @Option(help: "Validator crashes to inject.") var crashes: Int = 1_000
+    @Option(help: "Validator processes at once.") var parallel: Int = 4
+    @Option(help: "Agent versions submitted (default: crashes / 4 + 2).") var versions: Int?
+    @Option(help: "Problems in the suite.") var problems: Int = 3
+    @Option(help: "Lease of a claim, seconds (the serve setting).") var leaseSeconds: Double = 2
+    @Option(help: "Seed of the crash points and delays.") var seed: UInt64 = 19
+    @Option(help: "A postgres:// URL of an empty database (default: SQLite in the working folder).") var databaseURL: String?
+    @Option(help: "Instead of validator crashes: SIGKILL `serve` this many times during a stream of writes and check that every acknowledged write survived.")
+    var backendKills: Int = 0
+    @Option(help: "Agent file.") var agent: String = "examples/agents/baseline_agent.py"
+    @Option(help: "Working folder (default: a temporary one, removed afterwards).") var dir: String?
+    @OptionGroup var sandbox: SandboxOptions
+
+    func run() async throws {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let directory = dir.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("shoparena-bench-faults-\(getpid())")
+        defer { if dir == nil { try? FileManager.default.removeItem(at: directory) } }
+        let binary = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0])
+        if backendKills > 0 {
+            var kill = BackendKillBench.Configuration(
+                directory: directory, binary: binary, runtime: try sandbox.checkedRuntimeURL(cwd: cwd),
+                agent: URL(fileURLWithPath: agent, relativeTo: cwd).standardizedFileURL)
+            kill.kills = backendKills
+            kill.seed = seed
+            kill.databaseURL = databaseURL
+            let result = try await BackendKillBench(configuration: kill, log: { printError("bench faults: \($0)") }).run()
+            print(JSONWriter().string(result.json))
+            return
+        }
+        var configuration = ValidatorFaultBench.Configuration(
+            directory: directory, binary: binary, python: try sandbox.pythonURL(cwd: cwd),
+            runtime: try sandbox.checkedRuntimeURL(cwd: cwd),
+            agent: URL(fileURLWithPath: agent, relativeTo: cwd).standardizedFileURL)
+        configuration.insecure = sandbox.insecure
+        configuration.crashes = crashes
+        configuration.parallel = parallel
+        configuration.versions = versions
+        configuration.problems = problems
+        configuration.leaseSeconds = leaseSeconds
+        configuration.seed = seed
+        configuration.databaseURL = databaseURL
+        let result = try await ValidatorFaultBench(configuration: configuration, log: { printError("bench faults: \($0)") }).run()
+        print(JSONWriter().string(result.json))
+    }
+}

@@ -1,0 +1,75 @@
+import ArenaModel
+import Corpus
+
+/// One problem row as the export's split reads it (every suite's, hidden ones included).
+public struct ExportProblemRow: Sendable, Hashable {
+    public var suiteID: Int64
+    public var problemID: String
+    public var isHidden: Bool
+    /// The suite record as stored (JSON text).
+    public var metadataJSON: String
+}
+
+/// Which trajectories an export reads. Records marked never-export and hidden-problem records are always left out.
+public struct ExportQuery: Sendable, Hashable {
+    public var accepted: Bool?
+    public var verdict: String?
+    /// The judge's problem score at least this (records without one are left out).
+    public var minJudge: Double?
+    public var category: String?
+
+    public init(accepted: Bool? = nil, verdict: String? = nil, minJudge: Double? = nil, category: String? = nil) {
+        self.accepted = accepted
+        self.verdict = verdict
+        self.minJudge = minJudge
+        self.category = category
+    }
+}
+
+/// Where an ordered export read stopped: the last (problem id, trajectory id) returned.
+public struct ExportCursor: Sendable, Hashable {
+    public var problemID: String
+    public var trajectoryID: String
+
+    public init(problemID: String, trajectoryID: String) {
+        self.problemID = problemID
+        self.trajectoryID = trajectoryID
+    }
+}
+
+extension TrajectoryRepository {
+    /// Every problem of every suite, ordered by problem id (bytewise) then suite.
+    public func exportProblems() async throws -> [ExportProblemRow] {
+        try await database.read { db in
+            let order = db.dialect.bytewise
+            return try await db.query(
+                "SELECT suite_id, problem_id, is_hidden, metadata FROM problems ORDER BY problem_id\(order), suite_id", []
+            ).map { row throws(StoreError) in
+                ExportProblemRow(suiteID: try row.int("suite_id"), problemID: try row.string("problem_id"),
+                                 isHidden: try row.bool("is_hidden"), metadataJSON: try row.string("metadata"))
+            }
+        }
+    }
+
+    /// Up to `limit` exportable records after `cursor`, in (problem id, trajectory id) order compared bytewise, so
+    /// SQLite and PostgreSQL return the same sequence and a problem's records are consecutive. Keyset pagination:
+    /// each page is one indexed range read, whatever the corpus size.
+    public func exportPage(_ query: ExportQuery, after cursor: ExportCursor?, limit: Int) async throws -> [TrajectoryRecord] {
+        try await database.read { db in
+            let c = db.dialect.bytewise
+            var parts = ["never_export = 0", "is_hidden = 0"]
+            var binds: [SQLValue] = []
+            if let v = query.accepted { parts.append("accepted = ?"); binds.append(.bool(v)) }
+            if let v = query.verdict { parts.append("verdict = ?"); binds.append(.text(v)) }
+            if let v = query.minJudge { parts.append("reasoning_score >= ?"); binds.append(.double(v)) }
+            if let v = query.category { parts.append("category = ?"); binds.append(.text(v)) }
+            if let cursor {
+                parts.append("(problem_id\(c) > ? OR (problem_id = ? AND trajectory_id\(c) > ?))")
+                binds += [.text(cursor.problemID), .text(cursor.problemID), .text(cursor.trajectoryID)]
+            }
+            let sql = "SELECT \(Self.columns.joined(separator: ", ")) FROM trajectories WHERE " + parts.joined(separator: " AND ")
+                + " ORDER BY problem_id\(c), trajectory_id\(c) LIMIT ?"
+            return try await db.query(sql, binds + [.int(Int64(max(1, limit)))]).map(Self.record)
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import ArenaRuntime
+import Foundation
+import Testing
+import TestSupport
+import Validator
+
+/// Issue 19's crash invariants, small: validator processes SIGKILLed at every fault point (two at each) over a
+/// SQLite arena, then drained; nothing is lost, counted twice, duplicated or left running.
+@Suite("Validator fault bench", .serialized)
+struct ValidatorFaultBenchTests {
+    // Disabled because it fails on a real bug it found (issue 19, open): a SIGKILLed validator leaves its bwrap
+    // sandboxes running (bwrap's --die-with-parent covers the sandboxed child, not bwrap itself) and their
+    // cgroups behind. Every other invariant holds. Reproduce with `shoparena bench faults --crashes 12`.
+    @Test(.disabled("a SIGKILLed validator leaves orphan bwrap processes and cgroups (issue 19)"))
+    func crashesAtEveryPointKeepTheInvariants() async throws {
+        let root = SharedData.repositoryRoot()
+        let binary = root.appendingPathComponent(".build/debug/shoparena")
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path),
+                     "build the shoparena executable first (swift build --build-tests)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fault-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var configuration = ValidatorFaultBench.Configuration(
+            directory: directory, binary: binary, python: try SandboxPython.url(),
+            runtime: root.appendingPathComponent("python"), agent: root.appendingPathComponent("examples/agents/baseline_agent.py"))
+        configuration.crashes = 12
+        configuration.parallel = 2
+        configuration.versions = 8
+        configuration.seed = 3
+        configuration.drainSeconds = 240
+        let result = try await ValidatorFaultBench(configuration: configuration, log: { _ in }).run()
+
+        #expect(result.crashes + result.watchdogKills == 12)
+        #expect(result.watchdogKills == 0)
+        #expect(result.byPoint == Dictionary(uniqueKeysWithValues: FaultPoint.allCases.map { ($0.rawValue, 2) }))
+        #expect(result.versionsTotal == 8)
+        #expect(result.versionsFinal == 8)
+        #expect(result.versionsByState == ["ELIGIBLE": 8])
+        #expect(result.runsDoubleCounted == 0)
+        #expect(result.missingProblems == 0)
+        #expect(result.corpusDuplicates == 0)
+        #expect(result.corpusMissing == 0)
+        #expect(result.runsInFlight == 0)
+        #expect(result.orphanProcesses == 0)
+        #expect(result.orphanCgroups == 0)
+        #expect(result.integrityOK, "\(result.integrityDetail)")
+    }
+
+    @Test func everyBlockOfSixCrashesCoversEveryPoint() {
+        for seed: UInt64 in [1, 19, 12345] {
+            for block in 0..<20 {
+                let points = (0..<6).map { ValidatorFaultBench.point(crash: block * 6 + $0, seed: seed) }
+                #expect(Set(points) == Set(FaultPoint.allCases))
+            }
+        }
+        #expect((0..<12).map { ValidatorFaultBench.point(crash: $0, seed: 19) }
+                == (0..<12).map { ValidatorFaultBench.point(crash: $0, seed: 19) })
+    }
+}
