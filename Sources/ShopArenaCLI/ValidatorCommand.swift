@@ -18,8 +18,15 @@ struct ValidatorCommand: AsyncParsableCommand {
             stop the daemon; a run in progress is handed back with an explicit reason.
             """)
 
-    @Option(help: "The backend's base URL, e.g. http://127.0.0.1:8080.")
-    var backend: String
+    @Option(name: [.customLong("backend"), .customLong("backend-url")], help: ArgumentHelp(
+        "The backend's base URL, e.g. http://127.0.0.1:8080. Repeatable or comma-separated for replicas of one arena: calls go to the first that answers and fail over to the next on no answer or a 5xx.",
+        valueName: "url"))
+    var backend: [String] = []
+
+    /// The backend replicas in order (comma lists split, blanks dropped).
+    var backendURLs: [String] {
+        backend.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
 
     @Option(help: "Name of the validator hotkey in the key store.")
     var key: String
@@ -78,6 +85,10 @@ struct ValidatorCommand: AsyncParsableCommand {
 
     func validate() throws {
         if index == nil && catalog == nil { throw ValidationError("give --index FILE or --catalog FILE") }
+        if backendURLs.isEmpty { throw ValidationError("give --backend URL (repeatable, or a comma-separated list of replicas)") }
+        for url in backendURLs where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            throw ValidationError("--backend '\(url)' is not an http:// or https:// URL")
+        }
     }
 
     func run() async throws {
@@ -97,7 +108,7 @@ struct ValidatorCommand: AsyncParsableCommand {
         evaluation.workers = workers ?? ProcessInfo.processInfo.activeProcessorCount
         evaluation.limits = SandboxLimits(wallClockSeconds: timeout)
         var node = ValidatorNode(
-            backendURL: backend, keypair: entry.keypair, environment: evaluation,
+            backendURLs: backendURLs, keypair: entry.keypair, environment: evaluation,
             retryQueue: retryQueue.map { URL(fileURLWithPath: $0) }
                 ?? URL(fileURLWithPath: store.directory).deletingLastPathComponent().appendingPathComponent("validator/retry_queue.json"))
         node.allowlistRefresh = allowlistRefresh

@@ -18,10 +18,10 @@ public enum ArenaStoreError: Error, Sendable, CustomStringConvertible {
 
 /// The database and blob store of a running arena (`serve`, `admin`, the local arena, `bench backend`): SQLite in
 /// the data folder unless a `postgres://` URL is given; migrations are applied on open; blobs are files under
-/// `DATA-DIR/blobs`.
+/// `DATA-DIR/blobs` for SQLite and the `blobs` table for PostgreSQL (shared by every replica over one database).
 public struct ArenaStore: Sendable {
     public let database: any SQLDatabase
-    public let blobs: FileBlobStore
+    public let blobs: any BlobStore
     /// "PostgreSQL" or "SQLite PATH", for start-up lines.
     public let description: String
 
@@ -54,9 +54,9 @@ public struct ArenaStore: Sendable {
         } catch {
             throw .database(target: target, reason: "\(error)")
         }
-        let blobs: FileBlobStore
+        let blobs: any BlobStore
         do {
-            blobs = try FileBlobStore(root: folder.appendingPathComponent("blobs"))
+            blobs = try BlobStores.matching(opened, fileRoot: folder.appendingPathComponent("blobs"))
         } catch {
             await opened.close()
             throw .blobStore(path: dataDir, reason: "\(error)")

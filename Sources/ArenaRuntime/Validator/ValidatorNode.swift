@@ -6,11 +6,15 @@ import Logging
 import ServiceLifecycle
 import Validator
 
-/// `shoparena validator`: one validator daemon against a backend, with its evaluation environment (from an
+/// `shoparena validator`: one validator daemon against a backend (or several replicas of one arena, failing over
+/// between them on no answer or a 5xx — `BackendEndpoints`), with its evaluation environment (from an
 /// ``EvaluationEnvironmentBuilder``), its live model allowlist, its retry queue and its Prometheus endpoint, run as one
 /// service group until SIGTERM/SIGINT (reference/oro-validator.md §7).
 public struct ValidatorNode: Sendable {
-    public var backendURL: String
+    /// The backend replicas in preference order (one arena, one database); never empty.
+    public var backendURLs: [String]
+    /// The first replica.
+    public var backendURL: String { backendURLs.first ?? "" }
     public var keypair: Sr25519.Keypair
     /// Index, sandbox, scorer, judge, inference upstream. With `allowedModels` empty, the backend's list is used
     /// (refreshed every `allowlistRefresh` seconds, the built-in defaults until it answers).
@@ -25,7 +29,11 @@ public struct ValidatorNode: Sendable {
     public var maxRuns: Int?
 
     public init(backendURL: String, keypair: Sr25519.Keypair, environment: EvaluationEnvironmentBuilder, retryQueue: URL) {
-        self.backendURL = backendURL
+        self.init(backendURLs: [backendURL], keypair: keypair, environment: environment, retryQueue: retryQueue)
+    }
+
+    public init(backendURLs: [String], keypair: Sr25519.Keypair, environment: EvaluationEnvironmentBuilder, retryQueue: URL) {
+        self.backendURLs = backendURLs
         self.keypair = keypair
         self.environment = environment
         self.retryQueue = retryQueue
@@ -40,10 +48,11 @@ public struct ValidatorNode: Sendable {
         defer { try? FileManager.default.removeItem(at: temporary) }
         let engine = try environment.openIndex(scratch: temporary)
         // Pinned models; otherwise the backend's list, with the built-in defaults until it answers.
+        let endpoints = BackendEndpoints(backendURLs)
         var builder = environment
         var allowlist: BackendModelAllowlist?
         if environment.allowedModels.isEmpty {
-            let live = BackendModelAllowlist(backendURL: backendURL, fallback: InferenceModels.defaults,
+            let live = BackendModelAllowlist(endpoints: endpoints, fallback: InferenceModels.defaults,
                                              settings: .init(refreshInterval: allowlistRefresh), logger: logger)
             await live.refresh()
             allowlist = live
@@ -52,14 +61,14 @@ public struct ValidatorNode: Sendable {
         let evaluation = try builder.validatorEnvironment(
             engine: engine, heartbeatInterval: heartbeatInterval, workDirectory: temporary.appendingPathComponent("runs"),
             modelAllowlist: allowlist)
-        var settings = ValidatorDaemon.Settings(backendURL: backendURL)
+        var settings = ValidatorDaemon.Settings(backendURLs: endpoints.urls)
         settings.pollInterval = pollInterval
         settings.maxRuns = maxRuns
         let metrics = ValidatorMetrics()
         let signer = RequestSigner(keypair: keypair)
         let daemon = ValidatorDaemon(settings: settings, signer: signer, environment: evaluation,
                                      metrics: metrics, retryQueue: RetryQueue(path: retryQueue), logger: logger)
-        console.note("validator \(keypair.publicKey.ss58Address()) → \(backendURL); \(engine.documentCount) products; judge: "
+        console.note("validator \(keypair.publicKey.ss58Address()) → \(endpoints.urls.joined(separator: ", ")); \(engine.documentCount) products; judge: "
             + (environment.judge.map { $0.models.joined(separator: ",") } ?? "rule") + "; "
             + evaluation.runner.capabilities.summary)
         if let allowlist {

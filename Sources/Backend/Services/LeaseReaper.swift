@@ -6,10 +6,13 @@ import Synchronization
 /// Marks evaluation runs whose lease lapsed STALE every `reaperIntervalSeconds`, so their work items can be
 /// claimed again. A swift-service-lifecycle `Service`: run it in the server's `ServiceGroup`; it stops on
 /// graceful shutdown. (Claims do not wait for it: a lapsed lease stops counting as active at once.)
+///
+/// With several replicas over one PostgreSQL, each pass runs under `ClusterLock` (`.leaseReaper`): a replica
+/// whose tick finds another replica's pass in progress skips it, so one replica acts per tick.
 public final class LeaseReaper: Service, Sendable {
     public let services: BackendServices
     public let logger: Logger
-    private let counters = Mutex<(reapedTotal: Int, passes: Int, lastPassAt: Int64?)>((0, 0, nil))
+    private let counters = Mutex<(reapedTotal: Int, passes: Int, lastPassAt: Int64?, skipped: Int)>((0, 0, nil, 0))
 
     public init(services: BackendServices, logger: Logger = Logger(label: "shoparena.reaper")) {
         self.services = services
@@ -21,7 +24,7 @@ public final class LeaseReaper: Service, Sendable {
         let interval = max(services.settings.reaperIntervalSeconds, 0.05)
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             do {
-                try await reapOnce(now: services.now())
+                try await reapIfFree(now: services.now())
             } catch {
                 logger.error("lease reaper pass failed: \(error)")
             }
@@ -33,6 +36,17 @@ public final class LeaseReaper: Service, Sendable {
         }
     }
 
+    /// One pass under the cluster lock: the number of runs marked STALE, or nil when another replica's pass
+    /// holds the lock (this replica then does nothing this tick).
+    @discardableResult
+    public func reapIfFree(now: Int64) async throws -> Int? {
+        let reaped = try await ClusterLock(database: services.database, job: .leaseReaper).runIfFree {
+            try await self.reapOnce(now: now)
+        }
+        if reaped == nil { counters.withLock { $0.skipped += 1 } }
+        return reaped
+    }
+
     /// One pass: marks every run whose lease lapsed before `now` STALE and returns how many.
     @discardableResult
     public func reapOnce(now: Int64) async throws -> Int {
@@ -41,6 +55,9 @@ public final class LeaseReaper: Service, Sendable {
         if reaped > 0 { logger.info("lease reaper marked \(reaped) run(s) STALE") }
         return reaped
     }
+
+    /// Ticks skipped because another replica's pass held the cluster lock.
+    public var skippedPasses: Int { counters.withLock { $0.skipped } }
 
     /// Totals for `/v1/admin/reaper/stats`.
     public var stats: (reapedTotal: Int, passes: Int, lastPassAt: Int64?, intervalSeconds: Double) {

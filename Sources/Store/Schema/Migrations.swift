@@ -2,13 +2,24 @@
 ///
 /// Portable on purpose: integers are `BIGINT` (times are epoch milliseconds, booleans 0/1), scores are
 /// `DOUBLE PRECISION`, everything else `TEXT` (UUIDs, hotkeys, JSON documents). No foreign keys and no
-/// dialect-specific types, so one statement list creates the same tables in both. Never edit a migration
-/// that has shipped: append a new one.
+/// dialect-specific types, so one statement list creates the same tables in both — with one exception: the
+/// PostgreSQL blob table (`BYTEA`), a migration scoped to PostgreSQL that SQLite records as a no-op. Never edit
+/// a migration that has shipped: append a new one.
 public enum ArenaMigrations {
     public struct Migration: Sendable {
         public let version: Int
         public let name: String
         public let statements: [String]
+        /// The dialects whose databases run `statements`; on the others the version is recorded with nothing to
+        /// do (a PostgreSQL-only table such as `blobs`, which SQLite deployments keep on the filesystem).
+        public let dialects: Set<SQLDialect>
+
+        public init(version: Int, name: String, statements: [String], dialects: Set<SQLDialect> = [.sqlite, .postgres]) {
+            self.version = version
+            self.name = name
+            self.statements = statements
+            self.dialects = dialects
+        }
     }
 
     public static let all: [Migration] = [
@@ -19,6 +30,7 @@ public enum ArenaMigrations {
         Migration(version: 5, name: "trajectory corpus", statements: trajectories),
         Migration(version: 6, name: "request nonces", statements: requestNonces),
         Migration(version: 7, name: "corpus export order", statements: corpusExportOrder),
+        Migration(version: 8, name: "blobs in PostgreSQL", statements: postgresBlobs, dialects: [.postgres]),
     ]
 
     static let core: [String] = [

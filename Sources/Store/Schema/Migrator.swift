@@ -27,7 +27,9 @@ public struct Migrator: Sendable {
                 let seen = try await db.scalarInt(
                     "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", [.int(Int64(migration.version))])
                 if (seen ?? 0) > 0 { return false }
-                for statement in migration.statements { try await db.execute(statement) }
+                if migration.dialects.contains(db.dialect) {
+                    for statement in migration.statements { try await db.execute(statement) }
+                }
                 try await db.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                     [.int(Int64(migration.version)), .text(migration.name), .int(now)])

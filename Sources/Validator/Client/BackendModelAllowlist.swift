@@ -38,9 +38,13 @@ public actor BackendModelAllowlist: ModelAllowlistSource {
         case backend
     }
 
-    public nonisolated let url: String
+    /// The backend replicas asked, in turn, for the list.
+    public nonisolated let endpoints: BackendEndpoints
+    static let path = "/v1/public/inference/models"
+    /// The list's URL on the replica in use.
+    public nonisolated var url: String { endpoints.active + Self.path }
     public nonisolated let settings: Settings
-    private let client: ArenaClient
+    private let http: HTTPClient
     private let logger: Logger
     private var models: [String]?
     private var origin: Origin = .fallback
@@ -50,11 +54,14 @@ public actor BackendModelAllowlist: ModelAllowlistSource {
 
     public init(backendURL: String, fallback: [String]?, settings: Settings = Settings(), http: HTTPClient = .shared,
                 logger: Logger) {
-        var client = ArenaClient(baseURL: backendURL, http: http)
-        client.timeout = .milliseconds(Int64(settings.timeout * 1000))
-        client.userAgent = "shoparena-validator"
-        self.client = client
-        url = client.baseURL + Self.path
+        self.init(endpoints: BackendEndpoints([backendURL]), fallback: fallback, settings: settings, http: http, logger: logger)
+    }
+
+    /// The list from any of several replicas of one arena: each fetch tries them in turn (the one in use first).
+    public init(endpoints: BackendEndpoints, fallback: [String]?, settings: Settings = Settings(), http: HTTPClient = .shared,
+                logger: Logger) {
+        self.endpoints = endpoints
+        self.http = http
         self.settings = settings
         self.logger = logger
         models = fallback
@@ -120,9 +127,26 @@ public actor BackendModelAllowlist: ModelAllowlistSource {
         }
     }
 
-    private static let path = "/v1/public/inference/models"
-
     private func fetch() async throws -> [String] {
+        var lastError: (any Error)?
+        for (index, base) in endpoints.attemptOrder() {
+            do {
+                let list = try await fetch(from: base)
+                endpoints.answered(index)
+                return list
+            } catch {
+                endpoints.failed(index)
+                lastError = error
+            }
+        }
+        throw lastError ?? AllowlistFetchError.status(0)
+    }
+
+    /// The list from one replica, through the shared `ArenaClient`.
+    private func fetch(from base: String) async throws -> [String] {
+        var client = ArenaClient(baseURL: base, http: http)
+        client.timeout = .milliseconds(Int64(settings.timeout * 1000))
+        client.userAgent = "shoparena-validator"
         let answer: (status: Int, json: JSONValue?)
         do {
             answer = try await client.send(.GET, Self.path, headers: [("Accept", "application/json")], limit: 1 << 20)

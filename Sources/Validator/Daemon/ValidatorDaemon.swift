@@ -11,20 +11,27 @@ import ServiceLifecycle
 /// - exponential back-off with jitter (5 s doubling to 300 s) on transient errors and AT_CAPACITY;
 /// - 300 s sleep when banned;
 /// - the HTTP client recreated after 3 consecutive connection failures;
+/// - several backend replicas (`Settings.backendURLs`): a call that gets no answer or a 5xx fails over to the
+///   next replica, which stays in use while it works — a run claimed through one replica finishes through another;
 /// - the persistent retry queue drained after every cycle;
 /// - the model allowlist refreshed from the backend when due (`BackendModelAllowlist`);
 /// - on shutdown (SIGTERM through ServiceLifecycle) a run in progress is given back with an explicit FAILED
 ///   reason so another validator takes it at once instead of waiting for the lease to lapse.
 public final class ValidatorDaemon: ServiceLifecycle.Service, Sendable {
     public struct Settings: Sendable {
-        public var backendURL: String
+        /// The backend replicas, in preference order (one arena, one database).
+        public var backendURLs: [String]
+        /// The first replica.
+        public var backendURL: String { backendURLs.first ?? "" }
         public var pollInterval: Double = 30
         public var bannedSleep: Double = 300
         public var backoff = Backoff()
         /// Stop after this many runs (nil: forever). Used by tests and `--once`.
         public var maxRuns: Int?
 
-        public init(backendURL: String) { self.backendURL = backendURL }
+        public init(backendURL: String) { backendURLs = [backendURL] }
+
+        public init(backendURLs: [String]) { self.backendURLs = backendURLs }
     }
 
     public let settings: Settings
@@ -33,6 +40,8 @@ public final class ValidatorDaemon: ServiceLifecycle.Service, Sendable {
     public let metrics: ValidatorMetrics
     public let retryQueue: RetryQueue
     public let logger: Logger
+    /// The replicas and the one in use, kept across cycles so failover is sticky.
+    public let endpoints: BackendEndpoints
 
     public init(settings: Settings, signer: RequestSigner, environment: EvaluationEnvironment,
                 metrics: ValidatorMetrics = ValidatorMetrics(), retryQueue: RetryQueue, logger: Logger) {
@@ -42,6 +51,7 @@ public final class ValidatorDaemon: ServiceLifecycle.Service, Sendable {
         self.metrics = metrics
         self.retryQueue = retryQueue
         self.logger = logger
+        endpoints = BackendEndpoints(settings.backendURLs)
     }
 
     public func run() async throws {
@@ -62,7 +72,7 @@ public final class ValidatorDaemon: ServiceLifecycle.Service, Sendable {
         var backoff = settings.backoff
         var runs = 0
         while !Task.isCancelled {
-            let client = BackendClient(baseURL: settings.backendURL, signer: signer, http: http)
+            let client = BackendClient(endpoints: endpoints, signer: signer, http: http)
             await retryQueue.drain(using: client)
             _ = await environment.modelAllowlist?.allowedModels()  // refreshes the backend's list in the background when due
             var delay: Double = 0
