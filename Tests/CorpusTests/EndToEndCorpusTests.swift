@@ -96,7 +96,8 @@ struct EndToEndCorpusTests {
             try await db.execute("DELETE FROM trajectories", [])
             try await db.execute("DELETE FROM corpus_runs", [])
         }
-        let blobs = try FileBlobStore(root: directory.appendingPathComponent("arena/blobs"))
+        // The arena keeps blobs where ArenaStore put them: files with SQLite, the blobs table with PostgreSQL.
+        let blobs = try BlobStores.matching(database, fileRoot: directory.appendingPathComponent("arena/blobs"))
         let ingest = CorpusIngest(database: database, blobs: blobs)
         #expect(try await ingest.ingestPending() == succeeded.count)
         #expect(try await ingest.ingestPending() == 0)
