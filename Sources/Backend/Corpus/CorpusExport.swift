@@ -170,18 +170,21 @@ public struct CorpusExport: Sendable {
     /// The items of `entries` whose dialogue reads; the others are counted as `no_dialogue`.
     func load(_ entries: [(TrajectoryRecord, SplitPool, JSONValue)], stats: inout ExportStats) async throws -> [ExportItem] {
         var items: [ExportItem] = []
-        items.reserveCapacity(entries.count)
-        for (record, pool, problem) in entries {
-            let query = problem["query"]?.stringValue ?? ""
-            guard let sha = record.dialogueSHA256, let bytes = try await blobs.get(sha),
-                let chat = ExportDialogue.chat(from: bytes, query: query)
-            else {
+        for source in try await dialogueBytes(entries, stats: &stats) {
+            guard let item = Self.item(from: source) else {
                 stats.skipped["no_dialogue", default: 0] += 1
                 continue
             }
-            items.append(ExportItem(record: record, chat: chat, problem: problem, pool: pool))
+            items.append(item)
         }
         return items
+    }
+
+    /// The export item of a source: its dialogue decoded to chat; nil when the dialogue does not read.
+    static func item(from source: DialogueSource) -> ExportItem? {
+        let query = source.problem["query"]?.stringValue ?? ""
+        guard let chat = ExportDialogue.chat(from: source.bytes, query: query) else { return nil }
+        return ExportItem(record: source.record, chat: chat, problem: source.problem, pool: source.pool)
     }
 
     /// A record to export with its problem and its stored dialogue bytes.
@@ -235,9 +238,7 @@ public struct CorpusExport: Sendable {
     }
 
     static func rows(of source: DialogueSource, format: ExportFormat, catalog: (String) -> JSONValue?) -> BuiltRows {
-        let query = source.problem["query"]?.stringValue ?? ""
-        guard let chat = ExportDialogue.chat(from: source.bytes, query: query) else { return BuiltRows(item: nil, lines: [], missing: 0) }
-        let item = ExportItem(record: source.record, chat: chat, problem: source.problem, pool: source.pool)
+        guard let item = item(from: source) else { return BuiltRows(item: nil, lines: [], missing: 0) }
         let writer = JSONWriter()
         switch format {
         case .sft: return BuiltRows(item: item, lines: [("sft", writer.string(SFTRows.row(item)))], missing: 0)
