@@ -7,9 +7,36 @@ struct JSONTests {
         (99.0, "99.0"), (0.1, "0.1"), (1e-05, "1e-05"), (0.0001, "0.0001"), (1e16, "1e+16"),
         (1234567890123456.0, "1234567890123456.0"), (256.5, "256.5"), (-3.25, "-3.25"), (0.0, "0.0"),
         (1.5e-10, "1.5e-10"), (123456789.125, "123456789.125"), (2.5e300, "2.5e+300"),
+        (-455.0, "-455.0"), (999999999999999.0, "999999999999999.0"), (1e15, "1000000000000000.0"), (-0.0, "-0.0"),
     ])
     func pythonFloat(value: Double, expected: String) {
         #expect(JSONWriter.pythonFloat(value) == expected)
+    }
+
+    @Test("one member of an object reads as the whole object's member", arguments: [
+        #"{"a": 1, "dialogue": [{"x": "]}\\\"{"}, 2.5e3, null], "z": {"k": ["[", "}"]}}"#,
+        #"{"proxy_calls": [{"q": "a\\\\"}, -1, true, false], "dialogue": {"deep": [[[]]]}}"#,
+        #"{"dialogue": 1, "dialogue": "last wins"}"#, #"{}"#, #"{"other": "dialogue"}"#, #"  {"dialogue" : [ ] }  "#,
+    ])
+    func member(text: String) throws {
+        let whole = try JSONParser.parse(text)
+        let member = try Array(text.utf8).withUnsafeBufferPointer { try JSONParser.member("dialogue", in: $0) }
+        #expect(member == whole["dialogue"])
+    }
+
+    @Test func memberRefusesWhatIsNotAnObject() {
+        for text in ["[1]", #""dialogue""#, #"{"a": "unterminated}"#, #"{"a" 1}"#, ""] {
+            #expect(throws: JSONParseError.self) { try Array(text.utf8).withUnsafeBufferPointer { try JSONParser.member("dialogue", in: $0) } }
+        }
+    }
+
+    @Test("integers parse exactly up to Int64's bounds, and beyond them as floats", arguments: [
+        ("0", JSONValue.int(0)), ("-0", .int(0)), ("-7", .int(-7)), ("123456789012345678", .int(123456789012345678)),
+        ("-123456789012345678", .int(-123456789012345678)), ("9223372036854775807", .int(.max)),
+        ("-9223372036854775808", .int(.min)), ("9223372036854775808", .double(9223372036854775808)),
+    ])
+    func integers(text: String, expected: JSONValue) throws {
+        #expect(try JSONParser.parse(text) == expected)
     }
 
     @Test func keepsKeyOrderAndNumberKinds() throws {

@@ -39,6 +39,29 @@ struct ExportTests {
         #expect(Self.text(row.removingKeys(["tools"])) == expected)
     }
 
+    @Test func sftFastWriterGivesTheBytesOfTheRow() throws {
+        for item in [Self.item(), Self.item(success: false, judge: nil, pool: .eval)] {
+            #expect(String(decoding: SFTRows.json(item), as: UTF8.self) == Self.text(SFTRows.row(item)))
+        }
+    }
+
+    @Test func messageTextIsTheTextOfItsJSON() {
+        let messages = [
+            ChatMessage(role: .assistant, content: "say \"hi\"\n", reasoning: "", toolCalls: [
+                ChatToolCall(id: "c1", name: "find_product", arguments: ["q": "ünïcode \\ \u{1}"]),
+                ChatToolCall(id: "c2", name: "terminate", arguments: [:], argumentsParsed: false),
+            ]),
+            ChatMessage(role: .tool, content: "[1]", toolCallID: "c1", name: "find_product"),
+            ChatMessage(role: .user, content: "", name: "ignored on a user message"),
+            ChatMessage(role: .assistant, content: "x", reasoning: "why"),
+        ]
+        for message in messages {
+            var out: [UInt8] = []
+            message.writeJSON(into: &out)
+            #expect(String(decoding: out, as: UTF8.self) == Self.text(message.json))
+        }
+    }
+
     @Test func stepRowsRebuildTheDialogueRecordsHistoryBeforeEachStep() throws {
         let rows = StepRows.rows(Self.item())
         #expect(rows.count == 4)

@@ -161,6 +161,13 @@ public struct JSONParser {
                 guard index < bytes.count, isDigit(bytes[index]) else { throw fail("expected a digit in the exponent") }
                 while index < bytes.count, isDigit(bytes[index]) { index += 1 }
             }
+            if !isFloat, index - start <= 18 {
+                // At most 18 digits always fit in an Int64: accumulate them without making text.
+                var value: Int64 = 0
+                let negative = bytes[start] == UInt8(ascii: "-")
+                for i in (negative ? start + 1 : start)..<index { value = value &* 10 &+ Int64(bytes[i] &- 0x30) }
+                return .int(negative ? -value : value)
+            }
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
             if !isFloat, let i = Int64(text) { return .int(i) }
             guard let d = Double(text) else { throw JSONParseError(message: "invalid number", offset: start) }

@@ -82,7 +82,13 @@ public struct JSONWriter: Sendable {
                 }
                 if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
                     out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
-                    writeScalar(Unicode.Scalar(b), into: &out)
+                    if b >= 0x20 {
+                        // `"` and `\` (JSON inside a string is full of the first) need only a backslash.
+                        out.append(UInt8(ascii: "\\"))
+                        out.append(b)
+                    } else {
+                        writeScalar(Unicode.Scalar(b), into: &out)
+                    }
                     runStart = i + 1
                 }
                 i += 1
@@ -138,6 +144,8 @@ public struct JSONWriter: Sendable {
         if d.isNaN { return "NaN" }
         if d.isInfinite { return d < 0 ? "-Infinity" : "Infinity" }
         if d == 0 { return d.sign == .minus ? "-0.0" : "0.0" }
+        // Whole numbers below 10^15 (prices, counts) are their integer digits and `.0`.
+        if d.magnitude < 1e15, d == d.rounded(.towardZero) { return "\(Int64(d)).0" }
         // Swift's description also gives the shortest round-tripping digits; re-layout them.
         let (negative, digits, exponent) = shortestDigits(d)
         var out = negative ? "-" : ""

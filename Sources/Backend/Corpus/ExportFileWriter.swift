@@ -51,7 +51,12 @@ final class ExportFileWriter {
 
     /// Appends one line (a newline is added).
     func write(_ line: String) throws(ExportWriteError) {
-        buffer.append(contentsOf: line.utf8)
+        try write(bytes: Array(line.utf8))
+    }
+
+    /// Appends one line given as UTF-8 bytes (a newline is added).
+    func write(bytes line: [UInt8]) throws(ExportWriteError) {
+        buffer.append(contentsOf: line)
         buffer.append(0x0A)
         lines += 1
         if buffer.count >= Self.flushBytes { try flush(finish: false) }

@@ -44,7 +44,10 @@ public enum ExportDialogue {
     /// The chat of the envelope in `bytes`, or nil when the log does not read or holds no dialogue.
     public static func chat(from bytes: [UInt8], query: String) -> ChatTrajectory? {
         let plain = GzipReader.isGzip(bytes) ? (try? GzipReader.decompress(bytes)) : bytes
-        guard let plain, let value = try? JSONParser.parse(utf8: plain), let envelope = try? Envelope(json: value) else { return nil }
-        return DialogueNormaliser.normalise(dialogue: envelope.dialogue, query: query)
+        // Only the dialogue is read: the rest of the log (the proxy's call log is a third of it) is scanned past.
+        guard let plain, let dialogue = plain.withUnsafeBufferPointer({ try? JSONParser.member("dialogue", in: $0) }) else {
+            return nil
+        }
+        return DialogueNormaliser.normalise(dialogue: dialogue, query: query)
     }
 }

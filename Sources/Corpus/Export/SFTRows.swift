@@ -12,4 +12,34 @@ public enum SFTRows {
     public static func row(_ item: ExportItem) -> JSONValue {
         .object([("messages", .array(item.chat.messages.map(\.json))), ("tools", CorpusTools.schema)] + item.columns)
     }
+
+    /// The row as compact JSON text: the bytes of `JSONWriter().string(row(item))`, with the `tools` column (the
+    /// same for every row, about a quarter of it) serialised once and the messages written without building values.
+    public static func json(_ item: ExportItem) -> [UInt8] {
+        let writer = JSONWriter()
+        var out: [UInt8] = []
+        out.reserveCapacity(8192)
+        out.append(contentsOf: #"{"messages":["#.utf8)
+        for (i, message) in item.chat.messages.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            message.writeJSON(into: &out)
+        }
+        out.append(contentsOf: #"],"tools":"#.utf8)
+        out.append(contentsOf: toolsJSON)
+        for (key, value) in item.columns {
+            out.append(UInt8(ascii: ","))
+            writer.write(.string(key), into: &out)
+            out.append(UInt8(ascii: ":"))
+            writer.write(value, into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    /// ``CorpusTools/schema`` as compact JSON text.
+    static let toolsJSON: [UInt8] = {
+        var out: [UInt8] = []
+        JSONWriter().write(CorpusTools.schema, into: &out)
+        return out
+    }()
 }

@@ -51,18 +51,35 @@ public struct FileBlobStore: BlobStore {
 
     public func get(_ sha256: String) async throws(StoreError) -> [UInt8]? {
         guard SHA256Hex.isValid(sha256) else { return nil }
-        let target = url(for: sha256)
-        guard FileManager.default.fileExists(atPath: target.path) else { return nil }
-        do {
-            let bytes = [UInt8](try Data(contentsOf: target))
-            guard SHA256Hex.digest(bytes) == sha256 else {
-                throw StoreError.blob("blob \(sha256) is corrupt on disk (its content no longer matches its address)")
-            }
-            return bytes
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw .blob("cannot read blob \(sha256): \(error.localizedDescription)")
+        // A plain path and one open/read: exports read a blob per trajectory, and URL building showed in profiles.
+        let path = root.path + "/" + sha256.prefix(2) + "/" + sha256
+        guard let bytes = try Self.readFile(path, sha256: sha256) else { return nil }
+        guard SHA256Hex.digest(bytes) == sha256 else {
+            throw .blob("blob \(sha256) is corrupt on disk (its content no longer matches its address)")
         }
+        return bytes
+    }
+
+    /// The whole file at `path`, or nil when it does not exist.
+    static func readFile(_ path: String, sha256: String) throws(StoreError) -> [UInt8]? {
+        func failure() -> StoreError { .blob("cannot read blob \(sha256): \(String(cString: strerror(errno)))") }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { return nil }
+            throw failure()
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw failure() }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var filled = 0
+        while filled < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, $0.count - filled) }
+            if n < 0, errno == EINTR { continue }
+            if n < 0 { throw failure() }
+            if n == 0 { return Array(bytes[..<filled]) }
+            filled += n
+        }
+        return bytes
     }
 }
