@@ -203,6 +203,7 @@ let package = Package(
         ]),
         .testTarget(name: "ArenaRuntimeTests", dependencies: [
             "ArenaRuntime", "Backend", "TestSupport", "Judge", "Sandbox", "Scoring", "Search", "Proxy", "Validator",
+            "ArenaModel", "Store", "ShopArenaTesting", "Identity", "Corpus", "LLM",
         ]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "TestSupport"],
                     exclude: ["sr25519_peer.py"]),

@@ -35,3 +35,10 @@ public enum ExampleAgentsStubScript {
         return ChatScript(entries: entries)
     }
 }
+
+extension ExampleAgentsStubScript {
+    /// ``make(queries:copies:)`` for every problem of the suite file `suite` (ORO suite JSON or ShoppingBench JSONL).
+    public static func make(suite: String, copies: Int) throws(EvaluationSetupError) -> ChatScript {
+        make(queries: try LocalEvaluation.loadSuite(suite).map(\.query), copies: copies)
+    }
+}

@@ -51,11 +51,26 @@ public struct LocalArena: Sendable {
         /// agents' script.
         public var steps: Int?
 
-        public init(directory: URL, agents: [URL], python: URL, runtime: URL) {
+        public init(directory: URL, agents: [URL], python: URL, runtime: URL, products: Int = 2_000, problems: Int = 30,
+                    seed: UInt64 = 42, validators: Int = 2, requiredSuccesses: Int = 2, port: Int = 0,
+                    workersPerValidator: Int = 2, llmURL: String? = nil, llmKey: String? = nil,
+                    model: String = "shoparena-stub", judgeModels: [String] = [], insecure: Bool = false) {
             self.directory = directory
             self.agents = agents
             self.python = python
             self.runtime = runtime
+            self.products = products
+            self.problems = problems
+            self.seed = seed
+            self.validators = validators
+            self.requiredSuccesses = requiredSuccesses
+            self.port = port
+            self.workersPerValidator = workersPerValidator
+            self.llmURL = llmURL
+            self.llmKey = llmKey
+            self.model = model
+            self.judgeModels = judgeModels
+            self.insecure = insecure
         }
     }
 

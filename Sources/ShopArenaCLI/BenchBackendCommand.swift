@@ -24,12 +24,6 @@ struct BenchBackendCommand: AsyncParsableCommand {
         guard database == "sqlite" || ArenaStore.isPostgres(database) else {
             throw ValidationError("--database must be sqlite or a postgres:// URL")
         }
-        var bench = BenchBackend()
-        bench.validators = validators
-        bench.seconds = seconds
-        bench.database = database
-        bench.problems = problems
-        bench.presign = presign
-        print(try await bench.run())
+        print(try await BenchBackend(validators: validators, seconds: seconds, database: database, problems: problems, presign: presign).run())
     }
 }

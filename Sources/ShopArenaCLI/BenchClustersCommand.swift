@@ -8,11 +8,10 @@ struct BenchClustersCommand: AsyncParsableCommand {
         commandName: "clusters",
         abstract: "Measure the leak-cluster guard: variant recall per kind, pair precision, time (prints JSON).",
         discussion: """
-            Generates --generate problems from --catalog (and adds every --suite file), writes one version of each \
-            problem per variant kind (reworded, paraphrased, reordered, shortened, restyled, relisted; deterministic \
-            from --seed), clusters originals and variants together, and reports: recall per kind (variant in its \
-            original's cluster) for the full guard and for its text similarity alone, the plain word-set Jaccard \
-            baseline, and pair precision (pairs in a cluster that are neither one problem nor share a product are wrong).
+            Generates --generate problems from --catalog (and adds every --suite file), writes one version of each problem per variant kind \
+            (reworded, paraphrased, reordered, shortened, restyled, relisted; deterministic from --seed), clusters originals and variants together, \
+            and reports: recall per kind (variant in its original's cluster) for the full guard and for its text similarity alone, the plain \
+            word-set Jaccard baseline, and pair precision (pairs in a cluster that are neither one problem nor share a product are wrong).
             """)
 
     @Option(help: "Catalog JSONL to generate problems from.") var catalog: String
@@ -23,12 +22,8 @@ struct BenchClustersCommand: AsyncParsableCommand {
     @Option(help: "Print this many links that joined two different problems (to stderr), to see why.") var showWrong = 0
 
     func run() async throws {
-        var bench = BenchClusters(catalog: catalog)
-        bench.generate = generate
-        bench.suite = suite
-        bench.seed = seed
-        bench.baselineThreshold = baselineThreshold
-        bench.showWrong = showWrong
-        print(JSONWriter(style: .python).string(try await bench.run(wrongLink: { printError($0) })))
+        let bench = BenchClusters(catalog: catalog, generate: generate, suite: suite, seed: seed, baselineThreshold: baselineThreshold,
+                                  showWrong: showWrong)
+        printJSON(try await bench.run(wrongLink: { printError($0) }), style: .python)
     }
 }

@@ -1,4 +1,3 @@
-import ArenaModel
 import ArenaRuntime
 import ArgumentParser
 import Foundation
@@ -30,35 +29,22 @@ struct BenchFaultsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let directory = dir.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("shoparena-bench-faults-\(getpid())")
+        let directory = BenchWorkingFolder.resolve(dir, cwd: cwd, name: "bench-faults")
         defer { if dir == nil { try? FileManager.default.removeItem(at: directory) } }
-        let binary = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments[0])
+        let agent = URL(fileURLWithPath: agent, relativeTo: cwd).standardizedFileURL
         if backendKills > 0 {
             var kill = BackendKillBench.Configuration(
-                directory: directory, binary: binary, runtime: try sandbox.checkedRuntimeURL(cwd: cwd),
-                agent: URL(fileURLWithPath: agent, relativeTo: cwd).standardizedFileURL)
+                directory: directory, binary: BenchWorkingFolder.currentBinary, runtime: try sandbox.checkedRuntimeURL(cwd: cwd), agent: agent)
             kill.kills = backendKills
             kill.seed = seed
             kill.databaseURL = databaseURL
-            let result = try await BackendKillBench(configuration: kill, log: { printError("bench faults: \($0)") }).run()
-            print(JSONWriter().string(result.json))
+            printJSON(try await BackendKillBench(configuration: kill, log: { printError("bench faults: \($0)") }).run().json)
             return
         }
-        var configuration = ValidatorFaultBench.Configuration(
-            directory: directory, binary: binary, python: try sandbox.pythonURL(cwd: cwd),
-            runtime: try sandbox.checkedRuntimeURL(cwd: cwd),
-            agent: URL(fileURLWithPath: agent, relativeTo: cwd).standardizedFileURL)
-        configuration.insecure = sandbox.insecure
-        configuration.crashes = crashes
-        configuration.parallel = parallel
-        configuration.versions = versions
-        configuration.problems = problems
-        configuration.leaseSeconds = leaseSeconds
-        configuration.seed = seed
-        configuration.databaseURL = databaseURL
-        let result = try await ValidatorFaultBench(configuration: configuration, log: { printError("bench faults: \($0)") }).run()
-        print(JSONWriter().string(result.json))
+        let configuration = ValidatorFaultBench.Configuration(
+            directory: directory, binary: BenchWorkingFolder.currentBinary, python: try sandbox.pythonURL(cwd: cwd),
+            runtime: try sandbox.checkedRuntimeURL(cwd: cwd), agent: agent, insecure: sandbox.insecure, crashes: crashes,
+            parallel: parallel, versions: versions, problems: problems, seed: seed, leaseSeconds: leaseSeconds, databaseURL: databaseURL)
+        printJSON(try await ValidatorFaultBench(configuration: configuration, log: { printError("bench faults: \($0)") }).run().json)
     }
 }

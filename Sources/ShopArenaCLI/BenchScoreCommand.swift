@@ -1,6 +1,7 @@
 import ArenaModel
 import ArenaRuntime
 import ArgumentParser
+import Scoring
 
 /// `shoparena bench score`: outcome-scoring throughput with the lexical title similarity.
 ///
@@ -9,27 +10,16 @@ import ArgumentParser
 /// dialogues (searches with 10 results each, views, the recommendation, terminate) recommending each
 /// of the three. Alternates and negatives need title similarity; GT ids do not.
 struct BenchScoreCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "score",
-        abstract: "Measure problems scored per second (JSON on stdout).")
+    static let configuration = CommandConfiguration(commandName: "score", abstract: "Measure problems scored per second (JSON on stdout).")
 
-    @Option(name: .long, help: "Problem suite to build the workload from (ORO suite JSON or ShoppingBench JSONL).")
-    var suite: String
-
-    @Option(name: .long, help: "Problems to score in the measured run.")
-    var problems: Int = 200_000
-
-    @Option(name: .long, help: "Concurrent scoring tasks (use the number of cores).")
-    var parallelism: Int = 2
-
-    @Option(name: .long, help: "Scoring profile: oro or shoppingbench.")
-    var profile: String = "oro"
+    @Option(name: .long, help: "Problem suite to build the workload from (ORO suite JSON or ShoppingBench JSONL).") var suite: String
+    @Option(name: .long, help: "Problems to score in the measured run.") var problems: Int = 200_000
+    @Option(name: .long, help: "Concurrent scoring tasks (use the number of cores).") var parallelism: Int = 2
+    @Option(name: .long, help: "Scoring profile: oro or shoppingbench.") var profile: String = "oro"
 
     func run() async throws {
-        var bench = BenchScore(suite: suite)
-        bench.problems = problems
-        bench.parallelism = parallelism
-        do { bench.profile = try ScoreIO.profile(profile) } catch { throw ValidationError("\(error)") }
-        print(JSONWriter(style: .python).string(try await bench.run()))
+        let profile: ScoringProfile
+        do { profile = try ScoreIO.profile(self.profile) } catch { throw ValidationError("\(error)") }
+        printJSON(try await BenchScore(suite: suite, problems: problems, parallelism: parallelism, profile: profile).run(), style: .python)
     }
 }

@@ -7,21 +7,16 @@ import Search
 /// latency over a deterministic query set derived from titles (pruned, and exhaustive for comparison,
 /// with a count of queries where the two disagree), and top-10 overlap with Lucene.
 struct BenchSearchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "search",
-        abstract: "Benchmark the search engine on a catalog and print JSON.")
+    static let configuration = CommandConfiguration(commandName: "search", abstract: "Benchmark the search engine on a catalog and print JSON.")
 
     @Option(help: "The catalog JSONL file (or give --products to generate one).") var catalog: String?
-    @Option(help: "Generate a catalog of this many products with `catalog generate` (kept in a temporary file).")
-    var products: Int?
+    @Option(help: "Generate a catalog of this many products with `catalog generate` (kept in a temporary file).") var products: Int?
     @Option(help: "Seed for --products.") var seed: UInt64 = 42
-    @Option(help: "Concurrent HTTP clients against the real server on 127.0.0.1 (0 skips the HTTP run).")
-    var httpClients = 8
+    @Option(help: "Concurrent HTTP clients against the real server on 127.0.0.1 (0 skips the HTTP run).") var httpClients = 8
     @Option(help: "find_product requests sent over HTTP in total.") var httpRequests = 3000
     @Option(help: "Index file to build (default: a temporary file, removed afterwards).") var index: String?
     @Flag(help: "Reuse --index if it exists instead of rebuilding.") var reuseIndex = false
-    @Option(help: "Document numbering of the built index: shortest-first or catalog.")
-    var documentOrder: IndexDocumentOrder = .shortestFirst
+    @Option(help: "Document numbering of the built index: shortest-first or catalog.") var documentOrder: IndexDocumentOrder = .shortestFirst
     @Option(help: "How many queries to derive from titles.") var queries = 300
     @Option(help: "Read the queries from this file (one JSON string per line) instead.") var queryFile: String?
     @Option(help: "Write the derived queries to this file (one JSON string per line) for peer engines.") var writeQueries: String?
@@ -35,19 +30,11 @@ struct BenchSearchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var bench = BenchSearch(source: catalog.map { .file($0) } ?? .generated(products: products ?? 0, seed: seed))
-        bench.httpClients = httpClients
-        bench.httpRequests = httpRequests
-        bench.index = index
-        bench.reuseIndex = reuseIndex
-        bench.documentOrder = documentOrder
-        bench.queries = queries
-        bench.queryFile = queryFile
-        bench.writeQueries = writeQueries
-        bench.repeats = repeats
-        bench.concurrency = concurrency
-        bench.golden = golden
-        bench.candidateCap = candidateCap
-        print(JSONWriter(style: .python).string(try await bench.run(progress: { printError($0) })))
+        let bench = BenchSearch(
+            source: catalog.map { .file($0) } ?? .generated(products: products ?? 0, seed: seed), httpClients: httpClients,
+            httpRequests: httpRequests, index: index, reuseIndex: reuseIndex, documentOrder: documentOrder, queries: queries,
+            queryFile: queryFile, writeQueries: writeQueries, repeats: repeats, concurrency: concurrency, golden: golden,
+            candidateCap: candidateCap)
+        printJSON(try await bench.run(progress: { printError($0) }), style: .python)
     }
 }

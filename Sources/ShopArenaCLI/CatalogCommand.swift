@@ -20,23 +20,12 @@ struct CatalogGenerateCommand: AsyncParsableCommand {
         and satisfies its constraints, surrounded by hard negatives, valid alternates and decoy shops.
         """)
 
-    @Option(name: .long, help: "Number of products.")
-    var products: Int
-
-    @Option(name: .long, help: "Random seed.")
-    var seed: UInt64 = 42
-
-    @Option(name: .long, parsing: .singleValue, help: "Problem file to cover (ORO suite JSON or ShoppingBench JSONL); repeatable.")
-    var cover: [String] = []
-
-    @Option(name: .long, help: "Output catalog (JSONL).")
-    var out: String
-
-    @Option(name: .long, help: "Write the manifest of non-filler products here (JSONL).")
-    var manifest: String?
-
-    @Option(name: .long, help: "Concurrent encoding tasks (the output does not depend on it).")
-    var jobs: Int = 2
+    @Option(name: .long, help: "Number of products.") var products: Int
+    @Option(name: .long, help: "Random seed.") var seed: UInt64 = 42
+    @Option(name: .long, parsing: .singleValue, help: "Problem file to cover (ORO suite JSON or ShoppingBench JSONL); repeatable.") var cover: [String] = []
+    @Option(name: .long, help: "Output catalog (JSONL).") var out: String
+    @Option(name: .long, help: "Write the manifest of non-filler products here (JSONL).") var manifest: String?
+    @Option(name: .long, help: "Concurrent encoding tasks (the output does not depend on it).") var jobs: Int = 2
 
     func run() async throws {
         try await CatalogFiles.generate(products: products, seed: seed, cover: cover, out: out, manifest: manifest, jobs: jobs,

@@ -1,9 +1,7 @@
 import ArenaModel
+import ArenaRuntime
 import ArgumentParser
-import Backend
 import Corpus
-import Foundation
-import Store
 
 /// `shoparena corpus …`: the trajectory corpus in the arena database (the same store options as `shoparena admin`).
 struct CorpusCommand: AsyncParsableCommand {
@@ -11,10 +9,9 @@ struct CorpusCommand: AsyncParsableCommand {
         commandName: "corpus",
         abstract: "Inspect and fill the trajectory corpus of an arena database.",
         discussion: """
-            Every problem of every run that completed SUCCESS becomes one trajectory record: provenance, outcome, judge, \
-            counts from the trusted proxy log, the structural filter's verdict (reason codes: \
-            \(RejectReason.allCases.map(\.rawValue).joined(separator: ", "))), structural features and agentic richness \
-            (agentic at ≥ \(AgenticRichness.threshold), scripted below, no-llm without a model reply).
+            Every problem of every run that completed SUCCESS becomes one trajectory record: provenance, outcome, judge, counts from the trusted \
+            proxy log, the structural filter's verdict (reason codes: \(RejectReason.allCases.map(\.rawValue).joined(separator: ", "))), structural \
+            features and agentic richness (agentic at ≥ \(AgenticRichness.threshold), scripted below, no-llm without a model reply).
             """,
         subcommands: [CorpusStatsCommand.self, CorpusBackfillCommand.self, CorpusExportCommand.self])
 }
@@ -24,17 +21,11 @@ struct CorpusStatsCommand: AsyncParsableCommand {
         commandName: "stats", abstract: "Counts by category, verdict, reject reason, agent, phase and dialect.")
 
     @OptionGroup var store: AdminStoreOptions
-
-    @Flag(help: "Leave hidden race trajectories out, as GET /v1/public/corpus/stats does.")
-    var `public` = false
-
-    @Flag(help: "Print JSON instead of a table.")
-    var json = false
+    @Flag(help: "Leave hidden race trajectories out, as GET /v1/public/corpus/stats does.") var `public` = false
+    @Flag(help: "Print JSON instead of a table.") var json = false
 
     func run() async throws {
-        let stats = try await store.with { store in
-            try await TrajectoryRepository(database: store.database).stats(publicOnly: `public`)
-        }
+        let stats = try await store.with { try await CorpusMaintenance.stats($0, publicOnly: `public`) }
         print(json ? JSONWriter(style: .python).string(stats.json) : stats.text)
     }
 }
@@ -48,11 +39,7 @@ struct CorpusBackfillCommand: AsyncParsableCommand {
     @OptionGroup var store: AdminStoreOptions
 
     func run() async throws {
-        let (runs, stats) = try await store.with { store in
-            let ingest = CorpusIngest(database: store.database, blobs: store.blobs)
-            let runs = try await ingest.ingestPending(logger: nil)
-            return (runs, try await TrajectoryRepository(database: store.database).stats(publicOnly: false))
-        }
+        let (runs, stats) = try await store.with { try await CorpusMaintenance.backfill($0) }
         print("backfill: \(runs) run(s) ingested")
         print(stats.text)
     }

@@ -20,12 +20,11 @@ struct IndexBuildCommand: AsyncParsableCommand {
 
     @Option(help: "The catalog JSONL file.") var catalog: String
     @Option(help: "The index file to write (written to FILE.partial, renamed at the end).") var out: String
-    @Option(help: "Document numbering: shortest-first (prunes best) or catalog. Results are the same either way.")
-    var documentOrder: IndexDocumentOrder = .shortestFirst
+    @Option(help: "Document numbering: shortest-first (prunes best) or catalog. Results are the same either way.") var documentOrder: IndexDocumentOrder = .shortestFirst
 
     func run() async throws {
         let summary = try IndexBuilding.build(catalog: catalog, out: out, order: documentOrder, progress: { printError($0) })
-        FileHandle.standardError.write(Data("indexed \(summary.documents) documents, \(summary.terms) terms, \(summary.postings) postings, \(summary.bytes) bytes -> \(out)\n".utf8))
+        printError("indexed \(summary.documents) documents, \(summary.terms) terms, \(summary.postings) postings, \(summary.bytes) bytes -> \(out)")
     }
 }
 
@@ -36,11 +35,7 @@ struct IndexInfoCommand: AsyncParsableCommand {
     @Option(help: "The index file.") var index: String
 
     func run() async throws {
-        let idx = try SearchIndex.open(path: index)
-        print("""
-        {"path": "\(index)", "documents": \(idx.documentCount), "documents_with_terms": \(idx.fieldDocumentCount), \
-        "terms": \(idx.termCount), "total_term_frequency": \(idx.sumTotalTermFreq), "bytes": \(idx.fileSize)}
-        """)
+        print(try IndexBuilding.info(path: index))
     }
 }
 

@@ -13,29 +13,14 @@ struct JudgeAgreementCommand: AsyncParsableCommand {
             confusion matrix (rows: rule judge, columns: LLM judge), then one row per trajectory.
             """)
 
-    @Option(name: .long, help: "Envelope JSONL (output of `shoparena eval`).")
-    var trajectories: String
-
-    @Option(name: .long, help: "OpenAI-compatible API base URL of the judge, e.g. http://127.0.0.1:8000/v1.")
-    var llmURL: String
-
-    @Option(name: .long, help: "API key for the judge endpoint (sent as a Bearer token).")
-    var llmKey: String?
-
-    @Option(name: .long, help: "Judge model; repeat for rotation order.")
-    var model: [String]
-
-    @Option(name: .long, help: "Timeout of one judge request, in seconds.")
-    var timeout: Double = 90
-
-    @Option(name: .long, help: "Judge requests per trajectory at most.")
-    var maxAttempts: Int = 8
-
-    @Option(name: .long, help: "Trajectories judged concurrently.")
-    var concurrency: Int = 4
-
-    @Option(name: .long, help: "Where to write the JSON ('-' for stdout).")
-    var output: String = "-"
+    @Option(name: .long, help: "Envelope JSONL (output of `shoparena eval`).") var trajectories: String
+    @Option(name: .long, help: "OpenAI-compatible API base URL of the judge, e.g. http://127.0.0.1:8000/v1.") var llmURL: String
+    @Option(name: .long, help: "API key for the judge endpoint (sent as a Bearer token).") var llmKey: String?
+    @Option(name: .long, help: "Judge model; repeat for rotation order.") var model: [String]
+    @Option(name: .long, help: "Timeout of one judge request, in seconds.") var timeout: Double = 90
+    @Option(name: .long, help: "Judge requests per trajectory at most.") var maxAttempts: Int = 8
+    @Option(name: .long, help: "Trajectories judged concurrently.") var concurrency: Int = 4
+    @Option(name: .long, help: "Where to write the JSON ('-' for stdout).") var output: String = "-"
 
     func validate() throws {
         if model.isEmpty { throw ValidationError("give at least one --model") }
@@ -44,12 +29,8 @@ struct JudgeAgreementCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var comparison = JudgeAgreementRun(trajectories: trajectories, llmURL: llmURL, model: model)
-        comparison.llmKey = llmKey
-        comparison.timeout = timeout
-        comparison.maxAttempts = maxAttempts
-        comparison.concurrency = concurrency
-        comparison.output = output
+        let comparison = JudgeAgreementRun(trajectories: trajectories, llmURL: llmURL, model: model, llmKey: llmKey, timeout: timeout,
+                                           maxAttempts: maxAttempts, concurrency: concurrency, output: output)
         try await comparison.run(note: { printError($0) })
     }
 }

@@ -1,3 +1,4 @@
+import ArenaRuntime
 import ArgumentParser
 import Foundation
 import Identity
@@ -8,9 +9,8 @@ struct KeysCommand: AsyncParsableCommand {
         commandName: "keys",
         abstract: "Create, import, list, show and use sr25519 hotkeys.",
         discussion: """
-        Keys live in --keys-dir, else $SHOPARENA_HOME/keys, else ~/.shoparena/keys, one JSON file per key \
-        (mode 0600) holding the 32-byte mini secret and the SS58 address. Key names: 1-64 characters from \
-        A-Z a-z 0-9 _ -.
+        Keys live in --keys-dir, else $SHOPARENA_HOME/keys, else ~/.shoparena/keys, one JSON file per key (mode 0600) holding the 32-byte mini \
+        secret and the SS58 address. Key names: 1-64 characters from A-Z a-z 0-9 _ -.
         """,
         subcommands: [KeysNewCommand.self, KeysListCommand.self, KeysShowCommand.self, KeysSignCommand.self,
                       KeysImportCommand.self, KeysVerifyCommand.self])
@@ -18,8 +18,7 @@ struct KeysCommand: AsyncParsableCommand {
 
 /// The `--keys-dir` option shared by the `keys` subcommands.
 struct KeysLocation: ParsableArguments {
-    @Option(name: .long, help: "Keys directory (default: $SHOPARENA_HOME/keys, else ~/.shoparena/keys).")
-    var keysDir: String?
+    @Option(name: .long, help: "Keys directory (default: $SHOPARENA_HOME/keys, else ~/.shoparena/keys).") var keysDir: String?
 
     var store: KeyStore {
         KeyStore(directory: KeyStore.resolveDirectory(explicit: keysDir, environment: ProcessInfo.processInfo.environment))
@@ -27,8 +26,7 @@ struct KeysLocation: ParsableArguments {
 }
 
 struct KeysNewCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "new", abstract: "Create a hotkey from a fresh random seed (never overwrites).")
+    static let configuration = CommandConfiguration(commandName: "new", abstract: "Create a hotkey from a fresh random seed (never overwrites).")
 
     @Option(name: .long, help: "Key name.") var name: String
     @OptionGroup var location: KeysLocation
@@ -37,7 +35,7 @@ struct KeysNewCommand: AsyncParsableCommand {
         let store = location.store
         let entry = try store.create(name: name)
         print(entry.ss58Address)
-        FileHandle.standardError.write(Data("created key '\(name)' in \(store.path(for: name))\n".utf8))
+        printError("created key '\(name)' in \(store.path(for: name))")
     }
 }
 
@@ -47,16 +45,9 @@ struct KeysListCommand: AsyncParsableCommand {
     @OptionGroup var location: KeysLocation
 
     func run() async throws {
-        let store = location.store
-        let names = try store.list()
-        if names.isEmpty {
-            FileHandle.standardError.write(Data("no keys in \(store.directory)\n".utf8))
-        }
-        for name in names {
-            do { print("\(name)\t\(try store.load(name: name).ss58Address)") } catch {
-                print("\(name)\t(unreadable: \(error))")
-            }
-        }
+        let lines = try KeyCommands.listing(location.store)
+        if lines.isEmpty { printError("no keys in \(location.store.directory)") }
+        for line in lines { print(line) }
     }
 }
 
@@ -99,7 +90,7 @@ struct KeysImportCommand: AsyncParsableCommand {
         let store = location.store
         let entry = try store.importBittensorHotkey(name: name, from: from)
         print(entry.ss58Address)
-        FileHandle.standardError.write(Data("imported key '\(name)' into \(store.path(for: name))\n".utf8))
+        printError("imported key '\(name)' into \(store.path(for: name))")
     }
 }
 
@@ -112,21 +103,5 @@ struct KeysVerifyCommand: AsyncParsableCommand {
     @Argument(help: "The message.") var message: String
     @Argument(help: "The signature, hex (0x optional).") var signature: String
 
-    func run() async throws {
-        let form: MessageSignature.SignedForm
-        do { form = try MessageSignature.verify(message: message, signatureHex: signature, hotkey: address) } catch {
-            switch error {
-            case .invalidSignature:
-                throw KeysFailure(description: "invalid: the signature does not verify for \(address) over this message")
-            case .invalidHotkeyFormat(let reason): throw KeysFailure(description: "bad address: \(reason)")
-            default: throw KeysFailure(description: error.message)
-            }
-        }
-        print(form == .bare ? "valid" : "valid (<Bytes>-wrapped message)")
-    }
-}
-
-/// A `keys` failure printed as `Error: <description>` with exit code 1.
-struct KeysFailure: Error, CustomStringConvertible {
-    var description: String
+    func run() async throws { print(try KeyCommands.verify(address: address, message: message, signature: signature)) }
 }

@@ -1,9 +1,15 @@
+import ArenaModel
 import ArenaRuntime
 import Foundation
 
 /// Writes a line to standard error (progress and diagnostics; stdout stays for results).
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Prints a JSON result on stdout (compact separators unless `style` says otherwise), as Python's `json.dumps` would.
+func printJSON(_ value: JSONValue, style: JSONWriter.Style = .compact) {
+    print(JSONWriter(style: style).string(value))
 }
 
 extension Console {

@@ -14,9 +14,7 @@ struct SearchCommand: AsyncParsableCommand {
 
 /// `shoparena search query "…" --index FILE [--page --price --sort --service --shop-id] [--json]`
 struct SearchQueryCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "query",
-        abstract: "Run find_product against an index and print the page.")
+    static let configuration = CommandConfiguration(commandName: "query", abstract: "Run find_product against an index and print the page.")
 
     @Argument(help: "The query text (q).") var q: String
     @Option(help: "The index file.") var index: String
@@ -34,28 +32,18 @@ struct SearchQueryCommand: AsyncParsableCommand {
         let idx = try SearchIndex.open(path: index, verify: false)
         let request = FindProductRequest(q: q, page: page, shopID: shopID, price: price, sort: sort, service: service)
         if profile {
-            print(JSONWriter().string(SearchProfile.profile(idx, request, candidateCap: candidateCap)))
+            printJSON(SearchProfile.profile(idx, request, candidateCap: candidateCap))
             return
         }
         let products = idx.findProduct(request, candidateCap: candidateCap)
         if json {
-            print(JSONWriter().string(.array(products.map(\.searchResultJSON))))
+            printJSON(.array(products.map(\.searchResultJSON)))
             return
         }
         if products.isEmpty {
             print("no results")
             return
         }
-        print(pad("#", 3) + pad("product_id", 12) + pad("price", 11) + pad("sold", 7) + pad("shop_id", 10) + pad("service", 28) + "title")
-        let first = ((Int(page) ?? 1) - 1) * FindProductLimits.pageSize
-        for (i, p) in products.enumerated() {
-            let rank = first + i + 1
-            print(pad("\(rank)", 3) + pad(p.productID, 12) + pad(JSONWriter.pythonFloat(p.price), 11) + pad("\(p.soldCount)", 7)
-                  + pad(p.shopID, 10) + pad(p.service.joined(separator: ","), 28) + String(p.title.prefix(80)))
-        }
-    }
-
-    private func pad(_ s: String, _ width: Int) -> String {
-        s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
+        for line in SearchResultTable.lines(products, page: page) { print(line) }
     }
 }

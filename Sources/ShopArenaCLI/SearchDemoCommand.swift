@@ -8,37 +8,18 @@ struct SearchDemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Generate a demo catalog and suite, build its index, serve search and run example queries.",
         discussion: """
-            Everything is written under --dir (default ./demo-data): catalog.jsonl, manifest.jsonl, \
-            suite.json, catalog.idx. Existing files are regenerated only when their inputs changed \
-            (different --products or --seed). With --serve the server keeps running until Ctrl-C.
+            Everything is written under --dir (default ./demo-data): catalog.jsonl, manifest.jsonl, suite.json, catalog.idx. Existing files are \
+            regenerated only when their inputs changed (different --products or --seed). With --serve the server keeps running until Ctrl-C.
             """)
 
-    @Option(help: "Number of products in the demo catalog.")
-    var products: Int = 20_000
-
-    @Option(help: "Random seed (same seed, same catalog).")
-    var seed: UInt64 = 42
-
-    @Option(help: "Problem files whose rewards must be in the catalog (ORO suite JSON or ShoppingBench JSONL).")
-    var cover: [String] = []
-
-    @Option(help: "Folder for the generated files.")
-    var dir: String = "demo-data"
-
-    @Option(help: "Port of the search server (0 picks a free one).")
-    var port: Int = 5631
-
-    @Flag(help: "Keep serving after the examples until Ctrl-C.")
-    var serve = false
+    @Option(help: "Number of products in the demo catalog.") var products: Int = 20_000
+    @Option(help: "Random seed (same seed, same catalog).") var seed: UInt64 = 42
+    @Option(help: "Problem files whose rewards must be in the catalog (ORO suite JSON or ShoppingBench JSONL).") var cover: [String] = []
+    @Option(help: "Folder for the generated files.") var dir: String = "demo-data"
+    @Option(help: "Port of the search server (0 picks a free one).") var port: Int = 5631
+    @Flag(help: "Keep serving after the examples until Ctrl-C.") var serve = false
 
     func run() async throws {
-        var demo = SearchDemo()
-        demo.products = products
-        demo.seed = seed
-        demo.cover = cover
-        demo.dir = dir
-        demo.port = port
-        demo.serve = serve
-        try await demo.run(console: .standard)
+        try await SearchDemo(products: products, seed: seed, cover: cover, dir: dir, port: port, serve: serve).run(console: .standard)
     }
 }

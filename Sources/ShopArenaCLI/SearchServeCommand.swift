@@ -16,14 +16,9 @@ struct SearchServeCommand: AsyncParsableCommand {
             Stops gracefully on Ctrl-C or SIGTERM.
             """)
 
-    @Option(help: "The index file built by `shoparena index build`.")
-    var index: String
-
-    @Option(help: "Address to listen on.")
-    var host: String = "127.0.0.1"
-
-    @Option(help: "Port to listen on (ShoppingBench uses 5631).")
-    var port: Int = 5631
+    @Option(help: "The index file built by `shoparena index build`.") var index: String
+    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "Port to listen on (ShoppingBench uses 5631).") var port: Int = 5631
 
     func run() async throws {
         let engine: SearchIndex
@@ -34,6 +29,6 @@ struct SearchServeCommand: AsyncParsableCommand {
         }
         printError("search: \(engine.documentCount) products from \(index); listening on http://\(host):\(port)")
         let app = SearchServer.makeApplication(engine: engine, host: host, port: port)
-        try await ListenFailure.explaining(self) { try await app.runService() }
+        try await ListenFailure.explaining(host: host, port: port) { try await app.runService() }
     }
 }

@@ -21,24 +21,12 @@ struct SuiteGenerateCommand: AsyncParsableCommand {
         listed in a catalog manifest (anchors, negatives, alternates, decoys) are never used.
         """)
 
-    @Option(name: .long, help: "Catalog to sample from (JSONL).")
-    var catalog: String
-
-    @Option(name: .long, help: "Number of problems.")
-    var count: Int
-
-    @Option(name: .long, help: "Random seed.")
-    var seed: UInt64 = 42
-
-    @Option(name: .long, help: "Relative shares product:shop:voucher, e.g. 1:1:1.")
-    var mix: String = "1:1:1"
-
-    @Option(name: .long, help: "Output suite (ORO suite JSON array).")
-    var out: String
-
-    @Option(name: .customLong("exclude-anchors"), help: "Catalog manifest whose products must not be used.")
-    var excludeAnchors: String?
-
+    @Option(name: .long, help: "Catalog to sample from (JSONL).") var catalog: String
+    @Option(name: .long, help: "Number of problems.") var count: Int
+    @Option(name: .long, help: "Random seed.") var seed: UInt64 = 42
+    @Option(name: .long, help: "Relative shares product:shop:voucher, e.g. 1:1:1.") var mix: String = "1:1:1"
+    @Option(name: .long, help: "Output suite (ORO suite JSON array).") var out: String
+    @Option(name: .customLong("exclude-anchors"), help: "Catalog manifest whose products must not be used.") var excludeAnchors: String?
     @Option(name: .customLong("exclude-clusters-of"), parsing: .upToNextOption,
             help: "Problem files (e.g. the hidden race bank) no generated problem may share a leak cluster with.")
     var excludeClustersOf: [String] = []
@@ -62,9 +50,8 @@ struct SuiteSampleCommand: AsyncParsableCommand {
         commandName: "sample",
         abstract: "Draw a held-out evaluation suite that shares no leak cluster with given problem files.",
         discussion: """
-            Samples --count problems from the --from files with --seed, one per leak cluster, leaving out every \
-            problem that clusters with a problem of the --exclude-clusters-of files (e.g. the problems a training \
-            corpus came from). Writes ORO suite JSON.
+            Samples --count problems from the --from files with --seed, one per leak cluster, leaving out every problem that clusters with a problem \
+            of the --exclude-clusters-of files (e.g. the problems a training corpus came from). Writes ORO suite JSON.
             """)
 
     @Option(parsing: .upToNextOption, help: "Problem files to draw from (ORO suite JSON, ShoppingBench JSONL).") var from: [String]

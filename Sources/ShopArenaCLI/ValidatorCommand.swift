@@ -1,7 +1,6 @@
 import ArenaRuntime
 import ArgumentParser
 import Foundation
-import Identity
 import Judge
 import Sandbox
 
@@ -12,10 +11,9 @@ struct ValidatorCommand: AsyncParsableCommand {
         commandName: "validator",
         abstract: "Run the validator daemon against an arena backend.",
         discussion: """
-            Signs every call with the hotkey --key (see `shoparena keys`); the backend must know it as a validator. \
-            Agents' inference goes to --llm-url, paid with each run's miner token; the judge is the offline rule \
-            judge unless --judge-model is given. Prometheus metrics are served on --metrics-port. SIGTERM/SIGINT \
-            stop the daemon; a run in progress is handed back with an explicit reason.
+            Signs every call with the hotkey --key (see `shoparena keys`); the backend must know it as a validator. Agents' inference goes to \
+            --llm-url, paid with each run's miner token; the judge is the offline rule judge unless --judge-model is given. Prometheus metrics are \
+            served on --metrics-port. SIGTERM/SIGINT stop the daemon; a run in progress is handed back with an explicit reason.
             """)
 
     @Option(name: [.customLong("backend"), .customLong("backend-url")], help: ArgumentHelp(
@@ -28,59 +26,26 @@ struct ValidatorCommand: AsyncParsableCommand {
         backend.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
-    @Option(help: "Name of the validator hotkey in the key store.")
-    var key: String
-
-    @Option(help: "Key store directory (default: $SHOPARENA_HOME/keys or ~/.shoparena/keys).")
-    var keysDir: String?
-
-    @Option(help: "Search index file (shoparena index build).")
-    var index: String?
-
-    @Option(help: "Catalog JSONL, indexed at start when --index is not given.")
-    var catalog: String?
-
-    @Option(help: "Problems run at once (default: number of cores).")
-    var workers: Int?
-
-    @Option(help: "Wall-clock limit per problem in seconds.")
-    var timeout: Double = 300
-
-    @Option(help: "OpenAI-compatible upstream for agents' chat completions.")
-    var llmURL: String?
-
+    @Option(help: "Name of the validator hotkey in the key store.") var key: String
+    @Option(help: "Key store directory (default: $SHOPARENA_HOME/keys or ~/.shoparena/keys).") var keysDir: String?
+    @Option(help: "Search index file (shoparena index build).") var index: String?
+    @Option(help: "Catalog JSONL, indexed at start when --index is not given.") var catalog: String?
+    @Option(help: "Problems run at once (default: number of cores).") var workers: Int?
+    @Option(help: "Wall-clock limit per problem in seconds.") var timeout: Double = 300
+    @Option(help: "OpenAI-compatible upstream for agents' chat completions.") var llmURL: String?
     @Option(help: ArgumentHelp(
         "A model agents may call (repeatable). Default: the backend's list (GET /v1/public/inference/models, set by serve --inference-models), refreshed every --allowlist-refresh seconds; the last list is kept while the backend is unreachable.",
         valueName: "model"))
     var allowModel: [String] = []
-
-    @Option(help: "Seconds between refreshes of the backend's model allowlist.")
-    var allowlistRefresh: Double = 900
-
-    @Option(help: "OpenAI-compatible upstream for the LLM judge (default: --llm-url).")
-    var judgeURL: String?
-
-    @Option(help: "Judge model (repeatable, rotated); none: the offline rule judge.")
-    var judgeModel: [String] = []
-
-    @Option(help: "Environment variable holding the judge's API key.")
-    var judgeKeyEnv: String = "SHOPARENA_JUDGE_KEY"
-
-    @Option(help: "Seconds between claims when there is no work.")
-    var pollInterval: Double = 30
-
-    @Option(help: "Seconds between heartbeats.")
-    var heartbeatInterval: Double = 30
-
-    @Option(help: "Port for Prometheus metrics on 127.0.0.1 (0: off).")
-    var metricsPort: Int = 9100
-
-    @Option(help: "Retry queue file for complete calls that failed transiently.")
-    var retryQueue: String?
-
-    @Option(help: "Stop after this many runs.")
-    var maxRuns: Int?
-
+    @Option(help: "Seconds between refreshes of the backend's model allowlist.") var allowlistRefresh: Double = 900
+    @Option(help: "OpenAI-compatible upstream for the LLM judge (default: --llm-url).") var judgeURL: String?
+    @Option(help: "Judge model (repeatable, rotated); none: the offline rule judge.") var judgeModel: [String] = []
+    @Option(help: "Environment variable holding the judge's API key.") var judgeKeyEnv: String = "SHOPARENA_JUDGE_KEY"
+    @Option(help: "Seconds between claims when there is no work.") var pollInterval: Double = 30
+    @Option(help: "Seconds between heartbeats.") var heartbeatInterval: Double = 30
+    @Option(help: "Port for Prometheus metrics on 127.0.0.1 (0: off).") var metricsPort: Int = 9100
+    @Option(help: "Retry queue file for complete calls that failed transiently.") var retryQueue: String?
+    @Option(help: "Stop after this many runs.") var maxRuns: Int?
     @OptionGroup var sandbox: SandboxOptions
 
     func validate() throws {
@@ -93,29 +58,21 @@ struct ValidatorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let store = KeyStore(directory: KeyStore.resolveDirectory(explicit: keysDir, environment: environment))
-        let entry: KeyStore.Entry
-        do { entry = try store.load(name: key) } catch { throw EvalSetupError("The validator key '\(key)' cannot be loaded: \(error).") }
+        let key = try ValidatorKey.load(name: key, keysDir: keysDir, environment: environment)
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        var evaluation = EvaluationEnvironmentBuilder(
+        let evaluation = EvaluationEnvironmentBuilder(
             index: index.map { .file($0) } ?? .catalog(catalog ?? ""), python: try sandbox.pythonURL(cwd: cwd),
-            runtime: try sandbox.checkedRuntimeURL(cwd: cwd))
-        evaluation.isolation = sandbox.isolation
-        evaluation.upstream = llmURL
-        evaluation.allowedModels = allowModel
-        evaluation.judge = judgeModel.isEmpty ? nil : LLMRubricJudgeConfiguration(
-            baseURL: judgeURL ?? llmURL ?? "", apiKey: environment[judgeKeyEnv], models: judgeModel)
-        evaluation.workers = workers ?? ProcessInfo.processInfo.activeProcessorCount
-        evaluation.limits = SandboxLimits(wallClockSeconds: timeout)
-        var node = ValidatorNode(
-            backendURLs: backendURLs, keypair: entry.keypair, environment: evaluation,
-            retryQueue: retryQueue.map { URL(fileURLWithPath: $0) }
-                ?? URL(fileURLWithPath: store.directory).deletingLastPathComponent().appendingPathComponent("validator/retry_queue.json"))
+            runtime: try sandbox.checkedRuntimeURL(cwd: cwd), isolation: sandbox.isolation, allowedModels: allowModel, upstream: llmURL,
+            judge: judgeModel.isEmpty ? nil : LLMRubricJudgeConfiguration(
+                baseURL: judgeURL ?? llmURL ?? "", apiKey: environment[judgeKeyEnv], models: judgeModel),
+            workers: workers ?? ProcessInfo.processInfo.activeProcessorCount, limits: SandboxLimits(wallClockSeconds: timeout))
+        var node = ValidatorNode(backendURLs: backendURLs, keypair: key.keypair, environment: evaluation,
+                                 retryQueue: retryQueue.map { URL(fileURLWithPath: $0) } ?? key.defaultRetryQueue)
         node.allowlistRefresh = allowlistRefresh
         node.pollInterval = pollInterval
         node.heartbeatInterval = heartbeatInterval
         node.metricsPort = metricsPort
         node.maxRuns = maxRuns
-        try await ListenFailure.explaining(self) { try await node.run(console: .standard) }
+        try await ListenFailure.explaining(host: "127.0.0.1", port: metricsPort) { try await node.run(console: .standard) }
     }
 }

@@ -20,7 +20,14 @@ public struct BenchBackend: Sendable {
     /// Signed header sets each validator prepares before the clock starts (0: sign in the timed loop).
     public var presign = 2_000
 
-    public init() {}
+    public init(validators: Int = 16, seconds: Double = 10.0, database: String = "sqlite", problems: Int = 30,
+                presign: Int = 2_000) {
+        self.validators = validators
+        self.seconds = seconds
+        self.database = database
+        self.problems = problems
+        self.presign = presign
+    }
 
     /// Seeds a fresh store, serves the backend on a free port, runs the load and returns the report (JSON text).
     public func run() async throws -> String {

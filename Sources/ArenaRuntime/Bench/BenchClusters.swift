@@ -19,8 +19,14 @@ public struct BenchClusters: Sendable {
     /// How many wrong links to show.
     public var showWrong = 0
 
-    public init(catalog: String) {
+    public init(catalog: String, generate: Int = 1_430, suite: [String] = [], seed: UInt64 = 42,
+                baselineThreshold: Double = 0.5, showWrong: Int = 0) {
         self.catalog = catalog
+        self.generate = generate
+        self.suite = suite
+        self.seed = seed
+        self.baselineThreshold = baselineThreshold
+        self.showWrong = showWrong
     }
 
     /// Generates, clusters, evaluates and returns the report; `wrongLink` gets each shown link that joined two different

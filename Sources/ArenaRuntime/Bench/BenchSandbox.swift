@@ -170,3 +170,11 @@ private final class Ticket: Sendable {
         }
     }
 }
+
+extension BenchSandbox {
+    /// The interpreter to measure: `explicit`, else `$SHOPARENA_SANDBOX_PYTHON`, else `./.venv-sandbox/bin/python`
+    /// (not checked: the benchmark reports what fails).
+    public static func python(explicit: String?, environment: [String: String], cwd: URL) -> URL {
+        URL(fileURLWithPath: explicit ?? environment["SHOPARENA_SANDBOX_PYTHON"] ?? cwd.appendingPathComponent(".venv-sandbox/bin/python").path)
+    }
+}

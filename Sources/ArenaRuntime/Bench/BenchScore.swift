@@ -17,8 +17,11 @@ public struct BenchScore: Sendable {
     public var parallelism = 2
     public var profile: ScoringProfile = .oro
 
-    public init(suite: String) {
+    public init(suite: String, problems: Int = 200_000, parallelism: Int = 2, profile: ScoringProfile = .oro) {
         self.suite = suite
+        self.problems = problems
+        self.parallelism = parallelism
+        self.profile = profile
     }
 
     /// Builds the workload, warms up, measures and returns the report.

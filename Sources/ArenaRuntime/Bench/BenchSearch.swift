@@ -44,8 +44,23 @@ public struct BenchSearch: Sendable {
     public var golden: String?
     public var candidateCap = FindProductLimits.defaultCandidateCap
 
-    public init(source: Source) {
+    public init(source: Source, httpClients: Int = 8, httpRequests: Int = 3000, index: String? = nil,
+                reuseIndex: Bool = false, documentOrder: IndexDocumentOrder = .shortestFirst, queries: Int = 300,
+                queryFile: String? = nil, writeQueries: String? = nil, repeats: Int = 3, concurrency: Int = 1,
+                golden: String? = nil, candidateCap: Int = FindProductLimits.defaultCandidateCap) {
         self.source = source
+        self.httpClients = httpClients
+        self.httpRequests = httpRequests
+        self.index = index
+        self.reuseIndex = reuseIndex
+        self.documentOrder = documentOrder
+        self.queries = queries
+        self.queryFile = queryFile
+        self.writeQueries = writeQueries
+        self.repeats = repeats
+        self.concurrency = concurrency
+        self.golden = golden
+        self.candidateCap = candidateCap
     }
 
     var seed: UInt64 {

@@ -20,3 +20,14 @@ public enum IndexBuilding {
         return try builder.finish()
     }
 }
+
+extension IndexBuilding {
+    /// `shoparena index info`: opens (and checks) the index file at `path` and returns its statistics as one JSON line.
+    public static func info(path: String) throws -> String {
+        let idx = try SearchIndex.open(path: path)
+        return """
+            {"path": "\(path)", "documents": \(idx.documentCount), "documents_with_terms": \(idx.fieldDocumentCount), \
+            "terms": \(idx.termCount), "total_term_frequency": \(idx.sumTotalTermFreq), "bytes": \(idx.fileSize)}
+            """
+    }
+}

@@ -50,10 +50,25 @@ public struct EvaluationEnvironmentBuilder: Sendable {
     /// Seconds the submission analyzer may take on the agent file (the backend's default).
     public var analyzerTimeoutSeconds: Double = BackendSettings().analyzerTimeoutSeconds
 
-    public init(index: IndexSource, python: URL, runtime: URL) {
+    public init(index: IndexSource, python: URL, runtime: URL, isolation: SandboxConfiguration.Isolation = .bubblewrap,
+                model: String? = nil, allowedModels: [String] = [], upstream: String? = nil, apiKey: String? = nil,
+                recording: InferenceRecording? = nil, profile: ScoringProfile = .oro,
+                similarity: any TitleSimilarity = LexicalTitleSimilarity(), judge: LLMRubricJudgeConfiguration? = nil,
+                workers: Int = ProcessInfo.processInfo.activeProcessorCount, limits: SandboxLimits = .standard) {
         self.index = index
         self.python = python
         self.runtime = runtime
+        self.isolation = isolation
+        self.model = model
+        self.allowedModels = allowedModels
+        self.upstream = upstream
+        self.apiKey = apiKey
+        self.recording = recording
+        self.profile = profile
+        self.similarity = similarity
+        self.judge = judge
+        self.workers = workers
+        self.limits = limits
     }
 
     // MARK: - Inputs

@@ -42,10 +42,23 @@ public struct LocalEvaluation: Sendable {
     /// Whether inference is answered from a record directory (no upstream needed).
     public var replaying = false
 
-    public init(agent: String, suite: SuiteSource, environment: EvaluationEnvironmentBuilder) {
+    public init(agent: String, suite: SuiteSource, environment: EvaluationEnvironmentBuilder, limit: Int? = nil,
+                samples: Int = 1, output: String = "envelopes.jsonl", outDirectory: String? = nil,
+                proxyLogDirectory: String? = nil, profileName: String = "oro", corpusDirectory: String? = nil,
+                json: Bool = false, apiKeyEnv: String = "CHUTES_API_KEY", replaying: Bool = false) {
         self.agent = agent
         self.suite = suite
         self.environment = environment
+        self.limit = limit
+        self.samples = samples
+        self.output = output
+        self.outDirectory = outDirectory
+        self.proxyLogDirectory = proxyLogDirectory
+        self.profileName = profileName
+        self.corpusDirectory = corpusDirectory
+        self.json = json
+        self.apiKeyEnv = apiKeyEnv
+        self.replaying = replaying
     }
 
     /// Checks the setup (agent, upstream, index, suite, sandbox), runs every problem, scores and reports.

@@ -39,12 +39,22 @@ public struct ValidatorFaultBench: Sendable {
         /// A `postgres://` URL of an empty database; nil: SQLite under `directory`.
         public var databaseURL: String?
 
-        public init(directory: URL, binary: URL, python: URL, runtime: URL, agent: URL) {
+        public init(directory: URL, binary: URL, python: URL, runtime: URL, agent: URL, insecure: Bool = false,
+                    crashes: Int = 1_000, parallel: Int = 4, versions: Int? = nil, problems: Int = 3,
+                    seed: UInt64 = 19, leaseSeconds: Double = 2.0, databaseURL: String? = nil) {
             self.directory = directory
             self.binary = binary
             self.python = python
             self.runtime = runtime
             self.agent = agent
+            self.insecure = insecure
+            self.crashes = crashes
+            self.parallel = parallel
+            self.versions = versions
+            self.problems = problems
+            self.seed = seed
+            self.leaseSeconds = leaseSeconds
+            self.databaseURL = databaseURL
         }
     }
 

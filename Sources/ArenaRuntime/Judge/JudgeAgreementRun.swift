@@ -29,10 +29,16 @@ public struct JudgeAgreementRun: Sendable {
     /// Where the JSON goes ('-': stdout).
     public var output = "-"
 
-    public init(trajectories: String, llmURL: String, model: [String]) {
+    public init(trajectories: String, llmURL: String, model: [String], llmKey: String? = nil, timeout: Double = 90,
+                maxAttempts: Int = 8, concurrency: Int = 4, output: String = "-") {
         self.trajectories = trajectories
         self.llmURL = llmURL
         self.model = model
+        self.llmKey = llmKey
+        self.timeout = timeout
+        self.maxAttempts = maxAttempts
+        self.concurrency = concurrency
+        self.output = output
     }
 
     /// Judges every SUCCESS envelope with both judges and writes the report to `output`.

@@ -24,10 +24,17 @@ public struct OfflineScoring: Sendable {
     public var parallelism = 4
     public var similarity: any TitleSimilarity = LexicalTitleSimilarity()
 
-    public init(suite: String, dialogues: String, products: Products) {
+    public init(suite: String, dialogues: String, products: Products, profile: ScoringProfile = .oro,
+                denominator: ScoringProfile.Denominator? = nil, output: String? = nil, parallelism: Int = 4,
+                similarity: any TitleSimilarity = LexicalTitleSimilarity()) {
         self.suite = suite
         self.dialogues = dialogues
         self.products = products
+        self.profile = profile
+        self.denominator = denominator
+        self.output = output
+        self.parallelism = parallelism
+        self.similarity = similarity
     }
 
     /// Scores, puts the table on the result stream and writes the report.
@@ -77,10 +84,18 @@ public struct SimilarityEvaluationRun: Sendable {
     public var output = "-"
     public var similarity: any TitleSimilarity = LexicalTitleSimilarity()
 
-    public init(catalog: String, manifest: String, suite: String) {
+    public init(catalog: String, manifest: String, suite: String, profile: ScoringProfile = .oro, threshold: Double? = nil,
+                seed: UInt64 = 1, negativesPerPositive: Int = 20, output: String = "-",
+                similarity: any TitleSimilarity = LexicalTitleSimilarity()) {
         self.catalog = catalog
         self.manifest = manifest
         self.suite = suite
+        self.profile = profile
+        self.threshold = threshold
+        self.seed = seed
+        self.negativesPerPositive = negativesPerPositive
+        self.output = output
+        self.similarity = similarity
     }
 
     public func run() async throws {

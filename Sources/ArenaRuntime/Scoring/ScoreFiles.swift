@@ -12,6 +12,10 @@ public enum ScoreFilesError: Error, Equatable, Sendable, CustomStringConvertible
     case unknownSimilarity(String)
     case embeddingsNeedURL
     case invalidLine(path: String, line: Int, reason: String)
+    /// Both a catalog and an index were given as the products to judge.
+    case productsTwice
+    /// Neither a catalog nor an index was given.
+    case productsMissing
 
     public var description: String {
         switch self {
@@ -22,6 +26,8 @@ public enum ScoreFilesError: Error, Equatable, Sendable, CustomStringConvertible
         case .unknownSimilarity(let name): "unknown --similarity '\(name)' (expected lexical, embeddings or exact)"
         case .embeddingsNeedURL: "--similarity embeddings needs --embeddings-url (an OpenAI-compatible /v1 base URL)"
         case .invalidLine(let path, let line, let reason): "\(path):\(line): \(reason)"
+        case .productsTwice: "give either --catalog or --index, not both"
+        case .productsMissing: "give the products to judge with --catalog FILE or --index FILE"
         }
     }
 }

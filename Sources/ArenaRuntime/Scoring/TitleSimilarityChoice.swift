@@ -11,8 +11,13 @@ public struct TitleSimilarityChoice: Sendable {
     public var embeddingsKey: String?
     public var embeddingsTimeoutSeconds: Int = 60
 
-    public init(name: String = "lexical") {
+    public init(name: String = "lexical", embeddingsURL: String? = nil, embeddingsModel: String = "Qwen/Qwen3-Embedding-0.6B",
+                embeddingsKey: String? = nil, embeddingsTimeoutSeconds: Int = 60) {
         self.name = name
+        self.embeddingsURL = embeddingsURL
+        self.embeddingsModel = embeddingsModel
+        self.embeddingsKey = embeddingsKey
+        self.embeddingsTimeoutSeconds = embeddingsTimeoutSeconds
     }
 
     public func make() throws -> any TitleSimilarity {

@@ -36,7 +36,15 @@ public struct SearchDemo: Sendable {
     /// Keep serving after the examples until Ctrl-C.
     public var serve = false
 
-    public init() {}
+    public init(products: Int = 20_000, seed: UInt64 = 42, cover: [String] = [], dir: String = "demo-data",
+                port: Int = 5631, serve: Bool = false) {
+        self.products = products
+        self.seed = seed
+        self.cover = cover
+        self.dir = dir
+        self.port = port
+        self.serve = serve
+    }
 
     /// Prepares the files (or reuses them), serves the index and shows the examples.
     public func run(console: Console) async throws {

@@ -35,3 +35,14 @@ public enum ListenFailure {
         return Int32(text[range.upperBound...].prefix(while: \.isNumber))
     }
 }
+
+extension ListenFailure {
+    /// Runs `body` (which listens on `host:port`), explaining a bind failure of that port (see ``explain(_:host:port:)``).
+    public static func explaining<T>(host: String, port: Int, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            throw explain(error, host: host, port: port)
+        }
+    }
+}

@@ -21,9 +21,14 @@ public struct ValidatorWeights: Sendable {
     /// race-top-half: share of the burn plus the tail.
     public var burnShare = 0.75
 
-    public init(backend: String, uids: String) {
+    public init(backend: String, uids: String, mode: Mode = .top, neurons: Int? = nil, topShare: Double = 0.25,
+                burnShare: Double = 0.75) {
         self.backend = backend
         self.uids = uids
+        self.mode = mode
+        self.neurons = neurons
+        self.topShare = topShare
+        self.burnShare = burnShare
     }
 
     /// Reads the uid map and the backend's endpoints and returns `{"mode", "source", "uids", "weights", ...}`.

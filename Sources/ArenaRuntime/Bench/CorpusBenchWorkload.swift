@@ -9,17 +9,18 @@ import Validator
 /// chat messages), every verdict shape (the model proposes each dispatch, proposes none, or is never called) and the
 /// hard rejects (no recommendation, an unknown id, a call without result), with 2–4 searches of 5 results each, a
 /// view, the recommendation and terminate per trajectory.
-enum BenchCorpusWorkload {
-    struct Item: Sendable {
-        var query: String
-        var log: [UInt8]
+public enum CorpusBenchWorkload {
+    /// One generated trajectory: the problem's query and the gzip bytes of its envelope with the trusted proxy log.
+    public struct Item: Sendable {
+        public var query: String
+        public var log: [UInt8]
     }
 
     static let dialects = ["message", "text", "native", "chat"]
 
     /// The 30 problems the generated records name (`problem-0` … `problem-29`, category by number mod 3), as suite 1;
     /// `problem-0`, `-10` and `-20` — the problems of the records marked hidden — as its hidden race bank.
-    static func storeProblems(in database: any SQLDatabase) async throws {
+    public static func storeProblems(in database: any SQLDatabase) async throws {
         let voucher: JSONValue = [
             "voucher_type": "platform", "threshold": 63, "discount_type": "percentage", "face_value": nil, "discount": 0.34,
             "cap": 28, "price_after_voucher": 74.0, "budget": 82,
@@ -41,7 +42,8 @@ enum BenchCorpusWorkload {
         _ = try await suites.addHiddenBank(ProblemSuite(problems: problems.filter { $0.id.hasSuffix("0") }), to: suite.suiteID)
     }
 
-    static func pool(size: Int, seed: UInt64) -> [Item] {
+    /// `size` generated trajectories (at least one), the same for the same seed.
+    public static func pool(size: Int, seed: UInt64) -> [Item] {
         var rng = SplitMix64(seed: seed)
         return (0..<max(1, size)).map { n in item(n, &rng) }
     }

@@ -1,0 +1,15 @@
+extension ArenaStore {
+    /// Opens (and migrates) the store as ``open(database:dataDir:maxConnections:)`` does, runs `body`, and closes the
+    /// store whether `body` succeeds or throws: one-shot commands (`admin`, `corpus`) on the arena database.
+    public static func using<T>(database: String?, dataDir: String, _ body: (ArenaStore) async throws -> T) async throws -> T {
+        let store = try await open(database: database, dataDir: dataDir)
+        do {
+            let result = try await body(store)
+            await store.database.close()
+            return result
+        } catch {
+            await store.database.close()
+            throw error
+        }
+    }
+}
