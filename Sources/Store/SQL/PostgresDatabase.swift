@@ -74,6 +74,7 @@ public final class PostgresDatabase: SQLDatabase {
                 case .int(let v): bindings.append(v)
                 case .double(let v): bindings.append(v)
                 case .text(let v): bindings.append(v)
+                case .blob(let v): bindings.append(ByteBuffer(bytes: v))
                 }
             }
             let query = PostgresQuery(unsafeSQL: PostgresPlaceholders.rewrite(sql), binds: bindings)
@@ -111,6 +112,7 @@ public final class PostgresDatabase: SQLDatabase {
             case .float8, .float4: return .double(try cell.decode(Double.self))
             case .numeric: return .double(try cell.decode(Double.self))
             case .bool: return .bool(try cell.decode(Bool.self))
+            case .bytea: return .blob(Array(try cell.decode(ByteBuffer.self).readableBytesView))
             default: return .text(try cell.decode(String.self))
             }
         }

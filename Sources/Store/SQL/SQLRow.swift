@@ -43,7 +43,7 @@ public struct SQLRow: Sendable, Hashable {
         case .double(let d): return d
         case .int(let i): return Double(i)
         case .text(let t): return Double(t)
-        case .null: return nil
+        case .null, .blob: return nil
         }
     }
 
@@ -57,8 +57,21 @@ public struct SQLRow: Sendable, Hashable {
         case .text(let t): return t
         case .int(let i): return String(i)
         case .double(let d): return String(d)
-        case .null: return nil
+        case .null, .blob: return nil
         }
+    }
+
+    /// The bytes of a `BLOB` / `BYTEA` column; throws `StoreError.decoding` for any other value (text is not
+    /// silently taken for bytes, nor bytes for text).
+    public func bytes(_ column: String) throws(StoreError) -> [UInt8] {
+        guard let value = optionalBytes(column) else { throw .decoding(column: column, expected: "bytes", found: self[column]) }
+        return value
+    }
+
+    /// The bytes of a `BLOB` / `BYTEA` column, or nil when it is null, absent or not bytes.
+    public func optionalBytes(_ column: String) -> [UInt8]? {
+        if case .blob(let bytes) = self[column] { return bytes }
+        return nil
     }
 
     public func bool(_ column: String) throws(StoreError) -> Bool { try int(column) != 0 }
