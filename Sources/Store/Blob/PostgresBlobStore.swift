@@ -8,6 +8,7 @@ import Foundation
 /// way). Like the file store, a read re-hashes the bytes and refuses a row whose content no longer matches its
 /// address.
 public struct PostgresBlobStore: BlobStore {
+    /// The PostgreSQL database holding the `blobs` table.
     public let database: any SQLDatabase
     let clock: any ArenaClock
 
@@ -20,6 +21,7 @@ public struct PostgresBlobStore: BlobStore {
         self.clock = clock
     }
 
+    /// Inserts `bytes` under their SHA-256 (a present row is kept) and returns the address.
     @discardableResult
     public func put(_ bytes: [UInt8]) async throws(StoreError) -> String {
         let sha = SHA256Hex.digest(bytes)
@@ -38,6 +40,7 @@ public struct PostgresBlobStore: BlobStore {
         return sha
     }
 
+    /// The bytes under `sha256` after checking their hash; nil when absent (or not a well-formed address).
     public func get(_ sha256: String) async throws(StoreError) -> [UInt8]? {
         guard SHA256Hex.isValid(sha256) else { return nil }
         let stored: [UInt8]?
@@ -59,6 +62,7 @@ public struct PostgresBlobStore: BlobStore {
 /// The blob store that goes with a database: rows in PostgreSQL (shared by every replica over it), files under
 /// `fileRoot` for SQLite (a single node).
 public enum BlobStores {
+    /// `PostgresBlobStore` on PostgreSQL, `FileBlobStore` under `fileRoot` on SQLite.
     public static func matching(_ database: any SQLDatabase, fileRoot: URL) throws(StoreError) -> any BlobStore {
         if database.dialect == .postgres { return try PostgresBlobStore(database: database) }
         return try FileBlobStore(root: fileRoot)

@@ -37,9 +37,14 @@ public enum SQLValue: Sendable, Hashable {
 extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
     ExpressibleByNilLiteral, ExpressibleByBooleanLiteral
 {
+    /// `.text(value)`.
     public init(stringLiteral value: String) { self = .text(value) }
+    /// `.int(value)`.
     public init(integerLiteral value: Int64) { self = .int(value) }
+    /// `.double(value)`.
     public init(floatLiteral value: Double) { self = .double(value) }
+    /// `.null`.
     public init(nilLiteral: ()) { self = .null }
+    /// `.int(1)` or `.int(0)`.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
 }

@@ -13,6 +13,7 @@ import GRDB
 /// `Executor.uncancelled`), so `COMMIT` and `ROLLBACK` always run and a cancelled task never leaves the writer
 /// connection inside a transaction.
 public final class SQLiteDatabase: SQLDatabase {
+    /// Always `.sqlite`.
     public let dialect = SQLDialect.sqlite
     private let writer: any DatabaseWriter
     private let writeLock = AsyncLock()
@@ -55,6 +56,7 @@ public final class SQLiteDatabase: SQLDatabase {
         return config
     }
 
+    /// Runs `body` as `BEGIN IMMEDIATE … COMMIT` on the writer connection under the write lock (rolled back when it throws).
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         let executor = Executor(writer: writer, useWriter: true)
         return try await writeLock.withLock {
@@ -70,6 +72,7 @@ public final class SQLiteDatabase: SQLDatabase {
         }
     }
 
+    /// Runs `body` on a reader connection of the pool (the writer, under the lock, for an in-memory database).
     public func read<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         if readsShareWriter {
             let executor = Executor(writer: writer, useWriter: true)
@@ -78,6 +81,7 @@ public final class SQLiteDatabase: SQLDatabase {
         return try await body(Executor(writer: writer, useWriter: false))
     }
 
+    /// Closes the pool or queue.
     public func close() async {
         if let pool = writer as? DatabasePool { try? pool.close() }
         if let queue = writer as? DatabaseQueue { try? queue.close() }

@@ -13,6 +13,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The blob store could not read or write a blob.
     case blob(String)
 
+    /// The failure in words an operator can act on.
     public var description: String {
         switch self {
         case .uniqueViolation(let c): return "a row with the same key already exists (\(c))"
