@@ -79,6 +79,26 @@ struct SQLDatabaseTests {
         #expect(try await db.read { try await $0.scalarInt("SELECT COUNT(*) FROM x") } == (committed ? 3 : 1))
     }
 
+    /// A task cancelled in the middle of its transaction (once the connection is its own) still runs the rest and
+    /// commits on both drivers; on SQLite a cancelled `COMMIT` or `ROLLBACK` would leave the writer connection inside
+    /// the transaction and refuse every later `BEGIN`.
+    @Test(arguments: StoreKind.allCases)
+    func taskCancelledMidTransactionStillCommits(kind: StoreKind) async throws {
+        let db = try await TestDatabases.make(kind)
+        defer { Task { await db.close() } }
+        try await db.transaction { try await $0.execute("CREATE TABLE m (k TEXT PRIMARY KEY)") }
+        let cancelled = Task {
+            try await db.transaction { tx in
+                try await tx.execute("INSERT INTO m (k) VALUES (?)", ["first"])
+                withUnsafeCurrentTask { $0?.cancel() }
+                try await tx.execute("INSERT INTO m (k) VALUES (?)", ["second"])
+            }
+        }
+        try await cancelled.value
+        try await db.transaction { try await $0.execute("INSERT INTO m (k) VALUES (?)", ["after"]) }
+        #expect(try await db.read { try await $0.scalarInt("SELECT COUNT(*) FROM m") } == 3)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func failedTransactionRollsBack(kind: StoreKind) async throws {
         let db = try await TestDatabases.make(kind)
