@@ -1,6 +1,7 @@
 import ArenaModel
 import Foundation
-import Sandbox
+@testable import Sandbox
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -35,20 +36,24 @@ struct SandboxLimitTests {
             """, in: scratch)
         let limits = SandboxLimits(wallClockSeconds: 2, killGraceSeconds: 0.5, memoryBytes: 1 << 30)
 
-        // Watch the host's process table while the run is going on: the grandchildren must exist first.
-        let watcher = Task { () -> Int in
-            var most = 0
-            while !Task.isCancelled {
-                most = max(most, SandboxFixture.processes(containing: marker).count)
-                try? await Task.sleep(for: .milliseconds(100))
-            }
-            return most
-        }
-        // No duration assertion (tests never assert timings; under a loaded machine the kill takes longer):
-        // the status and the empty process table are what matter.
-        let envelope = await runner.run(agentFile: agent, problem: SandboxFixture.problem(), limits: limits)
-        watcher.cancel()
-        let seen = await watcher.value
+        // The grandchildren must be seen running before the deadline's kill, however slowly the machine starts
+        // them. The run awaits `whenSpawned` before its deadline wait, so the test waits there for the event itself —
+        // the three grandchildren in the host's process table — rather than racing a 2 s wall clock with a
+        // sampling watcher (an agent that never spawns them fails on the suite's time limit, which cancels the wait).
+        // No duration assertion either: the status and the empty process table are what matter.
+        let seenCount = Mutex(0)
+        let envelope = await runner.run(
+            agentFile: agent, problem: SandboxFixture.problem(), proxy: nil, limits: limits,
+            whenSpawned: {
+                var count = SandboxFixture.processes(containing: marker).count
+                while count < 3, !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(20))
+                    count = SandboxFixture.processes(containing: marker).count
+                }
+                seenCount.withLock { $0 = count }
+                return nil
+            })
+        let seen = seenCount.withLock { $0 }
 
         #expect(envelope.status == .timedOut)
         #expect(envelope.error?.type == "TimeoutError")

@@ -16,7 +16,7 @@ struct PostgresBlobStoreTests {
         let a = try PostgresBlobStore(database: first)
         let b = try PostgresBlobStore(database: second)
 
-        // Every byte value, past PostgreSQL's 76-character base64 line wrap, and an empty blob.
+        // Every byte value (most of them not valid UTF-8) in a 300 kB blob, and an empty blob.
         let bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) }
         let sha = try await a.put(bytes)
         #expect(sha == SHA256Hex.digest(bytes))

@@ -1,10 +1,12 @@
 import ArenaModel
 import AsyncHTTPClient
+import Backend
 import Foundation
 import Judge
 import LLM
 import Logging
 import ServiceLifecycle
+import struct Store.SystemClock
 import Testing
 import Validator
 import ShopArenaTesting
@@ -20,10 +22,13 @@ struct ValidatorFaultTests {
     }()
 
     @Test func aValidatorKilledMidRunGoesStaleAndAnotherCompletesTheWork() async throws {
-        // A short lease so A lapses soon, with room for B's 1 s heartbeats to arrive seconds late on a
-        // loaded 2-core CI machine (a 2 s lease made B's own run go STALE there).
-        let harness = try await ValidatorHarness.make(problems: 4, required: 1, leaseSeconds: 6)
-        let group = harness.serviceGroup(logger: Self.logger)
+        // The backend's leases run on a manual clock and the test drives the reaper's passes: A's lease lapses when
+        // the test moves the clock past it — not after seconds of real time — and nothing lapses by itself on a
+        // loaded machine (B's heartbeats can arrive late without its own run going STALE).
+        let clock = ManualClock(millis: SystemClock().nowMillis())
+        let harness = try await ValidatorHarness.make(problems: 4, required: 1, leaseSeconds: 120, clock: clock)
+        let group = harness.serviceGroup(logger: Self.logger, runsReaper: false)
+        let reaper = LeaseReaper(services: harness.services, logger: Self.logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             defer { tasks.cancelAll() }
@@ -31,11 +36,18 @@ struct ValidatorFaultTests {
             let dead = try await harness.manualValidator(http: .shared)
             let claimed = try await #require(try await ValidatorHarness.waitUntilClaimed(dead))
             #expect(claimed.agentVersionID == harness.agentVersionID)
-            // Validator B keeps asking; it gets the work once A's lease lapses and the reaper marks A STALE.
+            // While A's lease holds, nobody else gets the work and a reaper pass leaves A's run alone.
+            let other = try await harness.manualValidator(http: .shared)
+            #expect(try await other.claim(serviceVersions: [:]) == nil)
+            clock.advance(seconds: 119)
+            #expect(try await reaper.reapOnce(now: clock.nowMillis()) == 0)
+            // Past the lease: the next pass marks A's run STALE.
+            clock.advance(seconds: 2)
+            #expect(try await reaper.reapOnce(now: clock.nowMillis()) == 1)
+            // Validator B gets the work and completes it (one run, then its loop returns).
             let alive = try await harness.validator(logger: Self.logger)
-            tasks.addTask { await alive.loop() }
-            let eligible = try await ValidatorHarness.waitUntil(seconds: 120) { try await harness.versionState().state == "ELIGIBLE" }
-            #expect(eligible)
+            await alive.loop()
+            #expect(try await harness.versionState().state == "ELIGIBLE")
             let statuses = try await harness.runStatuses()
             #expect(statuses.map(\.status) == ["STALE", "SUCCESS"])
             // A's late complete is refused: its run is no longer its own.

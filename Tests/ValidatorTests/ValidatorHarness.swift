@@ -27,8 +27,12 @@ struct ValidatorHarness {
     let agentVersionID: String
 
     /// Builds the arena (suite of `problems` generated problems, `agent` submitted needing `required` successes).
+    ///
+    /// `clock` (e.g. a `ManualClock`) drives the backend's leases, claims and reaper; signed requests are still
+    /// checked against the wall clock the validators sign with.
     static func make(problems: Int = 4, required: Int = 1, leaseSeconds: Double = 120, agentCode: String? = nil,
-                     minerConnectsInference: Bool = true, retryPolicy: RunRetryPolicy = .default) async throws -> ValidatorHarness {
+                     minerConnectsInference: Bool = true, retryPolicy: RunRetryPolicy = .default,
+                     clock: (any ArenaClock)? = nil) async throws -> ValidatorHarness {
         let root = SharedData.repositoryRoot()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vh-\(UUID().uuidString)")
         let files = ArenaFiles(directory: directory)
@@ -42,9 +46,12 @@ struct ValidatorHarness {
         settings.requiredSuccesses = required
         settings.publicBaseURL = "http://127.0.0.1:\(port)"
         settings.runRetryPolicy = retryPolicy
-        let services = BackendServices(database: database, blobs: try FileBlobStore(root: directory.appendingPathComponent("blobs")),
-                                       settings: settings)
-        let now = SystemClock().nowMillis()
+        let blobs = try FileBlobStore(root: directory.appendingPathComponent("blobs"))
+        let services = clock.map {
+            BackendServices(database: database, blobs: blobs, clock: $0, settings: settings,
+                            verifier: RequestVerifier(nonceStore: DatabaseNonceStore(database: database)))
+        } ?? BackendServices(database: database, blobs: blobs, settings: settings)
+        let now = services.now()
         let suites = SuiteRepository(database: database)
         let suite = try await suites.create(try SuiteRepository.load(uri: files.suite.path), sourceURI: nil, now: now)
         _ = try await suites.activate(suite.suiteID, requeueTopN: 0, requiredSuccesses: required, now: now, makeID: { UUIDText.random() })
@@ -65,12 +72,14 @@ struct ValidatorHarness {
 
     struct HarnessError: Error, CustomStringConvertible { var description: String }
 
-    /// The backend's services (HTTP app and lease reaper) as a service group.
-    func serviceGroup(logger: Logger) -> ServiceGroup {
+    /// The backend's services (HTTP app and, unless the test drives its passes itself, the lease reaper) as a
+    /// service group.
+    func serviceGroup(logger: Logger, runsReaper: Bool = true) -> ServiceGroup {
         let port = Int(baseURL.split(separator: ":").last!)!
         let app = BackendApplication.make(services: services, host: "127.0.0.1", port: port, logger: logger)
-        return ServiceGroup(configuration: .init(services: [.init(service: app), .init(service: LeaseReaper(services: services, logger: logger))],
-                                                 logger: logger))
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
+        if runsReaper { services.append(.init(service: LeaseReaper(services: self.services, logger: logger))) }
+        return ServiceGroup(configuration: .init(services: services, logger: logger))
     }
 
     /// A validator registered with the backend; `judge` defaults to the rule judge.

@@ -13,8 +13,10 @@ public protocol BlobStore: Sendable {
 /// Blobs as files under a directory, fanned out by the first two hex digits (`ab/abcdef…`). Writes go to a
 /// temporary file that is renamed into place, so a crash never leaves a half-written blob under its address.
 public struct FileBlobStore: BlobStore {
+    /// The directory holding the fan-out folders.
     public let root: URL
 
+    /// A store under `root`, created if needed.
     public init(root: URL) throws(StoreError) {
         self.root = root
         do {
@@ -28,6 +30,7 @@ public struct FileBlobStore: BlobStore {
         root.appendingPathComponent(String(sha256.prefix(2))).appendingPathComponent(sha256)
     }
 
+    /// Writes `bytes` under their SHA-256 (temporary file renamed into place; a present blob is kept).
     @discardableResult
     public func put(_ bytes: [UInt8]) async throws(StoreError) -> String {
         let sha = SHA256Hex.digest(bytes)
@@ -49,6 +52,7 @@ public struct FileBlobStore: BlobStore {
         return sha
     }
 
+    /// Reads the blob and checks its SHA-256; nil when absent, an error when corrupt.
     public func get(_ sha256: String) async throws(StoreError) -> [UInt8]? {
         guard SHA256Hex.isValid(sha256) else { return nil }
         // A plain path and one open/read: exports read a blob per trajectory, and URL building showed in profiles.

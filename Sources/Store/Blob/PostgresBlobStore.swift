@@ -4,10 +4,11 @@ import Foundation
 /// several backend replicas over one PostgreSQL, so agent code stored by one replica is downloadable through
 /// any other, and so are the logs a validator uploaded through any of them.
 ///
-/// Bytes travel as base64 text (`decode(?, 'base64')` / `encode(content, 'base64')`) so the store's value
-/// vocabulary (`SQLValue`) stays the one both dialects share; they are stored as `BYTEA`. Like the file store,
-/// a read re-hashes the bytes and refuses a row whose content no longer matches its address.
+/// Bytes are bound and read as `SQLValue.blob` (PostgreSQL's binary `BYTEA` format, no text encoding on the
+/// way). Like the file store, a read re-hashes the bytes and refuses a row whose content no longer matches its
+/// address.
 public struct PostgresBlobStore: BlobStore {
+    /// The PostgreSQL database holding the `blobs` table.
     public let database: any SQLDatabase
     let clock: any ArenaClock
 
@@ -20,18 +21,18 @@ public struct PostgresBlobStore: BlobStore {
         self.clock = clock
     }
 
+    /// Inserts `bytes` under their SHA-256 (a present row is kept) and returns the address.
     @discardableResult
     public func put(_ bytes: [UInt8]) async throws(StoreError) -> String {
         let sha = SHA256Hex.digest(bytes)
-        let encoded = Data(bytes).base64EncodedString()
         let now = clock.nowMillis()
         do {
             try await database.transaction { db in
                 // Two replicas storing the same bytes at once: the second insert is a no-op, not a failure.
                 try await db.execute(
-                    "INSERT INTO blobs (sha256, content, size, stored_at) VALUES (?, decode(?, 'base64'), ?, ?) "
+                    "INSERT INTO blobs (sha256, content, size, stored_at) VALUES (?, ?, ?, ?) "
                         + "ON CONFLICT (sha256) DO NOTHING",
-                    [.text(sha), .text(encoded), .int(Int64(bytes.count)), .int(now)])
+                    [.text(sha), .blob(bytes), .int(Int64(bytes.count)), .int(now)])
             }
         } catch {
             throw .blob("cannot store blob \(sha) in PostgreSQL: \(error)")
@@ -39,23 +40,18 @@ public struct PostgresBlobStore: BlobStore {
         return sha
     }
 
+    /// The bytes under `sha256` after checking their hash; nil when absent (or not a well-formed address).
     public func get(_ sha256: String) async throws(StoreError) -> [UInt8]? {
         guard SHA256Hex.isValid(sha256) else { return nil }
-        let encoded: String?
+        let stored: [UInt8]?
         do {
-            encoded = try await database.read { db in
-                try await db.first("SELECT encode(content, 'base64') AS content FROM blobs WHERE sha256 = ?", [.text(sha256)])?
-                    .string("content")
+            stored = try await database.read { db in
+                try await db.first("SELECT content FROM blobs WHERE sha256 = ?", [.text(sha256)])?.bytes("content")
             }
         } catch {
             throw .blob("cannot read blob \(sha256) from PostgreSQL: \(error)")
         }
-        guard let encoded else { return nil }
-        // PostgreSQL wraps base64 output every 76 characters.
-        guard let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
-            throw .blob("blob \(sha256) came back from PostgreSQL as invalid base64")
-        }
-        let bytes = [UInt8](data)
+        guard let bytes = stored else { return nil }
         guard SHA256Hex.digest(bytes) == sha256 else {
             throw .blob("blob \(sha256) is corrupt in the database (its content no longer matches its address)")
         }
@@ -66,6 +62,7 @@ public struct PostgresBlobStore: BlobStore {
 /// The blob store that goes with a database: rows in PostgreSQL (shared by every replica over it), files under
 /// `fileRoot` for SQLite (a single node).
 public enum BlobStores {
+    /// `PostgresBlobStore` on PostgreSQL, `FileBlobStore` under `fileRoot` on SQLite.
     public static func matching(_ database: any SQLDatabase, fileRoot: URL) throws(StoreError) -> any BlobStore {
         if database.dialect == .postgres { return try PostgresBlobStore(database: database) }
         return try FileBlobStore(root: fileRoot)

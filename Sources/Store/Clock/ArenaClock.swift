@@ -9,6 +9,8 @@ public protocol ArenaClock: Sendable {
 
 /// The system's wall clock.
 public struct SystemClock: ArenaClock {
+    /// The wall clock.
     public init() {}
+    /// Now, from `Date()`, rounded to the millisecond.
     public func nowMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 }

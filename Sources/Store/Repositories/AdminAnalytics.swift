@@ -2,30 +2,48 @@ import ArenaModel
 
 /// One finished, not invalidated evaluation run as the admin analytics read it.
 public struct FinishedRunRecord: Sendable, Hashable {
+    /// The run's id.
     public var evalRunID: String
+    /// Its work item.
     public var workItemID: String
+    /// The agent version it evaluated.
     public var agentVersionID: String
+    /// The agent's name.
     public var agentName: String
+    /// The miner's hotkey.
     public var minerHotkey: String
+    /// The validator that ran it.
     public var validatorHotkey: String
     /// SUCCESS, FAILED or TIMED_OUT.
     public var status: String
+    /// QUALIFYING or RACE.
     public var phase: String
+    /// The race number of a race-phase run.
     public var raceNumber: Int64?
+    /// The score the validator reported.
     public var validatorScore: Double?
+    /// Whether the run counts toward its version's score.
     public var isIncluded: Bool
+    /// When it was claimed, epoch milliseconds.
     public var claimedAt: Int64
+    /// When it completed, epoch milliseconds.
     public var completedAt: Int64
+    /// Why it failed, in words.
     public var failureReason: String?
 }
 
 /// Filters shared by the analytics endpoints (nil = no filter). `since`/`until` bound `completed_at`.
 public struct AnalyticsFilter: Sendable {
+    /// Only runs on this suite.
     public var suiteID: Int64?
+    /// Only runs of this phase.
     public var phase: String?
+    /// Completed at or after, epoch milliseconds.
     public var since: Int64?
+    /// Completed at or before, epoch milliseconds.
     public var until: Int64?
 
+    /// A filter; every field defaults to none.
     public init(suiteID: Int64? = nil, phase: String? = nil, since: Int64? = nil, until: Int64? = nil) {
         self.suiteID = suiteID
         self.phase = phase
@@ -36,8 +54,10 @@ public struct AnalyticsFilter: Sendable {
 
 /// Reads for `/v1/admin/analytics/*` (oro-sdk 1.0.50) and the admin's elimination reinstatement.
 public struct AdminAnalytics: Sendable {
+    /// The database read.
     public let database: any SQLDatabase
 
+    /// Analytics over `database`.
     public init(database: any SQLDatabase) { self.database = database }
 
     /// Finished runs (SUCCESS, FAILED, TIMED_OUT) that were not invalidated, oldest completion first.

@@ -3,16 +3,24 @@ import Foundation
 
 /// Why an admin action was refused; the HTTP layer maps each case to its `error_code`.
 public enum AdminError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No agent version has this id.
     case agentVersionNotFound(String)
+    /// No evaluation run has this id.
     case evalRunNotFound(String)
+    /// No miner is registered under this hotkey.
     case minerNotFound(String)
+    /// No validator is registered under this hotkey.
     case validatorNotFound(String)
+    /// No suite has this id.
     case suiteNotFound(Int64)
+    /// The action needs the active suite and none is active.
     case noActiveSuite
+    /// The evaluation run was invalidated before.
     case alreadyInvalidated(String)
     /// set-top without `force` for a candidate that does not beat the challenge threshold.
     case scoreBelowThreshold(candidate: Double, required: Double, currentTop: Double, margin: Double)
 
+    /// The refusal in words an operator can act on.
     public var description: String {
         switch self {
         case .agentVersionNotFound(let id): return "agent version \(id) not found"
@@ -30,10 +38,14 @@ public enum AdminError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// Who performs an admin action and why: recorded in the audit log with the action.
 public struct AdminActor: Sendable {
+    /// The admin's hotkey.
     public var hotkey: String
+    /// Why, as the admin gave it.
     public var reason: String?
+    /// When, epoch milliseconds.
     public var now: Int64
 
+    /// An actor for one admin request.
     public init(hotkey: String, reason: String?, now: Int64) {
         self.hotkey = hotkey
         self.reason = reason
@@ -43,40 +55,61 @@ public struct AdminActor: Sendable {
 
 /// A page of rows and the total before paging.
 public struct AdminPage: Sendable {
+    /// Matching rows before `LIMIT` / `OFFSET`.
     public var total: Int
+    /// The rows of this page.
     public var rows: [SQLRow]
 }
 
 /// Filters for listing agent versions (nil = no filter).
 public struct AgentVersionFilter: Sendable {
+    /// Only ELIGIBLE versions (true) or only the others (false).
     public var isEligible: Bool?
+    /// Only discarded (true) or only kept (false) versions.
     public var isDiscarded: Bool?
+    /// Only this miner's versions.
     public var minerHotkey: String?
+    /// Only versions on this suite.
     public var suiteID: Int64?
+    /// Submitted at or after, epoch milliseconds.
     public var since: Int64?
+    /// Submitted at or before, epoch milliseconds.
     public var until: Int64?
+    /// No filter: every version.
     public init() {}
 }
 
 /// Filters for listing evaluation runs (nil = no filter).
 public struct EvaluationRunFilter: Sendable {
+    /// Only runs with this status.
     public var status: String?
+    /// Only runs of this agent version.
     public var agentVersionID: String?
+    /// Only runs of this validator.
     public var validatorHotkey: String?
+    /// Only runs of this phase (QUALIFYING or RACE).
     public var phase: String?
+    /// Only runs of this race.
     public var raceID: String?
+    /// Only runs of this work item.
     public var workItemID: String?
+    /// Claimed at or after, epoch milliseconds.
     public var since: Int64?
+    /// Claimed at or before, epoch milliseconds.
     public var until: Int64?
+    /// No filter: every run.
     public init() {}
 }
 
 /// The operator's actions on agent versions, runs, miners and validators. Every mutating call writes its audit
 /// event in the same transaction.
 public struct AdminRepository: Sendable {
+    /// The database the actions run on.
     public let database: any SQLDatabase
+    /// Makes ids of the rows actions create (work items, audit events).
     public let makeID: @Sendable () -> String
 
+    /// A repository over `database`; `makeID` defaults to random lower-case UUIDs.
     public init(database: any SQLDatabase, makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }) {
         self.database = database
         self.makeID = makeID
@@ -111,6 +144,7 @@ public struct AdminRepository: Sendable {
 
     // MARK: agent versions
 
+    /// Agent versions matching `filter`, newest submission first, one page.
     public func listVersions(_ filter: AgentVersionFilter, limit: Int, offset: Int) async throws -> AdminPage {
         var clause = " WHERE 1 = 1"
         var binds: [SQLValue] = []
@@ -131,6 +165,7 @@ public struct AdminRepository: Sendable {
         }
     }
 
+    /// One agent version's admin columns, or nil.
     public func version(_ id: String) async throws -> SQLRow? {
         try await database.read { db in try await Self.version(id, in: db) }
     }
@@ -199,8 +234,11 @@ public struct AdminRepository: Sendable {
 
     /// The outcome of set-top.
     public struct TopChange: Sendable {
+        /// The suite whose top changed.
         public var suiteID: Int64
+        /// When the version took the top, epoch milliseconds.
         public var topAt: Int64
+        /// The version that held it before, if any.
         public var previousTopVersionID: String?
     }
 
@@ -248,6 +286,7 @@ public struct AdminRepository: Sendable {
 
     // MARK: evaluation runs
 
+    /// Evaluation runs matching `filter`, one page.
     public func listRuns(_ filter: EvaluationRunFilter, limit: Int, offset: Int) async throws -> AdminPage {
         var clause = " WHERE 1 = 1"
         var binds: [SQLValue] = []

@@ -5,15 +5,21 @@
 /// agent's last, stored QUEUED with a qualifying work item on the active suite. The cooldown lives on the
 /// identity (`cooldown_until`), so it survives restarts and an admin can clear it.
 public struct AgentRepository: Sendable {
+    /// The database holding agents, versions and identities.
     public let database: any SQLDatabase
 
+    /// A repository over `database`.
     public init(database: any SQLDatabase) { self.database = database }
 
     /// One agent (a miner's name for a line of versions).
     public struct Agent: Sendable, Equatable {
+        /// The agent's id.
         public var agentID: String
+        /// The miner who owns it.
         public var minerHotkey: String
+        /// Its name, unique per miner.
         public var agentName: String
+        /// When its first version was submitted, epoch milliseconds.
         public var createdAt: Int64
 
         init(row: SQLRow) throws(StoreError) {
@@ -29,16 +35,22 @@ public struct AgentRepository: Sendable {
 
     /// An analysed file that passed every check, ready to become a version.
     public struct Submission: Sendable {
+        /// The submitting miner.
         public var minerHotkey: String
+        /// The agent the version is added to (created on first use).
         public var agentName: String
         /// Address of the code in the blob store (stored before the transaction).
         public var codeSHA256: String
+        /// Bytes of the agent file.
         public var codeSize: Int64
         /// The cooldown an accepted submission starts, in milliseconds.
         public var cooldownMillis: Int64
+        /// Included successful runs the qualifying work item needs.
         public var requiredSuccesses: Int
+        /// When, epoch milliseconds.
         public var now: Int64
 
+        /// A submission as the miner route checked it.
         public init(minerHotkey: String, agentName: String, codeSHA256: String, codeSize: Int64,
                     cooldownMillis: Int64, requiredSuccesses: Int, now: Int64) {
             self.minerHotkey = minerHotkey
@@ -53,10 +65,12 @@ public struct AgentRepository: Sendable {
 
     /// What the submit transaction decided.
     public enum SubmitOutcome: Sendable, Equatable {
+        /// Stored: the new version, its queued work item and when this hotkey may submit again.
         case accepted(agentID: String, agentVersionID: String, versionNumber: Int64, suiteID: Int64,
                       workItemID: String, nextAllowedAt: Int64)
         /// Another submission of this hotkey started a cooldown meanwhile.
         case cooldown(until: Int64)
+        /// There is no active suite to evaluate on.
         case noActiveSuite
     }
 
@@ -171,6 +185,7 @@ public struct AgentRepository: Sendable {
         var latest: Version?
     }
 
+    /// The agent with this id, or nil.
     public func agent(_ agentID: String) async throws -> Agent? {
         try await database.read { db in
             try await db.first("SELECT agent_id, miner_hotkey, agent_name, created_at FROM agents WHERE agent_id = ?",
@@ -189,10 +204,12 @@ public struct AgentRepository: Sendable {
         }
     }
 
+    /// The version with this id, or nil.
     public func version(_ agentVersionID: String) async throws -> Version? {
         try await database.read { db in try await Self.version(agentVersionID, in: db) }
     }
 
+    /// The version with this id, or nil, inside the caller's transaction or read.
     public static func version(_ agentVersionID: String, in db: any SQLExecutor) async throws -> Version? {
         try await db.first(
             """

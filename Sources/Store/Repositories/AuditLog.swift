@@ -1,11 +1,18 @@
 /// One recorded admin action.
 public struct AuditEvent: Sendable, Equatable {
+    /// The event's id.
     public var eventID: String
+    /// What was done, as `<target>.<verb>` (e.g. `agent_version.cancel`, `agent_version.reevaluate`).
     public var action: String
+    /// The kind of thing acted on (agent_version, evaluation_run, identity, miner, race, suite).
     public var targetType: String
+    /// The id of the thing acted on.
     public var targetID: String
+    /// The admin who acted.
     public var actorHotkey: String
+    /// When, epoch milliseconds.
     public var createdAt: Int64
+    /// Why, as the admin gave it.
     public var reason: String?
     /// JSON text of the action's details (what changed), if any.
     public var details: String?
@@ -24,13 +31,20 @@ public struct AuditEvent: Sendable, Equatable {
 
 /// Filters of the audit-event listing; nil fields do not filter.
 public struct AuditEventFilter: Sendable {
+    /// Only events of this action.
     public var action: String?
+    /// Only events on this kind of target.
     public var targetType: String?
+    /// Only events on this target.
     public var targetID: String?
+    /// Only events by this admin.
     public var actorHotkey: String?
+    /// Recorded at or after, epoch milliseconds.
     public var since: Int64?
+    /// Recorded at or before, epoch milliseconds.
     public var until: Int64?
 
+    /// A filter; every field defaults to none.
     public init(action: String? = nil, targetType: String? = nil, targetID: String? = nil, actorHotkey: String? = nil,
                 since: Int64? = nil, until: Int64? = nil) {
         self.action = action

@@ -6,6 +6,7 @@ public struct ThroughputSample: Sendable, Equatable {
     /// Validators seen (claim or heartbeat) within the recent window; at least the ones that are busy.
     public var activeValidators: Int64
 
+    /// A sample of a mean run duration (milliseconds) and a validator count.
     public init(meanRunMillis: Double?, activeValidators: Int64) {
         self.meanRunMillis = meanRunMillis
         self.activeValidators = activeValidators
@@ -23,8 +24,10 @@ public struct ThroughputSample: Sendable, Equatable {
 
 /// Reads behind `ThroughputSample` and the runs still needed by a race.
 public struct CompletionEstimates: Sendable {
+    /// The database read.
     public let database: any SQLDatabase
 
+    /// Estimates over `database`.
     public init(database: any SQLDatabase) { self.database = database }
 
     /// The last `recentRuns` finished runs' mean duration and the validators seen since `now - windowMillis`.

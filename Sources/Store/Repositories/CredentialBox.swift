@@ -8,10 +8,12 @@ import CSodium
 public struct CredentialBox: Sendable {
     /// Why a stored credential could not be opened.
     public enum OpenError: Error, Equatable, Sendable, CustomStringConvertible {
+        /// The text is not `sb1:` followed by hex of at least a nonce and a MAC.
         case malformed
         /// The MAC did not verify: the text was altered or sealed under another `credentialKey`.
         case wrongKeyOrTampered
 
+        /// The failure in words an operator can act on.
         public var description: String {
             switch self {
             case .malformed: "the stored credential is not a sealed box (expected 'sb1:<hex>')"

@@ -22,10 +22,13 @@ public struct FaultAuditReport: Sendable, Equatable {
 
 /// Reads the fault invariants from the store (see ``FaultAuditReport``).
 public struct FaultAudit: Sendable {
+    /// The database audited.
     public let database: any SQLDatabase
 
+    /// An audit of `database`.
     public init(database: any SQLDatabase) { self.database = database }
 
+    /// Reads every invariant in one read and returns the counts.
     public func run() async throws -> FaultAuditReport {
         try await database.read { db in
             var states: [String: Int64] = [:]

@@ -1,25 +1,38 @@
 /// What a hotkey may do in the arena. Stored as the session `role` strings of the oro-sdk.
 public enum Role: String, Sendable, CaseIterable, Codable {
+    /// Submits agents / runs evaluations / performs admin actions.
     case miner, validator, admin
 }
 
 /// A hotkey in the registry.
 public struct IdentityRecord: Sendable, Equatable {
+    /// The SS58 hotkey.
     public var hotkey: String
+    /// What it may do.
     public var role: Role
+    /// Its display name, if set.
     public var name: String?
+    /// Whether an admin banned it.
     public var isBanned: Bool
+    /// Why it was banned.
     public var banReason: String?
+    /// When it was banned, epoch milliseconds.
     public var bannedAt: Int64?
+    /// When it was registered, epoch milliseconds.
     public var registeredAt: Int64
+    /// A miner may not submit before this time, epoch milliseconds.
     public var cooldownUntil: Int64?
+    /// The miner's last accepted submission, epoch milliseconds.
     public var lastSubmitAt: Int64?
+    /// The validator's last claim, epoch milliseconds.
     public var lastClaimAt: Int64?
+    /// Its last request of any kind, epoch milliseconds.
     public var lastSeenAt: Int64?
     /// JSON text of the validator's last reported `service_versions`.
     public var serviceVersions: String?
     /// Whether the miner stored an inference credential (the credential itself is never read back here).
     public var hasInferenceCredential: Bool
+    /// When the inference credential was last stored, epoch milliseconds.
     public var credentialUpdatedAt: Int64?
 
     init(row: SQLRow) throws(StoreError) {
@@ -46,8 +59,10 @@ public struct IdentityRecord: Sendable, Equatable {
 
 /// The hotkey registry: who is a miner, a validator or an admin, and who is banned.
 public struct IdentityRepository: Sendable {
+    /// The database holding the registry.
     public let database: any SQLDatabase
 
+    /// A registry over `database`.
     public init(database: any SQLDatabase) { self.database = database }
 
     static let columns = """
@@ -55,12 +70,14 @@ public struct IdentityRepository: Sendable {
         last_claim_at, last_seen_at, service_versions, inference_credential, credential_updated_at
         """
 
+    /// The identity of `hotkey`, or nil when it is not registered.
     public func find(_ hotkey: String) async throws -> IdentityRecord? {
         try await database.read { db in
             try await Self.find(hotkey, in: db)
         }
     }
 
+    /// The identity of `hotkey`, or nil, inside the caller's transaction or read.
     public static func find(_ hotkey: String, in db: any SQLExecutor) async throws -> IdentityRecord? {
         try await db.first("SELECT \(columns) FROM identities WHERE hotkey = ?", [.text(hotkey)]).map(IdentityRecord.init(row:))
     }
@@ -108,6 +125,7 @@ public struct IdentityRepository: Sendable {
         }
     }
 
+    /// Identities of `role` (all when nil), optionally only banned or only unbanned ones.
     public func count(role: Role?, isBanned: Bool? = nil) async throws -> Int {
         try await database.read { db in
             var sql = "SELECT COUNT(*) FROM identities WHERE 1 = 1"

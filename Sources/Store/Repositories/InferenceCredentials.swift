@@ -5,9 +5,12 @@
 /// without changing the miner's default provider, `status` reports that Chutes credential, and
 /// `inferenceToken` is the credential of the miner's effective provider.
 public struct InferenceCredentials: Sendable {
+    /// The database holding the sealed credentials.
     public let database: any SQLDatabase
+    /// Seals and opens the credentials.
     public let box: CredentialBox
 
+    /// Credentials in `database`, sealed with `box`.
     public init(database: any SQLDatabase, box: CredentialBox) {
         self.database = database
         self.box = box
@@ -17,9 +20,12 @@ public struct InferenceCredentials: Sendable {
 
     /// Whether a credential is stored and when it was last set.
     public struct Status: Sendable, Equatable {
+        /// Whether a Chutes credential is stored.
         public var connected: Bool
+        /// When it was last set, epoch milliseconds.
         public var updatedAt: Int64?
 
+        /// A status as stored.
         public init(connected: Bool, updatedAt: Int64?) {
             self.connected = connected
             self.updatedAt = updatedAt

@@ -4,8 +4,10 @@ import ArenaModel
 /// queued agent versions, written in batches so a large seed never holds the writer for long. Not used by the
 /// arena itself; kept here because it is SQL.
 public struct LoadSeeding: Sendable {
+    /// The database seeded.
     public let database: any SQLDatabase
 
+    /// Seeding into `database`.
     public init(database: any SQLDatabase) { self.database = database }
 
     /// Creates an inactive public suite with `problemIDs` (category product) and returns its id.

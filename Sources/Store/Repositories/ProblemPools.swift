@@ -3,11 +3,16 @@ import ArenaModel
 /// One stored problem as the leak guard reads it: the suite that keeps it, whether it is in the hidden race bank,
 /// and its record as it was loaded (the `metadata` JSON).
 public struct PoolProblemRow: Sendable, Equatable {
+    /// The suite that keeps the problem.
     public var suiteID: Int64
+    /// The problem's id within the suite.
     public var problemID: String
+    /// Whether it is in the hidden race bank.
     public var isHidden: Bool
+    /// The problem's record as loaded (`metadata` JSON text).
     public var metadataJSON: String
 
+    /// A row as read.
     public init(suiteID: Int64, problemID: String, isHidden: Bool, metadataJSON: String) {
         self.suiteID = suiteID
         self.problemID = problemID

@@ -1,6 +1,8 @@
 /// An inference provider a miner can fund the evaluation of its agents with (oro-sdk 1.0.129+ `inference-auth`).
 public enum InferenceProvider: String, Sendable, CaseIterable, Hashable {
+    /// Chutes (the token `oro submit` / `/chutes-auth` stores).
     case chutes
+    /// OpenRouter.
     case openrouter
 }
 
@@ -11,6 +13,7 @@ public enum ProviderCredentialError: Error, Sendable, Equatable, CustomStringCon
     /// The hotkey is not in the registry.
     case unknownMiner(String)
 
+    /// The refusal in words the miner can act on.
     public var description: String {
         switch self {
         case .notConnected(let provider):
@@ -29,9 +32,12 @@ public enum ProviderCredentialError: Error, Sendable, Equatable, CustomStringCon
 /// of that provider is mirrored into `identities.inference_credential`, the column older code (the work
 /// queue's claim, `IdentityRecord.hasInferenceCredential`) reads to ask whether the miner funds inference.
 public struct ProviderCredentials: Sendable {
+    /// The database holding the sealed credentials.
     public let database: any SQLDatabase
+    /// Seals and opens the credentials.
     public let box: CredentialBox
 
+    /// Credentials in `database`, sealed with `box`.
     public init(database: any SQLDatabase, box: CredentialBox) {
         self.database = database
         self.box = box
@@ -39,9 +45,12 @@ public struct ProviderCredentials: Sendable {
 
     /// One connected provider and when its credential was last stored.
     public struct Connection: Sendable, Equatable {
+        /// The provider.
         public var provider: InferenceProvider
+        /// When its credential was last stored, epoch milliseconds.
         public var updatedAt: Int64
 
+        /// A connection as stored.
         public init(provider: InferenceProvider, updatedAt: Int64) {
             self.provider = provider
             self.updatedAt = updatedAt
@@ -50,9 +59,12 @@ public struct ProviderCredentials: Sendable {
 
     /// A miner's connected providers (in `allCases` order) and its chosen default (nil when none was chosen).
     public struct Listing: Sendable, Equatable {
+        /// The connected providers, in `allCases` order.
         public var connections: [Connection]
+        /// The miner's chosen default, or nil.
         public var defaultProvider: InferenceProvider?
 
+        /// A listing as stored.
         public init(connections: [Connection], defaultProvider: InferenceProvider?) {
             self.connections = connections
             self.defaultProvider = defaultProvider
@@ -61,9 +73,12 @@ public struct ProviderCredentials: Sendable {
 
     /// The credential validators get for a miner: which provider and the decrypted token.
     public struct Grant: Sendable, Equatable {
+        /// The provider the token is for.
         public var provider: InferenceProvider
+        /// The decrypted credential.
         public var token: String
 
+        /// A grant of `token` for `provider`.
         public init(provider: InferenceProvider, token: String) {
             self.provider = provider
             self.token = token
@@ -80,6 +95,7 @@ public struct ProviderCredentials: Sendable {
 
     // MARK: Reading
 
+    /// The miner's connected providers and its default (never the tokens).
     public func listing(forMiner hotkey: String) async throws -> Listing {
         try await database.read { db in try await Self.listing(hotkey, in: db) }
     }

@@ -3,8 +3,10 @@
 /// Every query that touches problems filters `problems.is_hidden = 0`: race problems must never leave the
 /// arena through a public route. Suites with `is_public = 0` are invisible here.
 public struct PublicQueries: Sendable {
+    /// The database read.
     public let database: any SQLDatabase
 
+    /// Queries over `database`.
     public init(database: any SQLDatabase) { self.database = database }
 
     // MARK: Suites and problems

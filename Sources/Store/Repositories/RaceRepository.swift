@@ -2,27 +2,45 @@ import ArenaModel
 
 /// Race statuses, as the API spells them.
 public enum RaceStatus: String, Sendable, CaseIterable {
+    /// Qualifying is open: versions on the suite can qualify until `qualifyingClosesAt`.
     case qualifyingOpen = "QUALIFYING_OPEN"
+    /// Qualifiers are being evaluated on the race's hidden problems.
     case raceRunning = "RACE_RUNNING"
+    /// Every qualifier was scored; the winner is recorded (none: the incumbent held).
     case raceComplete = "RACE_COMPLETE"
+    /// Cancelled at its qualifying close: nobody challenged.
     case cancelled = "CANCELLED"
 }
 
 /// A race row.
 public struct RaceRecord: Sendable, Equatable {
+    /// The race's id.
     public var raceID: String
+    /// The suite it qualifies on.
     public var suiteID: Int64
+    /// Its number, counting up from 1.
     public var raceNumber: Int64
+    /// Where it stands.
     public var status: RaceStatus
+    /// When qualifying closes, epoch milliseconds.
     public var qualifyingClosesAt: Int64
+    /// When the race phase started, epoch milliseconds.
     public var raceStartedAt: Int64?
+    /// When it completed, epoch milliseconds.
     public var raceCompletedAt: Int64?
+    /// The winning version, once complete.
     public var winnerAgentVersionID: String?
+    /// The winner's race score.
     public var winnerScore: Double?
+    /// The score a version needed to qualify, set at the qualifying close.
     public var qualifyingThreshold: Double?
+    /// The suite's top version at the qualifying close (it qualifies without a score check).
     public var incumbentAgentVersionID: String?
+    /// Seed that picks the race's hidden problems (deterministic).
     public var problemSeed: UInt64?
+    /// Hidden problems the race runs.
     public var problemCount: Int
+    /// When the race was created, epoch milliseconds.
     public var createdAt: Int64
 
     init(row: SQLRow) throws(StoreError) {
@@ -49,16 +67,27 @@ public struct RaceRecord: Sendable, Equatable {
 
 /// A qualifier of a race, with the agent's public identity for the API.
 public struct RaceQualifierRecord: Sendable, Equatable {
+    /// The race.
     public var raceID: String
+    /// The qualified version.
     public var agentVersionID: String
+    /// `QualificationType` raw value: SCORED (by its qualifying score) or INCUMBENT (the top agent).
     public var qualificationType: String
+    /// Its score when it qualified.
     public var qualifyingScore: Double?
+    /// Its score in the race.
     public var raceScore: Double?
+    /// Its rank in the race (1 = winner).
     public var raceRank: Int?
+    /// When it was eliminated, epoch milliseconds.
     public var eliminatedAt: Int64?
+    /// The agent's name.
     public var agentName: String?
+    /// The miner's hotkey.
     public var minerHotkey: String?
+    /// The version's number (0 when not joined).
     public var versionNumber: Int
+    /// When the version was submitted, epoch milliseconds (0 when not joined).
     public var submittedAt: Int64
 
     init(row: SQLRow) throws(StoreError) {
@@ -84,6 +113,7 @@ public enum RaceRepository {
         problem_count, created_at
         """
 
+    /// The race with this id, or nil.
     public static func race(_ raceID: String, in db: any SQLExecutor) async throws -> RaceRecord? {
         try await db.first("SELECT \(raceColumns) FROM races WHERE race_id = ?", [.text(raceID)]).map(RaceRecord.init(row:))
     }
@@ -103,6 +133,7 @@ public enum RaceRepository {
         return try await db.query(sql, binds).map(RaceRecord.init(row:))
     }
 
+    /// Races of `statuses` (all when empty), optionally on one suite.
     public static func count(statuses: [RaceStatus], suiteID: Int64?, in db: any SQLExecutor) async throws -> Int {
         var sql = "SELECT COUNT(*) FROM races WHERE 1 = 1"
         var binds: [SQLValue] = []
@@ -114,6 +145,7 @@ public enum RaceRepository {
         return Int(try await db.scalarInt(sql, binds) ?? 0)
     }
 
+    /// The qualifiers of a race with their agents' public identity.
     public static func qualifiers(of raceID: String, in db: any SQLExecutor) async throws -> [RaceQualifierRecord] {
         try await db.query(
             """

@@ -1,11 +1,17 @@
 /// An agent version that could race for its miner: ELIGIBLE on the suite, not discarded, not eliminated, scored.
 public struct RaceCandidateRecord: Sendable, Hashable {
+    /// The candidate version.
     public var agentVersionID: String
+    /// Its agent.
     public var agentID: String
+    /// Its miner.
     public var minerHotkey: String
+    /// Its qualifying score.
     public var finalScore: Double
+    /// When it was submitted, epoch milliseconds.
     public var submittedAt: Int64
 
+    /// A candidate as read.
     public init(agentVersionID: String, agentID: String, minerHotkey: String, finalScore: Double, submittedAt: Int64) {
         self.agentVersionID = agentVersionID
         self.agentID = agentID
@@ -17,16 +23,21 @@ public struct RaceCandidateRecord: Sendable, Hashable {
 
 /// A miner's race pin (`oro pin`): the version it locks into the next race.
 public struct RaceSelectionRecord: Sendable, Hashable {
+    /// The miner who pinned.
     public var minerHotkey: String
+    /// The pinned version.
     public var agentVersionID: String
+    /// When it was pinned, epoch milliseconds.
     public var selectedAt: Int64
 }
 
 /// The `race_selections` table and the rows the race selection needs (oro-sdk 7.x `PUT|DELETE
 /// /v1/miner/race-selection`). One pin per miner; without one the miner's best candidate races (auto-pick).
 public struct RaceSelections: Sendable {
+    /// The database holding the pins.
     public let database: any SQLDatabase
 
+    /// Pins in `database`.
     public init(database: any SQLDatabase) { self.database = database }
 
     /// The miner's pin, or nil (auto-pick).

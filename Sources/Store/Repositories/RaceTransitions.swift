@@ -135,14 +135,21 @@ extension RaceRepository {
 
 /// One RACE work item as the admin diagnostics show it.
 public struct RaceWorkItemRecord: Sendable, Equatable {
+    /// The version the item evaluates.
     public var agentVersionID: String
+    /// The item's phase (`EvaluationPhase` raw value).
     public var phase: String
+    /// Whether it got its required successes.
     public var isClosed: Bool
+    /// Whether it was cancelled.
     public var isCancelled: Bool
+    /// Included successful runs so far.
     public var includedSuccessCount: Int64
     /// Runs of the item currently CLAIMED or RUNNING.
     public var activeCount: Int64
+    /// Included successful runs needed to close it.
     public var requiredSuccesses: Int64
+    /// The agent's name (nil when the agent row is gone).
     public var agentName: String?
 
     init(row: SQLRow) throws(StoreError) {

@@ -5,10 +5,12 @@
 /// Expired rows are replaced in place and purged in bulk now and then, so the table holds roughly the pairs
 /// of the last two skew windows.
 public struct RequestNonces: Sendable {
+    /// The database holding `request_nonces`.
     public let database: any SQLDatabase
     /// One call in `purgeEvery` also deletes every expired row (amortised clean-up, no background task).
     public let purgeEvery: Int
 
+    /// Nonces in `database`, purging expired rows about once every `purgeEvery` calls.
     public init(database: any SQLDatabase, purgeEvery: Int = 256) {
         self.database = database
         self.purgeEvery = max(1, purgeEvery)

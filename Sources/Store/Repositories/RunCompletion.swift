@@ -3,22 +3,34 @@ import Foundation
 
 /// Terminal statuses a validator may report (`TerminalStatus`).
 public enum TerminalStatus: String, Sendable, CaseIterable {
+    /// The run finished and was scored.
     case success = "SUCCESS"
+    /// The run failed; `failureReason` says why.
     case failed = "FAILED"
+    /// The run hit its time limit.
     case timedOut = "TIMED_OUT"
 }
 
 /// What a validator reports when a run ends (`CompleteRunRequest`); JSON fields as JSON text.
 public struct RunCompletion: Sendable, Equatable {
+    /// How the run ended.
     public var status: TerminalStatus
+    /// The run's score (SUCCESS).
     public var validatorScore: Double?
+    /// The judge's mean reasoning quality.
     public var reasoningQuality: Double?
+    /// The multiplier derived from `reasoningQuality`.
     public var reasoningCoefficient: Double?
+    /// The score components, JSON text.
     public var scoreComponents: String?
+    /// The object key of the run's uploaded results.
     public var resultsS3Key: String?
+    /// Why the run failed, in words.
     public var failureReason: String?
+    /// Sandbox facts, JSON text.
     public var sandboxMetadata: String?
 
+    /// A completion with `status`; the other fields as the request carried them.
     public init(status: TerminalStatus, validatorScore: Double? = nil, reasoningQuality: Double? = nil,
                 reasoningCoefficient: Double? = nil, scoreComponents: String? = nil, resultsS3Key: String? = nil,
                 failureReason: String? = nil, sandboxMetadata: String? = nil) {
@@ -35,15 +47,22 @@ public struct RunCompletion: Sendable, Equatable {
 
 /// The answer to a completion (`CompleteRunResponse`).
 public struct CompletionResult: Sendable, Equatable {
+    /// The completed run.
     public var evalRunID: String
+    /// The status it was completed with.
     public var status: TerminalStatus
+    /// Included successful runs of its work item now.
     public var includedSuccessCount: Int64
+    /// Included successful runs the work item needs.
     public var requiredSuccesses: Int64
+    /// Whether the work item is now closed.
     public var isClosed: Bool
+    /// Whether this completion made the version ELIGIBLE.
     public var agentVersionBecameEligible: Bool
     /// The version's qualifying final score (nil until it is eligible).
     public var finalScore: Double?
 
+    /// A result as the completion decided it.
     public init(evalRunID: String, status: TerminalStatus, includedSuccessCount: Int64, requiredSuccesses: Int64, isClosed: Bool,
                 agentVersionBecameEligible: Bool, finalScore: Double?) {
         self.evalRunID = evalRunID

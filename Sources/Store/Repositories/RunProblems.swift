@@ -1,29 +1,44 @@
 /// One problem handed to a validator for a run: its id, suite and the full suite row (`metadata` JSON text).
 public struct RunProblem: Sendable, Equatable {
+    /// The problem's id within the suite.
     public var problemID: String
+    /// The suite the run covers.
     public var suiteID: Int64
+    /// The suite row as JSON text, reward included (the validator keeps it out of the sandbox).
     public var metadataJSON: String
 }
 
 /// A field of a partial update: absent from the request (leave the stored value) or present (possibly null,
 /// which clears it). The validator resends batches where a later one carries only some keys.
 public enum Patch<Value: Sendable & Equatable>: Sendable, Equatable {
+    /// The request did not carry the field: the stored value stays.
     case unchanged
+    /// The request carried the field: store this value (nil clears it).
     case set(Value?)
 }
 
 /// One per-problem progress update (`ProblemProgressUpdate`); JSON fields are passed as JSON text.
 public struct ProblemProgressPatch: Sendable, Equatable {
+    /// The problem the update is about.
     public var problemID: String
+    /// The problem's status (always sent).
     public var status: String
+    /// The outcome score.
     public var score: Patch<Double> = .unchanged
+    /// The judge's reasoning score.
     public var reasoningScore: Patch<Double> = .unchanged
+    /// A short text summary of the score components.
     public var scoreComponentsSummary: Patch<String> = .unchanged
+    /// The object key of the problem's uploaded log.
     public var logsS3Key: Patch<String> = .unchanged
+    /// Inference calls of the agent that failed.
     public var inferenceFailureCount: Patch<Int64> = .unchanged
+    /// Inference calls of the agent.
     public var inferenceTotal: Patch<Int64> = .unchanged
+    /// Seconds the agent ran in the sandbox.
     public var executionTime: Patch<Double> = .unchanged
 
+    /// An update of `problemID` that sets only its status; set the other fields that the request carries.
     public init(problemID: String, status: String) {
         self.problemID = problemID
         self.status = status
@@ -45,15 +60,25 @@ public struct ProblemProgressPatch: Sendable, Equatable {
 
 /// A stored per-problem progress row.
 public struct RunProblemProgress: Sendable, Equatable {
+    /// The problem's id within the suite.
     public var problemID: String
+    /// The status the validator last reported.
     public var status: String
+    /// The outcome score.
     public var score: Double?
+    /// The judge's reasoning score.
     public var reasoningScore: Double?
+    /// A short text summary of the score components.
     public var scoreComponentsSummary: String?
+    /// The object key of the problem's uploaded log.
     public var logsS3Key: String?
+    /// Inference calls of the agent that failed.
     public var inferenceFailureCount: Int64?
+    /// Inference calls of the agent.
     public var inferenceTotal: Int64?
+    /// Seconds the agent ran in the sandbox.
     public var executionTime: Double?
+    /// Last update, epoch milliseconds.
     public var updatedAt: Int64
 }
 

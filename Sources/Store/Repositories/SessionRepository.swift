@@ -1,10 +1,13 @@
 /// Dashboard logins: one-shot challenges and Bearer sessions (stored by the SHA-256 of the token, so a
 /// database dump does not leak live sessions).
 public struct SessionRepository: Sendable {
+    /// The database holding challenges and sessions.
     public let database: any SQLDatabase
 
+    /// Sessions in `database`.
     public init(database: any SQLDatabase) { self.database = database }
 
+    /// Stores a one-shot login challenge for `hotkey` until `expiresAt` (and drops expired ones).
     public func storeChallenge(_ challenge: String, hotkey: String, expiresAt: Int64, now: Int64) async throws {
         try await database.transaction { db in
             try await db.execute("DELETE FROM auth_challenges WHERE expires_at < ?", [.int(now)])
@@ -23,6 +26,7 @@ public struct SessionRepository: Sendable {
         }
     }
 
+    /// Stores a session under the SHA-256 of `token` until `expiresAt` (and drops expired ones).
     public func createSession(token: String, hotkey: String, role: Role, expiresAt: Int64, now: Int64) async throws {
         try await database.transaction { db in
             try await db.execute("DELETE FROM auth_sessions WHERE expires_at < ?", [.int(now)])

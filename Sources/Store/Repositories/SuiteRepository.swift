@@ -3,6 +3,7 @@ import Foundation
 
 /// The outcome of activating a suite.
 public struct SuiteActivation: Sendable, Equatable {
+    /// The suite now active.
     public var suite: SuiteRecord
     /// The suite that was active before (nil when none was).
     public var previousSuiteID: Int64?
@@ -13,8 +14,10 @@ public struct SuiteActivation: Sendable, Equatable {
 /// Problem suites: creating one from a loaded `ProblemSuite`, activating it (exactly one suite is active),
 /// and requeueing the best versions of the previous suite so the leaderboard refills on the new one.
 public struct SuiteRepository: Sendable {
+    /// The database holding suites and problems.
     public let database: any SQLDatabase
 
+    /// Suites in `database`.
     public init(database: any SQLDatabase) { self.database = database }
 
     static let columns = "suite_id, suite_version, is_active, is_public, source_uri, problem_count, created_at"
@@ -78,10 +81,12 @@ public struct SuiteRepository: Sendable {
         }
     }
 
+    /// The suite with this id, or nil.
     public func find(_ suiteID: Int64) async throws -> SuiteRecord? {
         try await database.read { db in try await Self.find(suiteID, in: db) }
     }
 
+    /// The suite with this id, or nil, inside the caller's transaction or read.
     public static func find(_ suiteID: Int64, in db: any SQLExecutor) async throws -> SuiteRecord? {
         try await db.first("SELECT \(columns) FROM suites WHERE suite_id = ?", [.int(suiteID)]).map(SuiteRecord.init(row:))
     }
@@ -153,10 +158,14 @@ public struct SuiteRepository: Sendable {
 
 /// Why a suite file could not be loaded for `suites` creation.
 public enum SuiteSourceError: Error, Sendable, CustomStringConvertible {
+    /// The URI is neither a local path nor a `file://` URL.
     case unsupportedURI(String)
+    /// The file could not be read.
     case unreadable(path: String, reason: String)
+    /// The file is neither ORO suite JSON nor ShoppingBench JSONL.
     case invalid(String)
 
+    /// The failure in words an operator can act on.
     public var description: String {
         switch self {
         case .unsupportedURI(let uri): return "unsupported problem_suite_uri '\(uri)': give a local file path or a file:// URL"

@@ -6,10 +6,13 @@ import Corpus
 public struct RunIngestSource: Sendable {
     /// One problem of the run.
     public struct Problem: Sendable {
+        /// The problem's id within the suite.
         public var problemID: String
         /// The suite row's `metadata` JSON text (holds `query` and `category`).
         public var metadataJSON: String
+        /// product, shop or voucher.
         public var category: String?
+        /// Whether it is a hidden (race) problem, whose records are never exported.
         public var isHidden: Bool
         /// The validator's progress row; nil when it never reported this problem.
         public var progress: RunProblemProgress?
@@ -17,37 +20,58 @@ public struct RunIngestSource: Sendable {
         public var log: (key: String, sha256: String)?
     }
 
+    /// The run.
     public var evalRunID: String
+    /// The agent version it evaluated.
     public var agentVersionID: String
+    /// The agent's name.
     public var agentName: String
+    /// The miner's hotkey.
     public var minerHotkey: String
+    /// The validator that ran it.
     public var validatorHotkey: String
+    /// The suite it ran.
     public var suiteID: Int64
+    /// The suite's version (nil when the suite row is gone).
     public var suiteVersion: Int64?
+    /// QUALIFYING or RACE.
     public var phase: String
+    /// The race of a race-phase run.
     public var raceID: String?
+    /// Whether the run counts toward its version's score.
     public var isIncluded: Bool
+    /// When it completed, epoch milliseconds.
     public var completedAt: Int64?
+    /// The run's reasoning coefficient.
     public var reasoningCoefficient: Double?
     /// What the validator reported at claim/heartbeat (JSON text).
     public var serviceVersions: String?
+    /// Every problem of the run, in suite order.
     public var problems: [Problem]
 }
 
 /// Filters of the admin listing; nil fields do not filter.
 public struct TrajectoryQuery: Sendable, Equatable {
+    /// Only records of this run.
     public var evalRunID: String?
+    /// Only records of this agent version.
     public var agentVersionID: String?
+    /// Only records of this problem.
     public var problemID: String?
+    /// Only records with this judge verdict.
     public var verdict: String?
+    /// Only accepted (true) or only rejected (false) records.
     public var accepted: Bool?
+    /// Only records of this problem category.
     public var category: String?
+    /// Only records of this phase.
     public var phase: String?
     /// Reject reason code (any of the record's reasons).
     public var rejectReason: String?
     /// Include never-export (hidden race) records.
     public var includeHidden = true
 
+    /// A query; every filter defaults to none.
     public init(evalRunID: String? = nil, agentVersionID: String? = nil, problemID: String? = nil, verdict: String? = nil,
                 accepted: Bool? = nil, category: String? = nil, phase: String? = nil, rejectReason: String? = nil,
                 includeHidden: Bool = true) {
@@ -68,8 +92,10 @@ public struct TrajectoryQuery: Sendable, Equatable {
 /// transaction as its records, so a re-sent complete, a retried ingest or a backfill never duplicates a record and
 /// a crash mid-ingest leaves the run pending (nothing lost).
 public struct TrajectoryRepository: Sendable {
+    /// The database holding the corpus tables.
     public let database: any SQLDatabase
 
+    /// A repository over `database`.
     public init(database: any SQLDatabase) { self.database = database }
 
     /// Completed SUCCESS runs without the ingest mark, oldest completion first.

@@ -2,14 +2,23 @@ import Foundation
 
 /// A presigned upload slot: one PUT of exactly `contentLength` bytes to `token` before `expiresAt`.
 public struct UploadSlot: Sendable, Equatable {
+    /// The secret token in the upload URL.
     public var token: String
+    /// The run the upload belongs to.
     public var evalRunID: String
+    /// The problem whose log it is.
     public var problemID: String
+    /// The key the object is recorded under once uploaded.
     public var objectKey: String
+    /// The exact byte count the PUT must carry.
     public var contentLength: Int64
+    /// The declared content type (e.g. `application/gzip`).
     public var contentType: String
+    /// When the slot expires, epoch milliseconds.
     public var expiresAt: Int64
+    /// When the PUT completed, epoch milliseconds.
     public var completedAt: Int64?
+    /// The SHA-256 of the stored bytes, once uploaded.
     public var sha256: String?
 
     init(row: SQLRow) throws(StoreError) {
@@ -27,11 +36,16 @@ public struct UploadSlot: Sendable, Equatable {
 
 /// Why an upload PUT was refused.
 public enum UploadError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No slot has this token.
     case unknownToken
+    /// The slot was used already.
     case alreadyUploaded
+    /// The slot expired.
     case expired
+    /// The body's size differs from the presigned `content_length`.
     case sizeMismatch(declared: Int64, received: Int64)
 
+    /// The refusal in words a validator operator can act on.
     public var description: String {
         switch self {
         case .unknownToken: return "no upload slot with this URL; ask for a new one with POST /v1/validator/uploads/presign"
@@ -46,8 +60,10 @@ public enum UploadError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Presigned uploads of run logs: slots tied to a run and problem, completed by one PUT whose bytes land in
 /// the blob store and whose key is recorded in `objects` (object_key → sha256).
 public struct UploadRepository: Sendable {
+    /// The database holding slots and objects.
     public let database: any SQLDatabase
 
+    /// Uploads in `database`.
     public init(database: any SQLDatabase) { self.database = database }
 
     static let columns = "upload_token, eval_run_id, problem_id, object_key, content_length, content_type, expires_at, completed_at, sha256"

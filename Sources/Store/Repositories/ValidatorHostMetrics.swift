@@ -1,13 +1,18 @@
 /// The host metrics a validator reports on heartbeat and claim (oro-sdk 1.0.50 `HeartbeatRequest`, 7.x
 /// `ClaimWorkRequest`): CPU, RAM and disk use in percent and the number of running containers.
 public struct HostMetrics: Sendable, Hashable {
+    /// CPU use, percent.
     public var cpuPct: Double?
+    /// RAM use, percent.
     public var ramPct: Double?
+    /// Disk use, percent.
     public var diskPct: Double?
+    /// Running containers.
     public var dockerContainerCount: Int64?
     /// When the backend received them (nil before a validator ever reported).
     public var reportedAt: Int64?
 
+    /// Metrics as reported; nil fields were not sent.
     public init(cpuPct: Double? = nil, ramPct: Double? = nil, diskPct: Double? = nil, dockerContainerCount: Int64? = nil,
                 reportedAt: Int64? = nil) {
         self.cpuPct = cpuPct
@@ -23,8 +28,10 @@ public struct HostMetrics: Sendable, Hashable {
 
 /// The latest `HostMetrics` per validator (table `validator_host_metrics`), one row each, replaced on report.
 public struct ValidatorHostMetrics: Sendable {
+    /// The database holding `validator_host_metrics`.
     public let database: any SQLDatabase
 
+    /// Metrics in `database`.
     public init(database: any SQLDatabase) { self.database = database }
 
     /// Stores `metrics` as the validator's latest report, received at `now`.

@@ -5,8 +5,10 @@
 /// Public data only, like `PublicQueries` (which the pages use for everything else): every query that touches
 /// problems joins `problems.is_hidden = 0`, so a hidden race problem never reaches a page.
 public struct WebQueries: Sendable {
+    /// The database read.
     public let database: any SQLDatabase
 
+    /// Queries over `database`.
     public init(database: any SQLDatabase) { self.database = database }
 
     // MARK: Leaderboard

@@ -3,7 +3,9 @@
 
 /// A leaderboard row with its 1-based rank on the whole board (so a searched page keeps board ranks).
 public struct RankedVersionRecord: Sendable, Hashable {
+    /// 1-based rank on the whole board.
     public var rank: Int64
+    /// The ranked version.
     public var version: AgentVersionRecord
 }
 
@@ -15,21 +17,27 @@ public struct LeaderboardPageRecord: Sendable, Hashable {
     public var uniqueMiners: Int64
     /// Versions matching the search (equal to `boardTotal` without one).
     public var matched: Int64
+    /// The rows of this page, best rank first.
     public var entries: [RankedVersionRecord]
 }
 
 /// A miner as the public sees it: registration, ban flag and submission cooldown (no credentials).
 public struct MinerRecord: Sendable, Hashable {
+    /// The miner's SS58 hotkey.
     public var hotkey: String
     /// Nil when the hotkey has versions but no identity row (e.g. removed by an operator).
     public var registeredAt: Int64?
+    /// Whether an admin banned the miner.
     public var isBanned: Bool
+    /// No submission before this time, epoch milliseconds.
     public var cooldownUntil: Int64?
+    /// The last accepted submission, epoch milliseconds.
     public var lastSubmitAt: Int64?
 }
 
 /// A visible problem's progress in one run, with whether a log was uploaded and the problem's suite row.
 public struct RunProblemDetailRecord: Sendable, Hashable {
+    /// The problem's progress row in the run.
     public var progress: RunProblemRecord
     /// The uploaded log's object key (nil until the validator uploads it).
     public var logsKey: String?
@@ -40,6 +48,8 @@ public struct RunProblemDetailRecord: Sendable, Hashable {
 
 /// An eligible version's qualifying score, for projecting who would qualify for the next race.
 public struct EligibleScoreRecord: Sendable, Hashable {
+    /// The eligible version.
     public var agentVersionID: String
+    /// Its qualifying final score.
     public var finalScore: Double
 }

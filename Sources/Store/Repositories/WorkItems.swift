@@ -3,7 +3,9 @@ import ArenaModel
 /// Evaluation phases of a work item (and of its runs): qualifying on the public suite, or a race on hidden
 /// problems.
 public enum EvaluationPhase: String, Sendable, CaseIterable {
+    /// Qualifying on the active suite's public problems.
     case qualifying = "QUALIFYING"
+    /// A race on hidden problems.
     case race = "RACE"
 }
 

@@ -3,12 +3,19 @@ import Foundation
 
 /// Status of an evaluation run (oro-sdk `EvaluationRunStatus`).
 public enum RunStatus: String, Sendable, CaseIterable {
+    /// Claimed, no heartbeat yet.
     case claimed = "CLAIMED"
+    /// Heartbeating: the validator is working on it.
     case running = "RUNNING"
+    /// Completed with a score.
     case success = "SUCCESS"
+    /// Completed as failed, with a reason.
     case failed = "FAILED"
+    /// Completed as timed out.
     case timedOut = "TIMED_OUT"
+    /// The lease lapsed before completion; the work was reopened.
     case stale = "STALE"
+    /// Stopped by an admin (e.g. its version was discarded).
     case cancelled = "CANCELLED"
 
     /// CLAIMED or RUNNING: the run holds a slot while its lease lasts.
@@ -32,6 +39,7 @@ public enum WorkQueueError: Error, Sendable, Equatable, CustomStringConvertible 
     /// A presign named a problem that is not part of the run (404 PROBLEM_NOT_FOUND).
     case problemNotFound(String)
 
+    /// The refusal in words a validator operator can act on.
     public var description: String {
         switch self {
         case .atCapacity(let id): return "this validator already holds the active run \(id); complete it first"
@@ -47,12 +55,19 @@ public enum WorkQueueError: Error, Sendable, Equatable, CustomStringConvertible 
 
 /// A claimed run, as the claim answer needs it.
 public struct ClaimedRun: Sendable, Equatable {
+    /// The new run's id.
     public var evalRunID: String
+    /// The work item it was claimed for.
     public var workItemID: String
+    /// The agent version to evaluate.
     public var agentVersionID: String
+    /// The suite to run.
     public var suiteID: Int64
+    /// Qualifying or race.
     public var phase: EvaluationPhase
+    /// When the lease lapses unless a heartbeat extends it, epoch milliseconds.
     public var leaseExpiresAt: Int64
+    /// The miner whose agent it is (whose credential pays for inference).
     public var minerHotkey: String
     /// The miner's stored inference credential exactly as stored (encrypted at rest by the miner routes), or nil.
     public var storedInferenceCredential: String?
@@ -60,14 +75,23 @@ public struct ClaimedRun: Sendable, Equatable {
 
 /// The columns of one evaluation run that the queue checks.
 public struct RunRecord: Sendable, Equatable {
+    /// The run's id.
     public var evalRunID: String
+    /// Its work item.
     public var workItemID: String
+    /// The agent version it evaluates.
     public var agentVersionID: String
+    /// The suite it runs.
     public var suiteID: Int64
+    /// The validator holding it.
     public var validatorHotkey: String
+    /// Where it stands.
     public var status: RunStatus
+    /// Qualifying or race.
     public var phase: EvaluationPhase
+    /// The race of a race-phase run.
     public var raceID: String?
+    /// When its lease lapses, epoch milliseconds.
     public var leaseExpiresAt: Int64
 
     static let columns = "eval_run_id, work_item_id, agent_version_id, suite_id, validator_hotkey, status, phase, race_id, lease_expires_at"
@@ -104,12 +128,14 @@ public struct RunRecord: Sendable, Equatable {
 /// A run is active while CLAIMED/RUNNING *and* its lease has not lapsed (`lease_expires_at >= now`), so a
 /// lapsed lease frees its slot at once, even before the reaper marks it STALE.
 public struct WorkQueue: Sendable {
+    /// The database the queue lives in.
     public let database: any SQLDatabase
     /// Lease length granted by a claim or a heartbeat, in milliseconds.
     public let leaseMillis: Int64
     /// Back-off and attempt limits applied when runs fail.
     public let retryPolicy: RunRetryPolicy
 
+    /// A queue granting leases of `leaseSeconds`, backing off failing items by `retryPolicy`.
     public init(database: any SQLDatabase, leaseSeconds: Double, retryPolicy: RunRetryPolicy = .default) {
         self.database = database
         self.leaseMillis = Int64((leaseSeconds * 1000).rounded())

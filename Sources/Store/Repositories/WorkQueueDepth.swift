@@ -7,6 +7,7 @@ public struct WorkQueueDepth: Sendable, Equatable {
     /// Runs CLAIMED or RUNNING whose lease has not lapsed.
     public var activeRuns: Int64
 
+    /// A snapshot of the three counts.
     public init(readyItems: Int64, heldItems: Int64, activeRuns: Int64) {
         self.readyItems = readyItems
         self.heldItems = heldItems

@@ -12,14 +12,20 @@ public struct ClusterLock: Sendable {
     /// The jobs that run on one replica at a time; the raw value is the PostgreSQL advisory lock key (next to
     /// the migrator's 7265726).
     public enum Job: Int64, Sendable, CaseIterable {
+        /// The lease reaper's pass (`LeaseReaper`).
         case leaseReaper = 7_265_727
+        /// The race scheduler's tick (opening, closing and completing races).
         case raceScheduler = 7_265_728
+        /// The corpus ingest sweep over completed runs.
         case corpusSweep = 7_265_729
     }
 
+    /// The database whose replicas share the lock.
     public let database: any SQLDatabase
+    /// The job this lock guards.
     public let job: Job
 
+    /// A guard for `job` over `database`.
     public init(database: any SQLDatabase, job: Job) {
         self.database = database
         self.job = job

@@ -7,6 +7,7 @@ import PostgresNIO
 /// The pool's `run()` loop lives in a task owned by this object and ends in `close()`. Statements are written
 /// with `?` placeholders (shared with SQLite) and rewritten to `$1, $2, …` here.
 public final class PostgresDatabase: SQLDatabase {
+    /// Always `.postgres`.
     public let dialect = SQLDialect.postgres
     private let client: PostgresClient
     private let runner: Task<Void, Never>
@@ -38,6 +39,7 @@ public final class PostgresDatabase: SQLDatabase {
         return configuration
     }
 
+    /// Runs `body` in one transaction on a pooled connection (`BEGIN … COMMIT`, rolled back when it throws); the closure's own error is rethrown as it was.
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         do {
             return try await client.withTransaction(logger: logger) { connection in
@@ -50,12 +52,14 @@ public final class PostgresDatabase: SQLDatabase {
         }
     }
 
+    /// Runs `body` on a pooled connection in autocommit mode (each statement sees committed data).
     public func read<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
             try await body(Executor(connection: connection, logger: logger))
         }
     }
 
+    /// Stops the pool's run loop and closes its connections.
     public func close() async {
         runner.cancel()
         await runner.value
@@ -74,6 +78,7 @@ public final class PostgresDatabase: SQLDatabase {
                 case .int(let v): bindings.append(v)
                 case .double(let v): bindings.append(v)
                 case .text(let v): bindings.append(v)
+                case .blob(let v): bindings.append(ByteBuffer(bytes: v))
                 }
             }
             let query = PostgresQuery(unsafeSQL: PostgresPlaceholders.rewrite(sql), binds: bindings)
@@ -111,6 +116,7 @@ public final class PostgresDatabase: SQLDatabase {
             case .float8, .float4: return .double(try cell.decode(Double.self))
             case .numeric: return .double(try cell.decode(Double.self))
             case .bool: return .bool(try cell.decode(Bool.self))
+            case .bytea: return .blob(Array(try cell.decode(ByteBuffer.self).readableBytesView))
             default: return .text(try cell.decode(String.self))
             }
         }
@@ -119,6 +125,7 @@ public final class PostgresDatabase: SQLDatabase {
 
 /// Rewrites `?` placeholders to PostgreSQL's `$1, $2, …`, leaving quoted literals and identifiers alone.
 public enum PostgresPlaceholderProbe {
+    /// `sql` with its `?` placeholders numbered `$1, $2, …` (quoted text left alone).
     public static func rewrite(_ sql: String) -> String { PostgresPlaceholders.rewrite(sql) }
 }
 

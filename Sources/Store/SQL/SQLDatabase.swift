@@ -1,7 +1,9 @@
 /// The two SQL dialects the store speaks. Queries are written once with `?` placeholders; the few places where
 /// the dialects differ (row locks, advisory locks) ask the dialect for their fragment.
 public enum SQLDialect: String, Sendable {
+    /// SQLite through GRDB (`SQLiteDatabase`).
     case sqlite
+    /// PostgreSQL through PostgresNIO (`PostgresDatabase`).
     case postgres
 
     /// `FOR UPDATE SKIP LOCKED` on PostgreSQL (concurrent claimers skip each other's rows); nothing on SQLite,

@@ -5,7 +5,15 @@ import GRDB
 ///
 /// Write transactions are serialised by an async lock and run as `BEGIN IMMEDIATE … COMMIT` on GRDB's writer
 /// connection; reads on a file database use GRDB's reader pool and never wait for writers.
+///
+/// Every statement goes through GRDB's async accesses, so a statement waiting for SQLite (another process's
+/// write lock, up to the 10 s busy timeout) waits on GRDB's own dispatch queue and never holds a thread of
+/// Swift's cooperative pool. A statement is not cut short by the cancellation of the calling task (as with the
+/// synchronous accesses before, and like a PostgresNIO query once its connection is leased; see
+/// `Executor.uncancelled`), so `COMMIT` and `ROLLBACK` always run and a cancelled task never leaves the writer
+/// connection inside a transaction.
 public final class SQLiteDatabase: SQLDatabase {
+    /// Always `.sqlite`.
     public let dialect = SQLDialect.sqlite
     private let writer: any DatabaseWriter
     private let writeLock = AsyncLock()
@@ -48,6 +56,7 @@ public final class SQLiteDatabase: SQLDatabase {
         return config
     }
 
+    /// Runs `body` as `BEGIN IMMEDIATE … COMMIT` on the writer connection under the write lock (rolled back when it throws).
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         let executor = Executor(writer: writer, useWriter: true)
         return try await writeLock.withLock {
@@ -63,6 +72,7 @@ public final class SQLiteDatabase: SQLDatabase {
         }
     }
 
+    /// Runs `body` on a reader connection of the pool (the writer, under the lock, for an in-memory database).
     public func read<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         if readsShareWriter {
             let executor = Executor(writer: writer, useWriter: true)
@@ -71,12 +81,14 @@ public final class SQLiteDatabase: SQLDatabase {
         return try await body(Executor(writer: writer, useWriter: false))
     }
 
+    /// Closes the pool or queue.
     public func close() async {
         if let pool = writer as? DatabasePool { try? pool.close() }
         if let queue = writer as? DatabaseQueue { try? queue.close() }
     }
 
-    /// Runs each statement synchronously on GRDB's writer (inside a transaction) or a reader connection.
+    /// Runs each statement through GRDB's async access on the writer connection (inside a transaction) or a
+    /// reader connection.
     private struct Executor: SQLExecutor {
         let writer: any DatabaseWriter
         let useWriter: Bool
@@ -84,12 +96,16 @@ public final class SQLiteDatabase: SQLDatabase {
 
         func query(_ sql: String, _ binds: [SQLValue]) async throws(StoreError) -> [SQLRow] {
             do {
-                let run = { (db: Database) throws -> [SQLRow] in
+                let run = { @Sendable (db: Database) throws -> [SQLRow] in
                     let statement = try db.cachedStatement(sql: sql)
                     let arguments = StatementArguments(binds.map(\.databaseValue))
                     return try Row.fetchAll(statement, arguments: arguments).map(SQLRow.init(grdb:))
                 }
-                return useWriter ? try writer.writeWithoutTransaction(run) : try writer.read(run)
+                let writer = writer
+                if useWriter {
+                    return try await Self.uncancelled { try await writer.writeWithoutTransaction(run) }
+                }
+                return try await Self.uncancelled { try await writer.read(run) }
             } catch let error as DatabaseError {
                 if error.resultCode == .SQLITE_CONSTRAINT,
                     error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
@@ -102,6 +118,16 @@ public final class SQLiteDatabase: SQLDatabase {
                 throw .database(message: "\(error)", sql: StoreError.summary(of: sql))
             }
         }
+
+        /// Runs `access` in a task of its own, which does not inherit the caller's cancellation. GRDB's async
+        /// accesses throw `CancellationError` (and interrupt SQLite) in a cancelled task; here that would turn a
+        /// cancelled task's `COMMIT` or `ROLLBACK` into an error and leave the writer connection inside an open
+        /// transaction, wedging every later `BEGIN IMMEDIATE`. The caller still waits without holding a thread.
+        private static func uncancelled<T: Sendable>(
+            _ access: @escaping @Sendable () async throws -> T
+        ) async throws -> T {
+            try await Task { try await access() }.value
+        }
     }
 }
 
@@ -112,6 +138,7 @@ extension SQLValue {
         case .int(let v): return v.databaseValue
         case .double(let v): return v.databaseValue
         case .text(let v): return v.databaseValue
+        case .blob(let v): return Data(v).databaseValue
         }
     }
 }
@@ -126,7 +153,7 @@ extension SQLRow {
             case .int64(let v): values.append(.int(v))
             case .double(let v): values.append(.double(v))
             case .string(let v): values.append(.text(v))
-            case .blob(let data): values.append(.text(String(decoding: data, as: UTF8.self)))
+            case .blob(let data): values.append(.blob([UInt8](data)))
             }
         }
         self.init(columns: row.columnNames.map { $0.lowercased() }, values: values)

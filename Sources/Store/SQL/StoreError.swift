@@ -13,10 +13,12 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The blob store could not read or write a blob.
     case blob(String)
 
+    /// The failure in words an operator can act on.
     public var description: String {
         switch self {
         case .uniqueViolation(let c): return "a row with the same key already exists (\(c))"
         case .decoding(let column, let expected, let found):
+            if case .blob(let bytes) = found { return "column '\(column)' should hold \(expected) but holds \(bytes.count) bytes" }
             return "column '\(column)' should hold \(expected) but holds \(found)"
         case .database(let message, let sql): return "database error: \(message) (in: \(sql))"
         case .connection(let m): return "cannot open the database: \(m)"

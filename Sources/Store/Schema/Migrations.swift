@@ -6,14 +6,19 @@
 /// PostgreSQL blob table (`BYTEA`), a migration scoped to PostgreSQL that SQLite records as a no-op. Never edit
 /// a migration that has shipped: append a new one.
 public enum ArenaMigrations {
+    /// One schema step: a version, a name for logs and the statements that make it.
     public struct Migration: Sendable {
+        /// Position in the schema history (1, 2, …); recorded in `schema_migrations`.
         public let version: Int
+        /// What the step adds, for logs and errors.
         public let name: String
+        /// The statements, run in order in one transaction.
         public let statements: [String]
         /// The dialects whose databases run `statements`; on the others the version is recorded with nothing to
         /// do (a PostgreSQL-only table such as `blobs`, which SQLite deployments keep on the filesystem).
         public let dialects: Set<SQLDialect>
 
+        /// A step run on `dialects` (both by default).
         public init(version: Int, name: String, statements: [String], dialects: Set<SQLDialect> = [.sqlite, .postgres]) {
             self.version = version
             self.name = name
@@ -22,6 +27,7 @@ public enum ArenaMigrations {
         }
     }
 
+    /// Every migration, oldest first.
     public static let all: [Migration] = [
         Migration(version: 1, name: "arena core", statements: core),
         Migration(version: 2, name: "races", statements: races),

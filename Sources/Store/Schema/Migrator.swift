@@ -3,8 +3,10 @@
 ///
 /// On PostgreSQL a transaction-scoped advisory lock makes concurrent replicas migrate one at a time.
 public struct Migrator: Sendable {
+    /// The migrations this binary knows, oldest first.
     public let migrations: [ArenaMigrations.Migration]
 
+    /// A migrator over `migrations` (tests pass fewer to play an older binary).
     public init(migrations: [ArenaMigrations.Migration] = ArenaMigrations.all) {
         self.migrations = migrations
     }

@@ -8,10 +8,15 @@ import NIOHTTP1
 
 /// A claimed evaluation run, as `/v1/validator/work/claim` hands it out.
 public struct ClaimedRun: Sendable, Equatable {
+    /// The run's id (`eval_run_id`), used in every later call about it.
     public var evalRunID: String
+    /// The agent version the run evaluates.
     public var agentVersionID: String
+    /// The suite whose problems the run covers.
     public var suiteID: Int64
+    /// When the lease lapses unless a heartbeat extends it, as the backend wrote it (ISO 8601).
     public var leaseExpiresAt: String
+    /// Where the agent file is downloaded from (an unsigned GET).
     public var codeDownloadURL: String
     /// The miner's inference token; the run cannot fund inference without it.
     public var inferenceToken: String?
@@ -19,7 +24,9 @@ public struct ClaimedRun: Sendable, Equatable {
 
 /// One problem of a run: its id and the suite row (`metadata`), reward included (never sent to the sandbox).
 public struct RunProblem: Sendable {
+    /// The problem's id within the suite.
     public var problemID: String
+    /// The suite row of the problem (query, reward, constraints), as the backend sent it.
     public var metadata: JSONValue
 }
 
@@ -31,9 +38,13 @@ public typealias BackendClientError = ArenaClientError
 /// plumbing is the shared `ArenaClient`; with several backend replicas (`BackendEndpoints`) a call that gets no
 /// answer or a 5xx is retried on the next replica.
 public struct BackendClient: Sendable {
+    /// The replicas and the one in use (shared so failover is sticky).
     public let endpoints: BackendEndpoints
+    /// Signs every call with the validator's hotkey.
     public let signer: RequestSigner
+    /// The HTTP client the calls go through.
     public var http: HTTPClient { client.http }
+    /// The timeout of one call (30 s by default).
     public var timeout: TimeAmount {
         get { client.timeout }
         set { client.timeout = newValue }
@@ -43,6 +54,7 @@ public struct BackendClient: Sendable {
     /// The replica in use.
     public var baseURL: String { endpoints.active }
 
+    /// A client of a single backend.
     public init(baseURL: String, signer: RequestSigner, http: HTTPClient) {
         self.init(endpoints: BackendEndpoints([baseURL]), signer: signer, http: http)
     }
@@ -72,6 +84,7 @@ public struct BackendClient: Sendable {
                               ?? json["chutes_access_token"]?.stringValue)
     }
 
+    /// The problems of `run`, with their suite rows.
     public func problems(run: String) async throws(BackendClientError) -> [RunProblem] {
         let json = try await call(.GET, "/v1/validator/evaluation-runs/\(run)/problems")
         guard let list = json?["problems"]?.arrayValue else { throw .badResponse("problems answer without a problems list") }
@@ -81,6 +94,7 @@ public struct BackendClient: Sendable {
         }
     }
 
+    /// Extends the lease of `run`; returns the new `lease_expires_at` (a lost lease throws, see `isLeaseLost`).
     @discardableResult
     public func heartbeat(run: String, serviceVersions: [String: String]) async throws(BackendClientError) -> String? {
         let body = JSONValue.object([("service_versions", .object(serviceVersions.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))])
@@ -88,6 +102,7 @@ public struct BackendClient: Sendable {
         return json?["lease_expires_at"]?.stringValue
     }
 
+    /// Reports finished problems (their outcome and score rows) of `run`.
     public func progress(run: String, problems: [JSONValue]) async throws(BackendClientError) {
         try await call(.POST, "/v1/validator/evaluation-runs/\(run)/progress", json: .object([("problems", .array(problems))]))
     }
@@ -114,6 +129,7 @@ public struct BackendClient: Sendable {
         return key
     }
 
+    /// Completes `run` with its terminal status and score (`body`); returns the backend's answer.
     public func complete(run: String, body: JSONValue) async throws(BackendClientError) -> JSONValue? {
         try await call(.POST, "/v1/validator/evaluation-runs/\(run)/complete", json: body)
     }

@@ -15,6 +15,7 @@ import Proxy
 /// the backend is unreachable the last list it gave is served (logged as a warning) — until then, `fallback`.
 /// With neither, inference fails closed (503) until the backend answers.
 public actor BackendModelAllowlist: ModelAllowlistSource {
+    /// How often the list is refreshed and how long a fetch may take.
     public struct Settings: Sendable {
         /// Seconds a fetched list is used before it is refreshed (reference: 15 min).
         public var refreshInterval: Double = 900
@@ -23,6 +24,7 @@ public actor BackendModelAllowlist: ModelAllowlistSource {
         /// Timeout of one fetch, seconds.
         public var timeout: Double = 5
 
+        /// Settings with the reference's defaults (refresh every 15 min, retry after 60 s, 5 s per fetch).
         public init(refreshInterval: Double = 900, retryInterval: Double = 60, timeout: Double = 5) {
             self.refreshInterval = refreshInterval
             self.retryInterval = retryInterval
@@ -43,6 +45,7 @@ public actor BackendModelAllowlist: ModelAllowlistSource {
     static let path = "/v1/public/inference/models"
     /// The list's URL on the replica in use.
     public nonisolated var url: String { endpoints.active + Self.path }
+    /// Refresh and timeout settings.
     public nonisolated let settings: Settings
     private let http: HTTPClient
     private let logger: Logger
@@ -52,6 +55,7 @@ public actor BackendModelAllowlist: ModelAllowlistSource {
     private var nextRefreshAt: ContinuousClock.Instant
     private var refreshing: Task<Bool, Never>?
 
+    /// The list of a single backend; `fallback` is served until it first answers (nil: fail closed).
     public init(backendURL: String, fallback: [String]?, settings: Settings = Settings(), http: HTTPClient = .shared,
                 logger: Logger) {
         self.init(endpoints: BackendEndpoints([backendURL]), fallback: fallback, settings: settings, http: http, logger: logger)

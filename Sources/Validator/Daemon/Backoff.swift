@@ -1,9 +1,12 @@
 /// Exponential back-off with jitter: 5 s doubling to 300 s by default; `reset()` after a success.
 public struct Backoff: Sendable {
+    /// The first delay, seconds.
     public var initial: Double
+    /// The largest delay, seconds.
     public var maximum: Double
     private(set) var failures = 0
 
+    /// A back-off starting at `initial` seconds and doubling up to `maximum`.
     public init(initial: Double = 5, maximum: Double = 300) {
         self.initial = initial
         self.maximum = maximum
@@ -16,5 +19,6 @@ public struct Backoff: Sendable {
         return step * Double.random(in: 0.5...1)
     }
 
+    /// Starts over at `initial` (after a success).
     public mutating func reset() { failures = 0 }
 }

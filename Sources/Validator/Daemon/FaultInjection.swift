@@ -21,9 +21,12 @@ public enum FaultPoint: String, CaseIterable, Sendable {
 /// died there. `SHOPARENA_FAULT_DELAY_MS` delays the kill after the point is reached (on a separate thread, so the
 /// work goes on meanwhile: a request in flight, a sandbox running). Unset, every hook is a no-op.
 public struct FaultInjection: Sendable {
+    /// The point where the process kills itself (nil: never).
     public let point: FaultPoint?
+    /// Milliseconds between reaching the point and the kill.
     public let delayMillis: Int
 
+    /// An injection at `point` (tests build their own; the process uses `current`).
     public init(point: FaultPoint?, delayMillis: Int = 0) {
         self.point = point
         self.delayMillis = delayMillis

@@ -5,15 +5,23 @@ import Foundation
 /// finished evaluation. Retried after every cycle; dropped after `maxRetries` transient failures or at once
 /// when the backend says the run is gone, not ours or already complete.
 public actor RetryQueue {
+    /// One pending `complete`: the run, the body to send again and how often it was tried.
     public struct Entry: Sendable, Equatable {
+        /// The run to complete.
         public var evalRunID: String
+        /// The `complete` body, sent again as it was.
         public var body: JSONValue
+        /// When the entry was queued, Unix seconds.
         public var addedAt: Double
+        /// Transient failures so far.
         public var retryCount: Int
     }
 
+    /// The JSON file the queue persists to (nil: memory only).
     public let path: URL?
+    /// Transient failures after which an entry is dropped.
     public let maxRetries: Int
+    /// The pending entries, oldest first.
     public private(set) var entries: [Entry] = []
 
     /// `path` nil keeps the queue in memory only (tests).
@@ -31,6 +39,7 @@ public actor RetryQueue {
         }
     }
 
+    /// Queues `body` for `evalRunID` (replacing an older entry of the same run) and persists the queue.
     public func add(evalRunID: String, body: JSONValue) {
         entries.removeAll { $0.evalRunID == evalRunID }
         entries.append(Entry(evalRunID: evalRunID, body: body, addedAt: Date().timeIntervalSince1970, retryCount: 0))

@@ -18,31 +18,44 @@ import ServiceLifecycle
 /// - on shutdown (SIGTERM through ServiceLifecycle) a run in progress is given back with an explicit FAILED
 ///   reason so another validator takes it at once instead of waiting for the lease to lapse.
 public final class ValidatorDaemon: ServiceLifecycle.Service, Sendable {
+    /// How the loop talks to the backend and paces itself.
     public struct Settings: Sendable {
         /// The backend replicas, in preference order (one arena, one database).
         public var backendURLs: [String]
         /// The first replica.
         public var backendURL: String { backendURLs.first ?? "" }
+        /// Seconds to sleep when there is no work (reference: 30).
         public var pollInterval: Double = 30
+        /// Seconds to sleep when the backend says this validator is banned (reference: 300).
         public var bannedSleep: Double = 300
+        /// Back-off on transient errors and AT_CAPACITY.
         public var backoff = Backoff()
         /// Stop after this many runs (nil: forever). Used by tests and `--once`.
         public var maxRuns: Int?
 
+        /// Settings for a single backend.
         public init(backendURL: String) { backendURLs = [backendURL] }
 
+        /// Settings for several replicas of one arena, in preference order.
         public init(backendURLs: [String]) { self.backendURLs = backendURLs }
     }
 
+    /// Backends, pacing and run limit.
     public let settings: Settings
+    /// Signs every call with the validator's hotkey.
     public let signer: RequestSigner
+    /// Sandbox, index, scorer and judge runs are evaluated with.
     public let environment: EvaluationEnvironment
+    /// The Prometheus metrics of this daemon.
     public let metrics: ValidatorMetrics
+    /// Completes that failed transiently, retried after every cycle.
     public let retryQueue: RetryQueue
+    /// Where the loop logs.
     public let logger: Logger
     /// The replicas and the one in use, kept across cycles so failover is sticky.
     public let endpoints: BackendEndpoints
 
+    /// A daemon ready to `run()` (as a service) or `loop()` (directly, in tests).
     public init(settings: Settings, signer: RequestSigner, environment: EvaluationEnvironment,
                 metrics: ValidatorMetrics = ValidatorMetrics(), retryQueue: RetryQueue, logger: Logger) {
         self.settings = settings
@@ -54,6 +67,7 @@ public final class ValidatorDaemon: ServiceLifecycle.Service, Sendable {
         endpoints = BackendEndpoints(settings.backendURLs)
     }
 
+    /// Runs the claim loop until graceful shutdown (a run in progress is given back with a FAILED reason).
     public func run() async throws {
         try await cancelWhenGracefulShutdown {
             await self.loop()

@@ -26,6 +26,7 @@ public final class ValidatorMetrics: Sendable {
     /// The recorder's handler, kept so tests can check it is swift-prometheus' fixed-bucket histogram.
     let sandboxDurationHandler: any RecorderHandler
 
+    /// Metrics registered in `registry`; the fixed label sets start at 0.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -44,9 +45,13 @@ public final class ValidatorMetrics: Sendable {
         for result in Self.heartbeatResults { _ = heartbeatCounter(result) }
     }
 
+    /// Sets `validator_active_runs`.
     public func setActiveRuns(_ n: Int) { activeRuns.record(n) }
+    /// Counts one claim under `result` (one of `claimResults`).
     public func claim(_ result: String) { claimCounter(result).increment() }
+    /// Counts one heartbeat under `result` (one of `heartbeatResults`).
     public func heartbeat(_ result: String) { heartbeatCounter(result).increment() }
+    /// Adds a run's judge calls and failed judge calls.
     public func judge(calls: Int, failures: Int) {
         judgeCalls.increment(by: calls)
         judgeFailures.increment(by: failures)

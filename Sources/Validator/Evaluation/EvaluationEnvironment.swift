@@ -12,9 +12,13 @@ extension SearchIndex: ProductLookup {}
 /// What a validator evaluates runs with: its own sandbox, search index, scorer and judge, and the upstream
 /// that agents' inference goes to (paid with each run's miner token).
 public struct EvaluationEnvironment: Sendable {
+    /// Runs each problem's agent in the sandbox (bubblewrap, limits, whole-tree kill).
     public var runner: SandboxRunner
+    /// The validator's own search index: answers the agents' `/search/*` calls through the proxy and the scorer's product lookups.
     public var engine: SearchIndex
+    /// Scores each problem's outcome (gt, rule, fields, shop, budget, format, length).
     public var scorer: OutcomeScorer
+    /// Judges each problem's reasoning from the trusted proxy log (LLM rubric or rule judge).
     public var judge: any ReasoningJudge
     /// OpenAI-compatible base URL agents' chat completions are forwarded to (nil: inference answers 503).
     public var inferenceBaseURL: String?
@@ -25,6 +29,7 @@ public struct EvaluationEnvironment: Sendable {
     public var modelAllowlist: (any ModelAllowlistSource)?
     /// Problems run at once.
     public var workers: Int
+    /// Wall clock, memory, processes and the other limits of every sandbox run.
     public var limits: SandboxLimits
     /// Seconds between heartbeats (reference: 30).
     public var heartbeatInterval: Double
@@ -37,6 +42,7 @@ public struct EvaluationEnvironment: Sendable {
     /// Where agent files of runs are written while they run.
     public var workDirectory: URL
 
+    /// The defaults are the reference validator's (30 s heartbeats, 10 s progress, 4 problems scored at once).
     public init(runner: SandboxRunner, engine: SearchIndex, scorer: OutcomeScorer, judge: any ReasoningJudge,
                 inferenceBaseURL: String?, allowedModels: [String], workers: Int, limits: SandboxLimits = .standard,
                 heartbeatInterval: Double = 30, progressInterval: Double = 10, scoringParallelism: Int = 4,

@@ -4,6 +4,7 @@
 /// `gzip.decompress`, `zcat`) reads this. Compression itself is not worth a zlib dependency for logs of a
 /// few hundred kilobytes.
 public enum StoredGzip {
+    /// `bytes` as one gzip member of stored deflate blocks (header, blocks of at most 65 535 bytes, CRC-32 and size).
     public static func wrap(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 255]
         out.reserveCapacity(bytes.count + bytes.count / 65_535 * 5 + 32)

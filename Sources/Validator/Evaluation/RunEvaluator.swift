@@ -24,12 +24,18 @@ public enum RunReport: Sendable, Equatable {
 /// its own proxy (the miner's token pays for inference), score and judge problems as they finish, report
 /// progress in batches, upload each problem's log, and complete with the score or an explicit reason.
 public struct RunEvaluator: Sendable {
+    /// The signed client of the backend the run was claimed from.
     public let client: BackendClient
+    /// Sandbox, index, scorer and judge the run is evaluated with.
     public let environment: EvaluationEnvironment
+    /// Where problem, judge and heartbeat counts are recorded.
     public let metrics: ValidatorMetrics
+    /// Where a `complete` that failed transiently waits for the next cycle.
     public let retryQueue: RetryQueue
+    /// Where progress and failures of the run are logged.
     public let logger: Logger
 
+    /// An evaluator over one backend client; cheap, one per claimed run.
     public init(client: BackendClient, environment: EvaluationEnvironment, metrics: ValidatorMetrics,
                 retryQueue: RetryQueue, logger: Logger) {
         self.client = client
@@ -44,6 +50,7 @@ public struct RunEvaluator: Sendable {
         case leaseLost(String)
     }
 
+    /// Evaluates `run` to its end: completed (or queued for retry) with its terminal status, or stopped at once when the lease is lost.
     public func evaluate(_ run: ClaimedRun) async -> RunReport {
         let outcome = await withTaskGroup(of: Phase.self) { group -> Phase in
             group.addTask { await heartbeat(run) }
