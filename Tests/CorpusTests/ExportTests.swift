@@ -98,6 +98,17 @@ struct ExportTests {
             """#
         #expect(row["tools"] == CorpusTools.schema)
         #expect(Self.text(row.removingKeys(["tools"])) == expected)
+        // The text writer gives the row's bytes, whether the tool results come as values or as texts.
+        let stored = Array(Fixture.envelope(Fixture.goodSteps).jsonLine.utf8)
+        var decoded = Self.item()
+        decoded.toolResults = try #require(ExportDialogue.decode(stored, query: Fixture.query)).toolResults
+        #expect(decoded.toolResults?.count == 4)
+        #expect(decoded.toolResultValues == Self.item().toolResultValues)
+        for item in [Self.item(), decoded] {
+            let lookup: (String) -> JSONValue? = { $0 == "101" ? catalog.json : nil }
+            #expect(String(decoding: RLRows.json(item, catalog: lookup).row, as: UTF8.self) == Self.text(RLRows.row(item, catalog: lookup).row))
+            #expect(RLRows.toolResultProducts(item.toolResultValues).map(\.1) == RLRows.toolResultProducts(item.chat).map(\.1))
+        }
         // Without a catalog the tool results' richest object stands in.
         let (fallback, _) = RLRows.row(Self.item()) { _ in nil }
         #expect(fallback["products"]?["101"] == Fixture.searchResult.arrayValue?.first)

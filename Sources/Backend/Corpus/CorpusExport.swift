@@ -99,7 +99,7 @@ public struct CorpusExport: Sendable {
         let pageSize = options.pageSize
         // Pages are read here, jobs are done on up to `window` concurrent tasks, and their results are written here in
         // job order: reading the next page, building rows and writing lines overlap.
-        let window = max(2, options.workers * 4)
+        let window = max(2, options.workers * 8)
         try await withThrowingTaskGroup(of: (Int, ExportJobResult).self) { group in
             var submitted = 0
             var written = 0

@@ -49,8 +49,8 @@ struct ExportJobRunner: Sendable {
             case .sftSteps:
                 for row in StepRows.rows(item) { result.lines.append(("sft-steps", item.pool, Self.text(row))) }
             case .rl:
-                let (row, missing) = RLRows.row(item, catalog: catalog)
-                result.lines.append(("rl", item.pool, Self.text(row)))
+                let (row, missing) = RLRows.json(item, catalog: catalog)
+                result.lines.append(("rl", item.pool, row))
                 result.missingProducts += missing.count
             case .preference: break
             }
@@ -62,8 +62,9 @@ struct ExportJobRunner: Sendable {
     func load(_ entry: ExportEntry) async throws -> ExportItem? {
         guard let sha = entry.record.dialogueSHA256, let bytes = try await blobs.get(sha) else { return nil }
         let query = entry.problem["query"]?.stringValue ?? ""
-        guard let chat = ExportDialogue.chat(from: bytes, query: query) else { return nil }
-        return ExportItem(record: entry.record, chat: chat, problem: entry.problem, pool: entry.pool)
+        guard let decoded = ExportDialogue.decode(bytes, query: query) else { return nil }
+        return ExportItem(record: entry.record, chat: decoded.chat, problem: entry.problem, pool: entry.pool,
+                          toolResults: decoded.toolResults)
     }
 
     /// The KTO rows of one problem's trajectories and, when one succeeded, a DPO row per failure against the best

@@ -116,6 +116,13 @@ public enum CorpusTools {
 
     public static let names: Set<String> = ["find_product", "view_product_information", "recommend_product", "terminate"]
 
+    /// ``schema`` as compact JSON text (the export rows write it as it is).
+    public static let schemaJSON: [UInt8] = {
+        var out: [UInt8] = []
+        JSONWriter().write(schema, into: &out)
+        return out
+    }()
+
     /// OpenAI `tools` for find_product, view_product_information, recommend_product and terminate.
     public static let schema: JSONValue = .array([
         tool("find_product", "Search products by keywords; up to 10 per page.", [

@@ -16,6 +16,12 @@ import ArenaModel
 public enum DialogueNormaliser {
     /// The chat of `dialogue`, or nil when the dialogue is missing or not a list.
     public static func normalise(dialogue: JSONValue?, query: String) -> ChatTrajectory? {
+        normalise(dialogue: dialogue, query: query, toolResult: { _ in })
+    }
+
+    /// ``normalise(dialogue:query:)``, handing each `tool` message's result value to `toolResult` as its text is
+    /// written (in message order; not called for a dialogue that already is chat, whose results are text).
+    public static func normalise(dialogue: JSONValue?, query: String, toolResult: (JSONValue) -> Void) -> ChatTrajectory? {
         guard case .array(let items)? = dialogue else { return nil }
         var messages = [ChatMessage(role: .system, content: CorpusTools.systemPrompt), ChatMessage(role: .user, content: query)]
         if !items.isEmpty, items.allSatisfy({ $0["role"]?.stringValue != nil && $0["completion"] == nil }) {
@@ -37,6 +43,7 @@ public enum DialogueNormaliser {
                 assistant.toolCalls.append(ChatToolCall(id: id, name: call.name, arguments: call.arguments,
                                                         argumentsParsed: call.argumentsParsed))
                 if let result = call.result {
+                    toolResult(result)
                     results.append(ChatMessage(role: .tool, content: text(of: result), toolCallID: id, name: call.name))
                 }
             }

@@ -7,12 +7,28 @@ public struct ExportItem: Sendable {
     public var chat: ChatTrajectory
     public var problem: JSONValue
     public var pool: SplitPool
+    /// The values the `tool` messages' texts were written from, in message order, when the decoder kept them (nil:
+    /// read the texts).
+    public var toolResults: [JSONValue]?
 
-    public init(record: TrajectoryRecord, chat: ChatTrajectory, problem: JSONValue, pool: SplitPool) {
+    public init(record: TrajectoryRecord, chat: ChatTrajectory, problem: JSONValue, pool: SplitPool,
+                toolResults: [JSONValue]? = nil) {
         self.record = record
         self.chat = chat
         self.problem = problem
         self.pool = pool
+        self.toolResults = toolResults
+    }
+
+    /// The `tool` messages' results as values: the kept ones, else each text read as JSON when it is an array or an
+    /// object (as ``StepRows`` reads an observation).
+    public var toolResultValues: [JSONValue] {
+        let texts = chat.messages.filter { $0.role == .tool }
+        if let toolResults, toolResults.count == texts.count {
+            // A string result was written as itself; read it as its text would be.
+            return toolResults.map { if case .string(let s) = $0 { StepRows.value(of: s) } else { $0 } }
+        }
+        return texts.map { StepRows.value(of: $0.content) }
     }
 
     /// The problem's request (the stored `query`, else the chat's user message).
@@ -43,11 +59,20 @@ public struct ExportItem: Sendable {
 public enum ExportDialogue {
     /// The chat of the envelope in `bytes`, or nil when the log does not read or holds no dialogue.
     public static func chat(from bytes: [UInt8], query: String) -> ChatTrajectory? {
+        decode(bytes, query: query)?.chat
+    }
+
+    /// The chat of the envelope in `bytes` with the values of its tool results (see ``ExportItem/toolResults``).
+    public static func decode(_ bytes: [UInt8], query: String) -> (chat: ChatTrajectory, toolResults: [JSONValue])? {
         let plain = GzipReader.isGzip(bytes) ? (try? GzipReader.decompress(bytes)) : bytes
         // Only the dialogue is read: the rest of the log (the proxy's call log is a third of it) is scanned past.
         guard let plain, let dialogue = plain.withUnsafeBufferPointer({ try? JSONParser.member("dialogue", in: $0) }) else {
             return nil
         }
-        return DialogueNormaliser.normalise(dialogue: dialogue, query: query)
+        var results: [JSONValue] = []
+        guard let chat = DialogueNormaliser.normalise(dialogue: dialogue, query: query, toolResult: { results.append($0) }) else {
+            return nil
+        }
+        return (chat, results)
     }
 }

@@ -11,25 +11,54 @@ import ArenaModel
 public enum RLRows {
     /// The row and the ids no document was found for.
     public static func row(_ item: ExportItem, catalog: (String) -> JSONValue?) -> (row: JSONValue, missing: [String]) {
-        let seen = toolResultProducts(item.chat)
+        let (pairs, missing) = columns(item, catalog: catalog)
+        return (.object(Array(pairs.prefix(1)) + [("tools", CorpusTools.schema)] + pairs.dropFirst()), missing)
+    }
+
+    /// ``row(_:catalog:)`` as compact JSON text, with the `tools` column written once per process.
+    public static func json(_ item: ExportItem, catalog: (String) -> JSONValue?) -> (row: [UInt8], missing: [String]) {
+        let (pairs, missing) = columns(item, catalog: catalog)
+        let writer = JSONWriter()
+        var out: [UInt8] = []
+        out.reserveCapacity(8192)
+        out.append(UInt8(ascii: "{"))
+        for (i, (key, value)) in pairs.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            writer.write(.string(key), into: &out)
+            out.append(UInt8(ascii: ":"))
+            writer.write(value, into: &out)
+            if i == 0 {
+                out.append(contentsOf: #","tools":"#.utf8)
+                out.append(contentsOf: CorpusTools.schemaJSON)
+            }
+        }
+        out.append(UInt8(ascii: "}"))
+        return (out, missing)
+    }
+
+    /// The row's columns but `tools` (which goes second), and the ids no document was found for.
+    static func columns(_ item: ExportItem, catalog: (String) -> JSONValue?) -> ([(String, JSONValue)], [String]) {
+        let seen = toolResultProducts(item.toolResultValues)
+        var found: [String: JSONValue] = [:]
+        for (id, document) in seen { found[id] = document }
         var products: [(String, JSONValue)] = []
         var missing: [String] = []
         var done = Set<String>()
         for id in groundTruthIDs(item.problem) + seen.map(\.0) where done.insert(id).inserted {
-            if let document = catalog(id) ?? seen.first(where: { $0.0 == id })?.1 {
+            if let document = catalog(id) ?? found[id] {
                 products.append((id, document))
             } else {
                 missing.append(id)
             }
         }
-        let row: JSONValue = .object([
-            ("prompt", .array(item.promptMessages.map(\.json))), ("tools", CorpusTools.schema),
+        let pairs: [(String, JSONValue)] = [
+            ("prompt", .array(item.promptMessages.map(\.json))),
             ("problem_id", .string(item.record.provenance.problemID)),
             ("category", item.record.provenance.category.map(JSONValue.string) ?? .null),
             ("query", .string(item.query)), ("reward_spec", rewardSpec(item.problem)), ("products", .object(products)),
             ("trajectory_id", .string(item.record.trajectoryID)),
-        ])
-        return (row, missing)
+        ]
+        return (pairs, missing)
     }
 
     /// `{"reward", "voucher"}` of a stored problem record.
@@ -50,6 +79,11 @@ public enum RLRows {
 
     /// Every object with a `product_id` in the tool results, per id the one with the most keys (ties: the first).
     public static func toolResultProducts(_ chat: ChatTrajectory) -> [(String, JSONValue)] {
+        toolResultProducts(chat.messages.filter { $0.role == .tool }.map { StepRows.value(of: $0.content) })
+    }
+
+    /// ``toolResultProducts(_:)-(ChatTrajectory)`` over tool results given as values.
+    public static func toolResultProducts(_ results: [JSONValue]) -> [(String, JSONValue)] {
         var order: [String] = []
         var best: [String: JSONValue] = [:]
         func visit(_ value: JSONValue) {
@@ -69,9 +103,7 @@ public enum RLRows {
             default: break
             }
         }
-        for message in chat.messages where message.role == .tool {
-            visit(StepRows.value(of: message.content))
-        }
+        results.forEach(visit)
         return order.map { ($0, best[$0]!) }
     }
 

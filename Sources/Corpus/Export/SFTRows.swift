@@ -25,7 +25,7 @@ public enum SFTRows {
             message.writeJSON(into: &out)
         }
         out.append(contentsOf: #"],"tools":"#.utf8)
-        out.append(contentsOf: toolsJSON)
+        out.append(contentsOf: CorpusTools.schemaJSON)
         for (key, value) in item.columns {
             out.append(UInt8(ascii: ","))
             writer.write(.string(key), into: &out)
@@ -35,11 +35,4 @@ public enum SFTRows {
         out.append(UInt8(ascii: "}"))
         return out
     }
-
-    /// ``CorpusTools/schema`` as compact JSON text.
-    static let toolsJSON: [UInt8] = {
-        var out: [UInt8] = []
-        JSONWriter().write(CorpusTools.schema, into: &out)
-        return out
-    }()
 }
