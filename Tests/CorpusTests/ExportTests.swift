@@ -62,6 +62,27 @@ struct ExportTests {
         }
     }
 
+    @Test func promptOnlyReadGivesTheRLRowOfTheWholeChat() throws {
+        let chatDialogue: [JSONValue] = [
+            ["role": "user", "content": "hi"],
+            ["role": "assistant", "content": "", "tool_calls": [["id": "a", "function": ["name": "find_product", "arguments": #"{"q":"x"}"#]]]],
+            ["role": "tool", "tool_call_id": "a", "content": #"[{"product_id":"7","title":"T"}]"#],
+        ]
+        for steps in [Fixture.goodSteps, chatDialogue] {
+            let stored = Array(Fixture.envelope(steps).jsonLine.utf8)
+            let full = try #require(ExportDialogue.decode(stored, query: Fixture.query))
+            let prompt = try #require(ExportDialogue.prompt(stored, query: Fixture.query))
+            var whole = Self.item()
+            (whole.chat, whole.toolResults) = (full.chat, full.toolResults)
+            var promptOnly = Self.item()
+            (promptOnly.chat, promptOnly.toolResults) = (prompt.chat, prompt.toolResults)
+            let none: (String) -> JSONValue? = { _ in nil }
+            #expect(RLRows.json(whole, catalog: none).row == RLRows.json(promptOnly, catalog: none).row)
+            #expect(!RLRows.toolResultProducts(promptOnly.toolResultValues).isEmpty)
+            #expect(promptOnly.chat.messages == DialogueNormaliser.prompt(query: Fixture.query))
+        }
+    }
+
     @Test func stepRowsRebuildTheDialogueRecordsHistoryBeforeEachStep() throws {
         let rows = StepRows.rows(Self.item())
         #expect(rows.count == 4)

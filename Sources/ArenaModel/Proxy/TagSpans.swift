@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// Fast search of ASCII markers (`<tool_call>`, `</obs>`, …) in text, on its UTF-8 bytes. Tool-call text is scanned
 /// for every inference reply the proxy relays and for every step the corpus normalises, so this avoids Foundation's
 /// locale-aware string search.
@@ -39,15 +45,16 @@ enum TagSpans {
 
     /// The first offset of `needle` in `bytes` at or after `from`.
     static func find(_ needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
-        guard let first = needle.first, needle.count <= bytes.count else { return nil }
+        guard let first = needle.first, needle.count <= bytes.count, let base = bytes.baseAddress else { return nil }
         let last = bytes.count - needle.count
         var i = from
         while i <= last {
-            if bytes[i] == first {
-                var j = 1
-                while j < needle.count && bytes[i + j] == needle[j] { j += 1 }
-                if j == needle.count { return i }
-            }
+            // memchr finds the next candidate first byte with vector instructions.
+            guard let hit = memchr(base + i, Int32(first), last - i + 1) else { return nil }
+            i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            var j = 1
+            while j < needle.count && bytes[i + j] == needle[j] { j += 1 }
+            if j == needle.count { return i }
             i += 1
         }
         return nil

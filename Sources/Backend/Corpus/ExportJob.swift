@@ -62,6 +62,12 @@ struct ExportJobRunner: Sendable {
     func load(_ entry: ExportEntry) async throws -> ExportItem? {
         guard let sha = entry.record.dialogueSHA256, let bytes = try await blobs.get(sha) else { return nil }
         let query = entry.problem["query"]?.stringValue ?? ""
+        if format == .rl {
+            // Prompt-only rows: the completion is not written, only the tool results are read.
+            guard let prompt = ExportDialogue.prompt(bytes, query: query) else { return nil }
+            return ExportItem(record: entry.record, chat: prompt.chat, problem: entry.problem, pool: entry.pool,
+                              toolResults: prompt.toolResults)
+        }
         guard let decoded = ExportDialogue.decode(bytes, query: query) else { return nil }
         return ExportItem(record: entry.record, chat: decoded.chat, problem: entry.problem, pool: entry.pool,
                           toolResults: decoded.toolResults)

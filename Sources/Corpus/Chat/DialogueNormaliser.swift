@@ -23,10 +23,8 @@ public enum DialogueNormaliser {
     /// written (in message order; not called for a dialogue that already is chat, whose results are text).
     public static func normalise(dialogue: JSONValue?, query: String, toolResult: (JSONValue) -> Void) -> ChatTrajectory? {
         guard case .array(let items)? = dialogue else { return nil }
-        var messages = [ChatMessage(role: .system, content: CorpusTools.systemPrompt), ChatMessage(role: .user, content: query)]
-        if !items.isEmpty, items.allSatisfy({ $0["role"]?.stringValue != nil && $0["completion"] == nil }) {
-            return chat(items, into: messages)
-        }
+        var messages = prompt(query: query)
+        if isChat(items) { return chat(items, into: messages) }
         var ids = CallIDs()
         var seen: Set<DialogueDialect> = []
         for (index, item) in items.enumerated() {
@@ -52,6 +50,32 @@ public enum DialogueNormaliser {
         }
         let dialect = [DialogueDialect.oroMessage, .nativeToolCalls, .oroText].first { seen.contains($0) } ?? .plain
         return ChatTrajectory(messages: messages, dialect: dialect)
+    }
+
+    /// The system and user messages every normalised trajectory starts with.
+    public static func prompt(query: String) -> [ChatMessage] {
+        [ChatMessage(role: .system, content: CorpusTools.systemPrompt), ChatMessage(role: .user, content: query)]
+    }
+
+    /// The results of the dialogue's tool calls in the order ``normalise(dialogue:query:)`` writes their `tool`
+    /// messages, without writing the chat (prompt-only `rl` rows need nothing else); a dialogue that already is chat
+    /// gives its `tool` texts. Nil when the dialogue is missing or not a list.
+    public static func toolResults(dialogue: JSONValue?, query: String) -> [JSONValue]? {
+        guard case .array(let items)? = dialogue else { return nil }
+        if isChat(items) {
+            return normalise(dialogue: dialogue, query: query)?.messages.filter { $0.role == .tool }.map { .string($0.content) }
+        }
+        var results: [JSONValue] = []
+        for item in items {
+            let step = DialogueStep(raw: item)
+            results += stepCalls(step, content: step.completion?["content"]?.stringValue ?? "").0.compactMap(\.result)
+        }
+        return results
+    }
+
+    /// Whether the dialogue already is a list of chat messages.
+    static func isChat(_ items: [JSONValue]) -> Bool {
+        !items.isEmpty && items.allSatisfy { $0["role"]?.stringValue != nil && $0["completion"] == nil }
     }
 
     /// One call as read from a step, before ids are assigned.

@@ -1,6 +1,7 @@
 import ArenaModel
 
-/// One exportable trajectory as the row builders see it: its record, its dialogue as tool-call chat, the problem's
+/// One exportable trajectory as the row builders see it: its record, its dialogue as tool-call chat (for prompt-only
+/// `rl` rows, the prompt and the tool results only: ``ExportDialogue/prompt(_:query:)``), the problem's
 /// stored metadata (the suite record with `query`, `reward`, `voucher`) and the pool it was assigned to.
 public struct ExportItem: Sendable {
     public var record: TrajectoryRecord
@@ -23,12 +24,11 @@ public struct ExportItem: Sendable {
     /// The `tool` messages' results as values: the kept ones, else each text read as JSON when it is an array or an
     /// object (as ``StepRows`` reads an observation).
     public var toolResultValues: [JSONValue] {
-        let texts = chat.messages.filter { $0.role == .tool }
-        if let toolResults, toolResults.count == texts.count {
+        if let toolResults {
             // A string result was written as itself; read it as its text would be.
             return toolResults.map { if case .string(let s) = $0 { StepRows.value(of: s) } else { $0 } }
         }
-        return texts.map { StepRows.value(of: $0.content) }
+        return chat.messages.filter { $0.role == .tool }.map { StepRows.value(of: $0.content) }
     }
 
     /// The problem's request (the stored `query`, else the chat's user message).
@@ -62,17 +62,30 @@ public enum ExportDialogue {
         decode(bytes, query: query)?.chat
     }
 
-    /// The chat of the envelope in `bytes` with the values of its tool results (see ``ExportItem/toolResults``).
-    public static func decode(_ bytes: [UInt8], query: String) -> (chat: ChatTrajectory, toolResults: [JSONValue])? {
-        let plain = GzipReader.isGzip(bytes) ? (try? GzipReader.decompress(bytes)) : bytes
-        // Only the dialogue is read: the rest of the log (the proxy's call log is a third of it) is scanned past.
-        guard let plain, let dialogue = plain.withUnsafeBufferPointer({ try? JSONParser.member("dialogue", in: $0) }) else {
-            return nil
-        }
+    /// The chat of the envelope in `bytes` with the values of its tool results (see ``ExportItem/toolResults``; nil
+    /// for a dialogue that already was chat, whose results are its texts).
+    public static func decode(_ bytes: [UInt8], query: String) -> (chat: ChatTrajectory, toolResults: [JSONValue]?)? {
+        guard let dialogue = dialogue(in: bytes) else { return nil }
         var results: [JSONValue] = []
         guard let chat = DialogueNormaliser.normalise(dialogue: dialogue, query: query, toolResult: { results.append($0) }) else {
             return nil
         }
-        return (chat, results)
+        return (chat, results.count == chat.messages.count { $0.role == .tool } ? results : nil)
+    }
+
+    /// The prompt and the tool results of the envelope in `bytes`, without writing the completion: what a prompt-only
+    /// `rl` row reads. Nil when the log does not read or holds no dialogue.
+    public static func prompt(_ bytes: [UInt8], query: String) -> (chat: ChatTrajectory, toolResults: [JSONValue])? {
+        guard let dialogue = dialogue(in: bytes),
+            let results = DialogueNormaliser.toolResults(dialogue: dialogue, query: query)
+        else { return nil }
+        return (ChatTrajectory(messages: DialogueNormaliser.prompt(query: query), dialect: .plain), results)
+    }
+
+    /// The `dialogue` member of a stored log (gzip or plain); the rest of the log (the proxy's call log is a third of
+    /// it) is scanned past, not parsed.
+    static func dialogue(in bytes: [UInt8]) -> JSONValue? {
+        let plain = GzipReader.isGzip(bytes) ? (try? GzipReader.decompress(bytes)) : bytes
+        return plain.flatMap { plain in plain.withUnsafeBufferPointer { try? JSONParser.member("dialogue", in: $0) } }
     }
 }
