@@ -63,6 +63,14 @@ struct HostLeftovers {
         }
     }
 
+    /// The pid of the process whose sandbox made run cgroup `path` (`…/owner-<pid>-<start>-run-…`); nil for a group
+    /// not named after its owner.
+    static func owner(of path: String) -> Int32? {
+        let name = path.split(separator: "/").last.map(String.init) ?? ""
+        guard name.hasPrefix("owner-") else { return nil }
+        return name.dropFirst("owner-".count).split(separator: "-").first.flatMap { Int32($0) }
+    }
+
     /// The run cgroups now present under the sandbox's memory and pids parents (`…/shoparena/<run>`).
     static func cgroups() -> Set<String> {
         let lines = ((try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8)) ?? "").split(separator: "\n")
