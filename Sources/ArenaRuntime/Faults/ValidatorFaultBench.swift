@@ -247,6 +247,7 @@ public struct ValidatorFaultBench: Sendable {
             await store.database.close()
             try? await Task.sleep(for: .milliseconds(300))  // let the kernel reap what the children left
             let orphans = HostLeftovers.processes(mentioning: dir.path)
+            for pid in orphans { log("left running: pid \(pid) \(HostLeftovers.describe(pid))") }
             // Only the groups of the bench's validators (named owner-<pid>-…): the pids hierarchy may be shared with
             // other work on the host, whose groups come and go while the bench runs.
             let cgroups = HostLeftovers.cgroups().subtracting(cgroupsBefore).filter { HostLeftovers.owner(of: $0).map(validators.contains) ?? false }
