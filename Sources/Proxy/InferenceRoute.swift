@@ -48,8 +48,11 @@ struct InferenceRoute: Sendable {
         do {
             reply = try await upstream.complete(body: body, request: json, authorization: request.headers[.authorization])
         } catch {
+            // Unreachable is the provider's failure; a replay miss is the local recording's, not the provider's.
+            if error == .unreachable { CallNotes.current?.upstream = ProxyCallRecord.unreachable }
             return ProxyResponses.error(.badGateway, error.message)
         }
+        CallNotes.current?.upstream = ProxyCallRecord.upstreamOutcome(status: reply.status)
         let replyBody = reply.body
         let parsed = try? JSONParser.parse(utf8: replyBody.readableBytesView)
         if let usage = parsed?["usage"], case .object = usage {

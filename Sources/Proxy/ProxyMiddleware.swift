@@ -11,6 +11,8 @@ final class CallNotes: @unchecked Sendable {
     var usage: ProxyCallRecord.Usage?
     /// The tool calls an inference reply proposed (set only for a reply that was read).
     var proposedCalls: [ProposedToolCall]?
+    /// How the inference provider answered a forwarded call (``ProxyCallRecord/upstream``); nil: not forwarded.
+    var upstream: String?
 
     @TaskLocal static var current: CallNotes?
 }
@@ -52,7 +54,8 @@ struct ProxyMiddleware<Context: RequestContext>: RouterMiddleware {
                 timestamp: timestamp, method: request.method.rawValue, path: request.uri.path,
                 query: request.uri.query.flatMap { $0.isEmpty ? nil : $0 }, model: notes.model,
                 status: Int(response.status.code), durationMs: (ms * 10).rounded() / 10, productIDs: notes.productIDs,
-                usage: notes.usage, arguments: arguments, proposedCalls: notes.proposedCalls))
+                usage: notes.usage, arguments: arguments, proposedCalls: notes.proposedCalls,
+                upstream: notes.upstream))
         return response
     }
 }

@@ -1,9 +1,14 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Builds the launcher command line of one run:
 ///
 /// ```
-/// dash -c '<join cgroups>; ulimit -v … && ulimit -n … && ulimit -f … && ulimit -c 0 [&& ulimit -p …]; exec "$@"' \
+/// setpriv --pdeathsig KILL -- \
+/// dash -c '[ "$PPID" = <validator pid> ] || exit 126; <join cgroups>; ulimit -v … && ulimit -n … && ulimit -f … && ulimit -c 0 [&& ulimit -p …]; exec "$@"' \
 ///      shoparena-launch <cgroup.procs…> -- \
 ///   (or, without dash: /bin/sh -c '<join cgroups>; exec "$@"' sh <cgroup.procs…> -- prlimit --as=… … --) \
 ///   bwrap --unshare-all --die-with-parent --new-session --uid 65534 --gid 65534 --hostname sandbox [--seccomp 3] \
@@ -68,6 +73,8 @@ struct BubblewrapCommand: Sendable {
     struct Inputs {
         var bwrap: String
         var prlimit: String
+        /// `setpriv` for the ``deathGuard(setpriv:)``; nil: none.
+        var setpriv: String?
         /// dash, for the one-process launcher; nil uses `/bin/sh` + `prlimit`.
         var dash: String?
         var python: URL
@@ -87,6 +94,26 @@ struct BubblewrapCommand: Sendable {
     /// Exit status of the dash launcher when a `ulimit` fails.
     static let limitFailureStatus: Int32 = 124
 
+    /// Exit status of the launcher when the process that started it was already gone (see ``deathGuard(setpriv:)``).
+    static let orphanedStatus: Int32 = 126
+
+    /// The launcher's first link: `setpriv --pdeathsig KILL --` arms `PR_SET_PDEATHSIG` and execs the rest, and the
+    /// signal survives the execs of dash and bubblewrap (neither is set-uid), so bubblewrap itself — whose own
+    /// `--die-with-parent` only covers the sandboxed child — is SIGKILLed when the validator dies, even by SIGKILL,
+    /// and takes its pid namespace down with it. Spawned from ``LauncherThread`` (the signal follows the spawning
+    /// thread). The instant between the spawn and `prctl` is closed by the launcher's `$PPID` check (exit
+    /// ``orphanedStatus``: the parent died before the signal was armed); what still escapes is swept at the next
+    /// start (``LeftoverSweep``). Empty without `setpriv`.
+    static func deathGuard(setpriv: String?) -> [String] {
+        guard let setpriv else { return [] }
+        return [setpriv, "--pdeathsig", "KILL", "--"]
+    }
+
+    /// `sh` test that the launcher's parent is still `parent` (nil: no test).
+    static func parentCheck(_ parent: Int32?) -> String {
+        parent.map { #"[ "$PPID" = \#($0) ] || exit \#(orphanedStatus); "# } ?? ""
+    }
+
     /// The processes before bubblewrap (or, insecure, python): join the run's cgroups and set the
     /// rlimits (address space, open files, file size, no core dumps, and processes when there is no pids
     /// cgroup) in place, so everything after starts inside them.
@@ -94,7 +121,11 @@ struct BubblewrapCommand: Sendable {
     /// With `dash` this is one process (`dash -c '<join>; ulimit …; exec "$@"'`: dash's `ulimit` sets
     /// soft and hard limits, with `-v` in KiB, `-f` in 512-byte blocks, `-p` for processes); otherwise
     /// `/bin/sh` joins the cgroups (only when there are any) and execs `prlimit`, one exec more per problem.
-    static func launcher(limits: SandboxLimits, cgroups: RunCgroups, dash: String?, prlimit: String) -> [String] {
+    /// `parent` (the validator's pid, when a ``deathGuard(setpriv:)`` precedes the launcher) makes the shell exit
+    /// ``orphanedStatus`` instead of starting anything when its parent is not that process any more.
+    static func launcher(
+        limits: SandboxLimits, cgroups: RunCgroups, dash: String?, prlimit: String, parent: Int32? = nil
+    ) -> [String] {
         let procs = cgroups.procsFiles
         if let dash {
             var ulimits = [
@@ -103,12 +134,14 @@ struct BubblewrapCommand: Sendable {
             ]
             if cgroups.pids == nil { ulimits.append("ulimit -p \(limits.maxProcesses)") }
             let script =
-                #"for f in "$@"; do shift; [ "$f" = -- ] && break; echo $$ > "$f" || exit 125; done; "#
+                parentCheck(parent) + #"for f in "$@"; do shift; [ "$f" = -- ] && break; echo $$ > "$f" || exit 125; done; "#
                 + ulimits.joined(separator: " && ") + " || exit \(limitFailureStatus); " + #"exec "$@""#
             return [dash, "-c", script, "shoparena-launch"] + procs + ["--"]
         }
         var argv: [String] = []
-        if !procs.isEmpty { argv += ["/bin/sh", "-c", joinScript, "shoparena-launch"] + procs + ["--"] }
+        if !procs.isEmpty || parent != nil {
+            argv += ["/bin/sh", "-c", parentCheck(parent) + joinScript, "shoparena-launch"] + procs + ["--"]
+        }
         argv += [
             prlimit, "--as=\(limits.addressSpaceBytes)", "--nofile=\(limits.maxOpenFiles)",
             "--fsize=\(limits.maxFileSizeBytes)", "--core=0",
@@ -119,7 +152,10 @@ struct BubblewrapCommand: Sendable {
 
     /// argv (executable first) of the whole launcher.
     static func arguments(_ i: Inputs) -> [String] {
-        var argv = launcher(limits: i.limits, cgroups: i.cgroups, dash: i.dash, prlimit: i.prlimit)
+        var argv = deathGuard(setpriv: i.setpriv)
+        argv += launcher(
+            limits: i.limits, cgroups: i.cgroups, dash: i.dash, prlimit: i.prlimit,
+            parent: i.setpriv == nil ? nil : getpid())
 
         argv += [
             i.bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--uid", "65534", "--gid", "65534",

@@ -18,8 +18,14 @@ public struct HostCapabilities: Sendable, Hashable {
     public var problem: String?
 
     var cgroupHosts: CgroupV1Hosts
-    /// dash, whose `ulimit` lets one process join the cgroups and set the rlimits (``BubblewrapCommand/launcher(limits:cgroups:dash:prlimit:)``).
+    /// dash, whose `ulimit` lets one process join the cgroups and set the rlimits (``BubblewrapCommand/launcher(limits:cgroups:dash:prlimit:parent:)``).
     var dash: String?
+    /// util-linux `setpriv` when it accepts `--pdeathsig KILL`: the launcher's first link, so every sandbox
+    /// dies with the process that started it (``BubblewrapCommand/deathGuard(setpriv:)``).
+    var setpriv: String?
+
+    /// Whether sandboxes are SIGKILLed when their validator dies (even by SIGKILL).
+    public var dieWithValidator: Bool { setpriv != nil }
 
     /// Whether agents can run with full isolation.
     public var canIsolate: Bool { problem == nil }
@@ -27,7 +33,7 @@ public struct HostCapabilities: Sendable, Hashable {
     /// One line for logs and `--version`-style output.
     public var summary: String {
         "bwrap=\(bwrap ?? "missing") userns=\(userNamespaces) cgroup-memory=\(memoryCgroup) "
-            + "cgroup-pids=\(pidsCgroup) seccomp=\(seccomp) prlimit=\(prlimit ?? "missing")"
+            + "cgroup-pids=\(pidsCgroup) seccomp=\(seccomp) prlimit=\(prlimit ?? "missing") pdeathsig=\(dieWithValidator)"
     }
 
     static func find(_ name: String, explicit: String? = nil) -> String? {
@@ -89,6 +95,20 @@ public struct HostCapabilities: Sendable, Hashable {
         let hosts = CgroupV1Hosts.detect()
         return HostCapabilities(
             bwrap: bwrap, userNamespaces: userns, memoryCgroup: hosts.memory != nil, pidsCgroup: hosts.pids != nil,
-            prlimit: prlimit, seccomp: seccomp, problem: problem, cgroupHosts: hosts, dash: find("dash"))
+            prlimit: prlimit, seccomp: seccomp, problem: problem, cgroupHosts: hosts, dash: find("dash"),
+            setpriv: deathGuardingSetpriv())
+    }
+
+    /// `setpriv`, when `setpriv --pdeathsig KILL -- true` runs here (util-linux 2.33 or later).
+    static func deathGuardingSetpriv() -> String? {
+        guard let setpriv = find("setpriv"), let truePath = find("true") else { return nil }
+        let log = FileManager.default.temporaryDirectory
+            .appendingPathComponent("shoparena-setpriv-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log").path
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        guard let child = try? ChildProcess.spawn(
+            executable: setpriv, arguments: BubblewrapCommand.deathGuard(setpriv: setpriv).dropFirst() + [truePath],
+            environment: ["PATH=/usr/bin:/bin"], logPath: log)
+        else { return nil }
+        return child.reap() == .code(0) ? setpriv : nil
     }
 }

@@ -77,8 +77,9 @@ extension SandboxRunner {
                 error: EnvelopeError(type: "Cancelled", message: "the evaluation was cancelled before this problem ran"))
         }
         guard let proxy else { return await run(agentFile: agentFile, problem: problem, limits: limits) }
-        let dir = configuration.workDirectory.appendingPathComponent(
-            "proxy-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))")
+        // In the work folder itself, not the owner folder: the socket's path must stay within a Unix socket
+        // address's 107 bytes. Named after this process so a dead owner's folders are swept (LeftoverSweep).
+        let dir = configuration.workDirectory.appendingPathComponent(SandboxOwner.current.proxyFolderName())
         defer { try? FileManager.default.removeItem(at: dir) }
         do {
             try FileManager.default.createDirectory(

@@ -16,9 +16,17 @@ import Foundation
 /// `RLIMIT_NOFILE`, `RLIMIT_FSIZE`, and a wall clock after which the whole tree is killed (SIGTERM to the
 /// agent's processes, grace, then SIGKILL to everything left in the group and cgroups; bwrap's pid
 /// namespace takes the rest down with its PID 1).
+///
+/// A SIGKILLed owner leaves nothing running: the launcher arms the parent-death signal before bubblewrap
+/// (``BubblewrapCommand/deathGuard(setpriv:)``). Runs live under this process's owner folder in the work
+/// folder (``SandboxOwner``), and creating a runner sweeps what dead owners left there (``LeftoverSweep``).
 public struct SandboxRunner: Sendable {
     public let configuration: SandboxConfiguration
     public let capabilities: HostCapabilities
+    /// This process's folder in ``SandboxConfiguration/workDirectory``: the parent of its runs' folders.
+    public let ownerDirectory: URL
+    /// What the sweep at creation removed (dead owners' processes, cgroups and folders).
+    public let leftoversSwept: LeftoverSweep.Report
 
     /// Detects the host's capabilities and refuses to build a runner when isolation is unavailable,
     /// unless the configuration asks for ``SandboxConfiguration/Isolation/insecure``.
@@ -39,6 +47,9 @@ public struct SandboxRunner: Sendable {
         } catch {
             throw .setupFailed("cannot create \(configuration.workDirectory.path): \(error)")
         }
+        leftoversSwept = LeftoverSweep.sweep(workDirectory: configuration.workDirectory, hosts: caps.cgroupHosts)
+        ownerDirectory = try SandboxOwner.current.claim(
+            in: configuration.workDirectory, keepArtifacts: configuration.keepArtifacts)
         if configuration.precompileRuntime {
             RuntimeBytecode.refresh(runtime: configuration.runtimeDirectory, python: configuration.python)
         }
@@ -83,7 +94,7 @@ public struct SandboxRunner: Sendable {
         }
         let workspace: Workspace
         do {
-            workspace = try Workspace.create(in: configuration.workDirectory, problem: problem)
+            workspace = try Workspace.create(in: ownerDirectory, problem: problem)
         } catch {
             return failed("SandboxError", "\(error)")
         }
@@ -92,7 +103,7 @@ public struct SandboxRunner: Sendable {
         var cgroups = RunCgroups()
         do {
             cgroups = try RunCgroups.create(
-                hosts: capabilities.cgroupHosts, name: workspace.name, limits: limits)
+                hosts: capabilities.cgroupHosts, name: SandboxOwner.current.name + "-" + workspace.name, limits: limits)
         } catch {
             return failed("SandboxError", "\(error)")
         }
@@ -171,6 +182,8 @@ public struct SandboxRunner: Sendable {
                 reason = "the sandbox launcher could not join its cgroups"
             } else if case .code(BubblewrapCommand.limitFailureStatus)? = exit, capabilities.dash != nil {
                 reason = "the sandbox launcher could not set its resource limits"
+            } else if case .code(BubblewrapCommand.orphanedStatus)? = exit, capabilities.setpriv != nil {
+                reason = "the sandbox launcher found its parent gone before it started"
             } else {
                 reason = "Process \(exit.map(\.description) ?? "ended") but produced no result"
             }
@@ -260,15 +273,17 @@ public struct SandboxRunner: Sendable {
         case .bubblewrap:
             return BubblewrapCommand.arguments(
                 .init(
-                    bwrap: capabilities.bwrap ?? "/usr/bin/bwrap", prlimit: prlimit, dash: capabilities.dash, python: configuration.python,
+                    bwrap: capabilities.bwrap ?? "/usr/bin/bwrap", prlimit: prlimit, setpriv: capabilities.setpriv, dash: capabilities.dash, python: configuration.python,
                     runtimeDirectory: configuration.runtimeDirectory, agentFile: agentFile,
                     problemFile: workspace.problemFile, outputDirectory: workspace.outputDirectory,
                     proxy: proxy, problemID: problem.id, environment: configuration.agentEnvironment,
                     limits: limits, cgroups: cgroups,
                     seccompDescriptor: seccompProgram == nil ? nil : Self.seccompDescriptor))
         case .insecure:
-            var argv = BubblewrapCommand.launcher(
-                limits: limits, cgroups: cgroups, dash: capabilities.dash, prlimit: prlimit)
+            var argv = BubblewrapCommand.deathGuard(setpriv: capabilities.setpriv)
+            argv += BubblewrapCommand.launcher(
+                limits: limits, cgroups: cgroups, dash: capabilities.dash, prlimit: prlimit,
+                parent: capabilities.setpriv == nil ? nil : getpid())
             argv.append(configuration.python.standardizedFileURL.path)
             argv += BubblewrapCommand.harnessArguments(
                 runtime: configuration.runtimeDirectory.standardizedFileURL.path,

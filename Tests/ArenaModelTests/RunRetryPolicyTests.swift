@@ -52,4 +52,37 @@ struct RunRetryPolicyTests {
         #expect(throws: PolicyError.self) { try RunRetryPolicy(baseDelaySeconds: 10, maxDelaySeconds: 5).validate() }
         #expect(throws: PolicyError.self) { try RunRetryPolicy(attemptLimit: 0).validate() }
     }
+
+    /// Issue 19: the validator's own provider failing the whole run is neither the miner's nor the item's failure.
+    @Test func inferenceUnavailableIsReassignedAwayFromTheValidatorAndNeverCounted() throws {
+        #expect(RunFailureReasons.classify(RunFailureReasons.inferenceUnavailable) == .inferenceUnavailable)
+        #expect(RunFailureReasons.classify("INFERENCE_UNAVAILABLE") == .inferenceUnavailable)
+        // The miner's credential refused at the claim-time check stays the miner's.
+        #expect(RunFailureReasons.classify("Chutes token invalid or expired (HTTP 401)") == .minerCredential)
+        let policy = RunRetryPolicy(avoidValidatorSeconds: 90)
+        for n in [1, 2, 50] {
+            #expect(policy.decision(after: .inferenceUnavailable, consecutiveFailures: n) == .reassign(avoidMillis: 90_000))
+        }
+        #expect(RunRetryPolicy.default.decision(after: .inferenceUnavailable, consecutiveFailures: 1)
+            == .reassign(avoidMillis: 1_800_000))
+        #expect(throws: PolicyError.self) { try RunRetryPolicy(avoidValidatorSeconds: -1).validate() }
+    }
+
+    /// The proxy's note of how the provider answered: only its own failures count as such.
+    @Test func upstreamOutcomesTellProviderFailuresFromAnswers() {
+        for status in [500, 502, 503, 504, 401, 402, 429] {
+            #expect(ProxyCallRecord.upstreamOutcome(status: status) == "http_\(status)")
+        }
+        for status in [200, 400, 404, 422] {
+            #expect(ProxyCallRecord.upstreamOutcome(status: status) == ProxyCallRecord.answered)
+        }
+        let failed = ProxyCallRecord(timestamp: 1, method: "POST", path: "/inference/chat/completions", model: "m", status: 502,
+                                     durationMs: 1, upstream: ProxyCallRecord.unreachable)
+        #expect(failed.reachedUpstream && failed.isUpstreamFailure)
+        #expect(ProxyCallRecord(json: failed.json) == failed)
+        let refused = ProxyCallRecord(timestamp: 1, method: "POST", path: "/inference/chat/completions", model: "x", status: 403,
+                                      durationMs: 1)
+        #expect(!refused.reachedUpstream && !refused.isUpstreamFailure)
+        #expect(refused.json["upstream"] == nil)
+    }
 }

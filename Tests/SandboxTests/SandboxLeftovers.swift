@@ -6,7 +6,7 @@ import Foundation
 
 /// What a finished run may have left behind on the host: processes whose command line carries the run's
 /// marker (the problem id is on the harness's command line; agents put it on their children's) and
-/// cgroups named after the problem (`run-<problem id>-…` under `…/shoparena/`).
+/// cgroups named after the problem (`owner-<pid>-<start>-run-<problem id>-…` under `…/shoparena/`).
 enum SandboxLeftovers {
     static func processes(marker: String) -> [pid_t] {
         SandboxFixture.processes(containing: marker)
@@ -23,7 +23,7 @@ enum SandboxLeftovers {
                 let path = parts[2] == "/" ? "" : String(parts[2])
                 let base = "/sys/fs/cgroup/\(controller)\(path)/shoparena"
                 let entries = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
-                found += entries.filter { $0.hasPrefix("run-\(problemID)-") }.map { "\(base)/\($0)" }
+                found += entries.filter { $0.hasPrefix("owner-") && $0.contains("-run-\(problemID)-") }.map { "\(base)/\($0)" }
             }
         }
         return found

@@ -134,7 +134,10 @@ struct SandboxRunTests {
         let agent = try SandboxFixture.agent("def agent_main(p):\n    return []\n", in: scratch)
         let envelope = await runner.run(agentFile: agent, problem: SandboxFixture.problem(), limits: limits)
         #expect(envelope.status == .success)
-        let left = try FileManager.default.contentsOfDirectory(atPath: scratch.appendingPathComponent("work").path)
-        #expect(left.isEmpty)
+        // Only this process's owner folder stays, holding nothing but its pid file (see SandboxOwner).
+        let work = try FileManager.default.contentsOfDirectory(atPath: scratch.appendingPathComponent("work").path)
+        #expect(work == [runner.ownerDirectory.lastPathComponent])
+        let left = try FileManager.default.contentsOfDirectory(atPath: runner.ownerDirectory.path)
+        #expect(left == ["owner.pid"])
     }
 }

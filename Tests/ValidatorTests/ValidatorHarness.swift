@@ -82,8 +82,10 @@ struct ValidatorHarness {
         return ServiceGroup(configuration: .init(services: services, logger: logger))
     }
 
-    /// A validator registered with the backend; `judge` defaults to the rule judge.
-    func validator(judge: any ReasoningJudge = RuleJudge(), maxRuns: Int? = 1, logger: Logger) async throws -> ValidatorDaemon {
+    /// A validator registered with the backend; `judge` defaults to the rule judge, `inferenceBaseURL` (the agents'
+    /// LLM provider, model `m` allowed) to none.
+    func validator(judge: any ReasoningJudge = RuleJudge(), maxRuns: Int? = 1, inferenceBaseURL: String? = nil,
+                   logger: Logger) async throws -> ValidatorDaemon {
         let signer = RequestSigner(keypair: Sr25519.Keypair(miniSecret: .random()))
         try await services.identities.register(signer.hotkey, role: .validator, now: SystemClock().nowMillis())
         let runner = try SandboxRunner(configuration: SandboxConfiguration(
@@ -91,7 +93,7 @@ struct ValidatorHarness {
             workDirectory: directory.appendingPathComponent("sandbox-\(UUID().uuidString.prefix(8))")))
         let environment = EvaluationEnvironment(
             runner: runner, engine: engine, scorer: OutcomeScorer(profile: .oro, products: engine, similarity: LexicalTitleSimilarity()),
-            judge: judge, inferenceBaseURL: nil, allowedModels: ["m"], workers: 2, heartbeatInterval: 1, progressInterval: 0.5,
+            judge: judge, inferenceBaseURL: inferenceBaseURL, allowedModels: ["m"], workers: 2, heartbeatInterval: 1, progressInterval: 0.5,
             workDirectory: directory.appendingPathComponent("runs-\(UUID().uuidString.prefix(8))"))
         var settings = ValidatorDaemon.Settings(backendURL: baseURL)
         settings.pollInterval = 0.2

@@ -11,6 +11,9 @@ public enum RunFailureKind: String, Sendable, CaseIterable {
     case permanent = "PERMANENT"
     /// The validator handed the run back (it shut down, it was cancelled): not a failure of the work item.
     case validatorGaveBack = "VALIDATOR_GAVE_BACK"
+    /// The validator's own inference provider failed every call of the run (``RunFailureReasons/inferenceUnavailable``):
+    /// not the miner's failure and not counted; another validator takes the item at once.
+    case inferenceUnavailable = "INFERENCE_UNAVAILABLE"
 
     /// What a miner reads next to a parked or delayed evaluation.
     public var remedy: String {
@@ -19,6 +22,7 @@ public enum RunFailureKind: String, Sendable, CaseIterable {
         case .minerCredential: return "connect a working inference credential (oro inference connect / oro submit); the evaluation resumes by itself"
         case .permanent: return "an operator has to re-evaluate this version"
         case .validatorGaveBack: return "the arena retries it at once"
+        case .inferenceUnavailable: return "the arena hands it to another validator at once"
         }
     }
 }
@@ -31,6 +35,9 @@ public enum RunFailureReasons {
     public static let noProblems = "the run has no problems"
     public static let validatorShutDown = "validator shut down during the evaluation"
     public static let evaluationCancelled = "evaluation cancelled"
+    /// The validator's own inference provider failed every inference call of the run (timeouts, 5xx, 401/402, quota)
+    /// and none succeeded: the run says nothing about the agent (issue 19).
+    public static let inferenceUnavailable = "inference_unavailable"
 
     /// A run whose problem cannot be decoded (the suite row is broken).
     public static func unreadableProblem(_ problemID: String) -> String {
@@ -41,6 +48,7 @@ public enum RunFailureReasons {
     /// missing one, are curable: a retry is the safe default, the attempt limit bounds it.
     public static func classify(_ reason: String?) -> RunFailureKind {
         guard let text = reason?.lowercased(), !text.isEmpty else { return .curable }
+        if text.hasPrefix(inferenceUnavailable) { return .inferenceUnavailable }
         if gaveBack.contains(where: { text.hasPrefix($0) }) { return .validatorGaveBack }
         if minerCredential.contains(where: { text.contains($0) }) { return .minerCredential }
         if permanentPrefixes.contains(where: { text.hasPrefix($0) })
@@ -68,6 +76,8 @@ public enum RunFailureReasons {
 ///   after `baseDelaySeconds × 2^(n-2)`; at `attemptLimit` the item is parked;
 /// - a failure no retry can cure (miner credential, permanent) waits `baseDelaySeconds × 2^(n-1)` from the
 ///   first one, and the item is parked at `uncurableAttemptLimit`;
+/// - the validator's inference provider being unavailable counts nothing: the item is ready at once for any other
+///   validator, and the one that failed it may not claim it again for `avoidValidatorSeconds`;
 /// - every delay is capped at `maxDelaySeconds`; a validator handing the run back counts nothing.
 public struct RunRetryPolicy: Sendable, Hashable {
     public var baseDelaySeconds: Double
@@ -76,15 +86,18 @@ public struct RunRetryPolicy: Sendable, Hashable {
     public var attemptLimit: Int
     /// Consecutive failures before an item whose last failure no retry can cure is parked.
     public var uncurableAttemptLimit: Int
+    /// How long a validator whose inference provider was unavailable for a run may not claim that run's item again.
+    public var avoidValidatorSeconds: Double
 
     public static let `default` = RunRetryPolicy()
 
     public init(baseDelaySeconds: Double = 60, maxDelaySeconds: Double = 3600, attemptLimit: Int = 8,
-                uncurableAttemptLimit: Int = 3) {
+                uncurableAttemptLimit: Int = 3, avoidValidatorSeconds: Double = 1800) {
         self.baseDelaySeconds = baseDelaySeconds
         self.maxDelaySeconds = maxDelaySeconds
         self.attemptLimit = attemptLimit
         self.uncurableAttemptLimit = uncurableAttemptLimit
+        self.avoidValidatorSeconds = avoidValidatorSeconds
     }
 
     /// What happens to a work item after its `consecutiveFailures`-th counted failure (1-based).
@@ -95,12 +108,16 @@ public struct RunRetryPolicy: Sendable, Hashable {
         case park
         /// Not a failure of the item: change nothing.
         case ignore
+        /// Not a failure of the item: hand it to another validator at once, not to this one for `avoidMillis`.
+        case reassign(avoidMillis: Int64)
     }
 
     public func decision(after kind: RunFailureKind, consecutiveFailures n: Int) -> Decision {
         switch kind {
         case .validatorGaveBack:
             return .ignore
+        case .inferenceUnavailable:
+            return .reassign(avoidMillis: Int64((max(0, avoidValidatorSeconds) * 1000).rounded()))
         case .curable:
             if n >= attemptLimit { return .park }
             return .retry(delayMillis: n <= 1 ? 0 : delay(exponent: n - 2))
@@ -122,5 +139,8 @@ public struct RunRetryPolicy: Sendable, Hashable {
             throw .invalidParameter("retry max_delay_seconds must be ≥ base_delay_seconds")
         }
         if attemptLimit < 1 || uncurableAttemptLimit < 1 { throw .invalidParameter("retry attempt limits must be ≥ 1") }
+        if !(avoidValidatorSeconds >= 0 && avoidValidatorSeconds.isFinite) {
+            throw .invalidParameter("retry avoid_validator_seconds must be ≥ 0")
+        }
     }
 }

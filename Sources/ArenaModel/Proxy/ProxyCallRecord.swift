@@ -12,6 +12,10 @@
 /// inference call carries `proposed_calls`, the tool calls its reply proposed (``ProposedToolCall``). Together
 /// they let the corpus tell a model-chosen dispatch from a program-chosen one.
 ///
+/// An inference call the proxy forwarded also carries `upstream`: how the provider answered — `"answered"`, or an
+/// upstream failure: `"unreachable"` (timeout, connection) or `"http_<status>"` for 5xx, 401, 402 and 429. A call the
+/// proxy refused itself (allowlist, malformed request) has none: it never reached the provider.
+///
 /// The sandbox buckets these into the steps of the envelope (`extra_info.proxy_calls`) and counts the
 /// inference calls; the judge reads them instead of the agent's own, forgeable, request log.
 public struct ProxyCallRecord: Sendable, Hashable {
@@ -48,12 +52,26 @@ public struct ProxyCallRecord: Sendable, Hashable {
     /// An inference call's reply: the tool calls it proposed (empty when it proposed none; nil when the reply
     /// was not read, e.g. a refused request).
     public var proposedCalls: [ProposedToolCall]?
+    /// How the inference provider answered a forwarded call (see the type's notes); nil when it was not forwarded.
+    public var upstream: String?
+
+    /// ``upstream`` of a call the provider answered with HTTP `status`: a failure tag for 5xx, 401, 402 and 429 (the
+    /// provider is down, refuses the key, or is out of quota), `"answered"` otherwise.
+    public static func upstreamOutcome(status: Int) -> String {
+        status >= 500 || [401, 402, 429].contains(status) ? "http_\(status)" : answered
+    }
+
+    /// ``upstream`` of a call the provider answered normally.
+    public static let answered = "answered"
+    /// ``upstream`` of a call the provider did not answer (timeout, refused or broken connection).
+    public static let unreachable = "unreachable"
 
     public init(
         timestamp: Int64, method: String, path: String, query: String? = nil, model: String? = nil, status: Int,
         durationMs: Double, productIDs: [String]? = nil, usage: Usage? = nil, arguments: JSONValue? = nil,
-        proposedCalls: [ProposedToolCall]? = nil
+        proposedCalls: [ProposedToolCall]? = nil, upstream: String? = nil
     ) {
+        self.upstream = upstream
         self.arguments = arguments
         self.proposedCalls = proposedCalls
         self.timestamp = timestamp
@@ -80,6 +98,10 @@ public struct ProxyCallRecord: Sendable, Hashable {
     public var isInference: Bool { path.hasPrefix("/inference/") }
     /// Only 200 counts as success, as in the reference ProxyClient.
     public var succeeded: Bool { status == 200 }
+    /// Whether the proxy forwarded the call to the inference provider.
+    public var reachedUpstream: Bool { upstream != nil }
+    /// Whether the provider failed the call (no answer, 5xx, 401, 402, 429).
+    public var isUpstreamFailure: Bool { upstream.map { $0 != Self.answered } ?? false }
 }
 
 extension ProxyCallRecord {
@@ -102,6 +124,7 @@ extension ProxyCallRecord {
         }
         if let arguments { pairs.append(("arguments", arguments)) }
         if let proposedCalls { pairs.append(("proposed_calls", .array(proposedCalls.map(\.json)))) }
+        if let upstream { pairs.append(("upstream", .string(upstream))) }
         return .object(pairs)
     }
 
@@ -122,7 +145,8 @@ extension ProxyCallRecord {
             model: json["model"]?.stringValue, status: Int(status), durationMs: json["duration_ms"]?.numberValue ?? 0,
             productIDs: json["product_ids"]?.arrayValue?.compactMap(\.stringValue), usage: usage,
             arguments: json["arguments"].flatMap { $0.objectValue != nil ? $0 : nil },
-            proposedCalls: json["proposed_calls"]?.arrayValue?.compactMap(ProposedToolCall.init(json:)))
+            proposedCalls: json["proposed_calls"]?.arrayValue?.compactMap(ProposedToolCall.init(json:)),
+            upstream: json["upstream"]?.stringValue)
     }
 
     /// Parses a JSONL log; unreadable lines are skipped (the proxy writes every line itself).

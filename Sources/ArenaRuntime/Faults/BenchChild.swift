@@ -52,15 +52,38 @@ final class BenchChild: @unchecked Sendable {
 /// What a bench leaves behind on the host: processes whose command line names the bench's folder, and cgroups
 /// created under the sandbox's `shoparena` parents since a snapshot.
 struct HostLeftovers {
-    /// Live processes (other than this one) whose command line mentions `folder`.
+    /// Live processes (other than this one and its ancestors, e.g. a `time` wrapper given `--dir`) whose command
+    /// line mentions `folder`.
     static func processes(mentioning folder: String) -> [Int32] {
-        let me = getpid()
+        var mine: Set<Int32> = [getpid()]
+        var parent = getppid()
+        while parent > 1, mine.insert(parent).inserted {
+            let stat = (try? String(contentsOfFile: "/proc/\(parent)/stat", encoding: .utf8)) ?? ""
+            parent = stat.split(separator: ")").last?.split(separator: " ").dropFirst().first.flatMap { Int32($0) } ?? 1
+        }
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap { Int32($0) }.filter { pid in
-            guard pid != me, let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            guard !mine.contains(pid), let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
             let text = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
             return text.contains(folder)
         }
+    }
+
+    /// `(state, parent pid) command line` of a process, for the bench's log of what was left running.
+    static func describe(_ pid: Int32) -> String {
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+        let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline")
+            .map { String(decoding: $0.map { $0 == 0 ? 32 : $0 }, as: UTF8.self) } ?? ""
+        return "(\(fields.first ?? "?"), ppid \(fields.dropFirst().first ?? "?")) " + command.prefix(300)
+    }
+
+    /// The pid of the process whose sandbox made run cgroup `path` (`…/owner-<pid>-<start>-run-…`); nil for a group
+    /// not named after its owner.
+    static func owner(of path: String) -> Int32? {
+        let name = path.split(separator: "/").last.map(String.init) ?? ""
+        guard name.hasPrefix("owner-") else { return nil }
+        return name.dropFirst("owner-".count).split(separator: "-").first.flatMap { Int32($0) }
     }
 
     /// The run cgroups now present under the sandbox's memory and pids parents (`…/shoparena/<run>`).

@@ -204,6 +204,7 @@ public struct ValidatorFaultBench: Sendable {
                                 environment: ["SHOPARENA_FAULT_POINT": point.rawValue, "SHOPARENA_FAULT_DELAY_MS": String(delay),
                                               "TMPDIR": tmp.path],
                                 log: logHandle)
+                            tally.validators.insert(child.pid)
                             if let exit = await child.wait(seconds: config.stallSeconds), exit == .signal(SIGKILL) {
                                 tally.byPoint[point.rawValue, default: 0] += 1
                             } else {
@@ -221,6 +222,7 @@ public struct ValidatorFaultBench: Sendable {
                 for try await part in group {
                     for (point, count) in part.byPoint { total.byPoint[point, default: 0] += count }
                     total.watchdog += part.watchdog
+                    total.validators.formUnion(part.validators)
                 }
                 return total
             }
@@ -244,6 +246,7 @@ public struct ValidatorFaultBench: Sendable {
                 if states.allSatisfy(Self.isFinal) || ContinuousClock.now > deadline { break }
                 try await Task.sleep(for: .milliseconds(500))
             }
+            let validators = tally.validators.union(cleaners.map(\.pid))
             for cleaner in cleaners { await cleaner.stop() }
             await serve.stop()
 
@@ -254,7 +257,10 @@ public struct ValidatorFaultBench: Sendable {
             await store.database.close()
             try? await Task.sleep(for: .milliseconds(300))  // let the kernel reap what the children left
             let orphans = HostLeftovers.processes(mentioning: dir.path)
-            let cgroups = HostLeftovers.cgroups().subtracting(cgroupsBefore)
+            for pid in orphans { log("left running: pid \(pid) \(HostLeftovers.describe(pid))") }
+            // Only the groups of the bench's validators (named owner-<pid>-…): the pids hierarchy may be shared with
+            // other work on the host, whose groups come and go while the bench runs.
+            let cgroups = HostLeftovers.cgroups().subtracting(cgroupsBefore).filter { HostLeftovers.owner(of: $0).map(validators.contains) ?? false }
             func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
             return Result(
                 crashes: tally.byPoint.values.reduce(0, +), byPoint: tally.byPoint, watchdogKills: tally.watchdog,
@@ -306,4 +312,6 @@ public struct ValidatorFaultBench: Sendable {
 struct CrashTally: Sendable {
     var byPoint: [String: Int] = [:]
     var watchdog = 0
+    /// The pids of the slot's validator processes.
+    var validators: Set<Int32> = []
 }

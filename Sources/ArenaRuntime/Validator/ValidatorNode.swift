@@ -43,6 +43,7 @@ public struct ValidatorNode: Sendable {
     public func run(console: Console) async throws {
         var logger = Logger(label: "shoparena.validator")
         logger.logLevel = .info
+        Self.removeDeadValidatorFolders(in: FileManager.default.temporaryDirectory)
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("shoparena-validator-\(getpid())")
         try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: temporary) }
@@ -71,6 +72,11 @@ public struct ValidatorNode: Sendable {
         console.note("validator \(keypair.publicKey.ss58Address()) → \(endpoints.urls.joined(separator: ", ")); \(engine.documentCount) products; judge: "
             + (environment.judge.map { $0.models.joined(separator: ",") } ?? "rule") + "; "
             + evaluation.runner.capabilities.summary)
+        let swept = evaluation.runner.leftoversSwept
+        if !swept.isEmpty {
+            console.note("swept the sandboxes of \(swept.owners) dead validator process(es): \(swept.processes) processes killed, "
+                + "\(swept.cgroups) cgroups removed")
+        }
         if let allowlist {
             let (models, origin) = await allowlist.snapshot()
             console.note("model allowlist (\(origin == .backend ? "from the backend" : "built-in, the backend did not answer")): "
@@ -89,5 +95,15 @@ public struct ValidatorNode: Sendable {
             services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+
+    /// Removes the `shoparena-validator-<pid>` folders (index scratch, agent files) of validators that are gone — a
+    /// SIGKILLed one cannot remove its own. A folder whose pid runs (this validator or another) is kept.
+    static func removeDeadValidatorFolders(in parent: URL) {
+        let prefix = "shoparena-validator-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? [] where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))
+        }
     }
 }

@@ -160,11 +160,15 @@ public struct WorkItemRecord: Sendable, Hashable {
     public var lastFailureReason: String?
     /// The `RunFailureKind` raw value of the last counted failure.
     public var lastFailureKind: String?
+    /// The validator that may not claim the item before ``avoidUntil`` (its inference provider failed a run), or nil.
+    public var avoidValidatorHotkey: String?
+    public var avoidUntil: Int64?
 
     static let select = """
         SELECT w.work_item_id, w.agent_version_id, w.suite_id, w.phase, w.race_id, w.race_number,
             w.required_successes, w.included_success_count, w.is_closed, w.is_cancelled, w.queued_at,
             w.failed_attempts, w.retry_at, w.parked_at, w.last_failure_at, w.last_failure_reason, w.last_failure_kind,
+            w.avoid_validator_hotkey, w.avoid_until,
             (SELECT COUNT(*) FROM evaluation_runs r WHERE r.work_item_id = w.work_item_id
                 AND r.status IN ('CLAIMED', 'RUNNING')) AS active_runs
         FROM work_items w
@@ -189,6 +193,8 @@ public struct WorkItemRecord: Sendable, Hashable {
         lastFailureAt = row.optionalInt("last_failure_at")
         lastFailureReason = row.optionalString("last_failure_reason")
         lastFailureKind = row.optionalString("last_failure_kind")
+        avoidValidatorHotkey = row.optionalString("avoid_validator_hotkey")
+        avoidUntil = row.optionalInt("avoid_until")
     }
 }
 

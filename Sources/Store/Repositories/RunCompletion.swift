@@ -136,7 +136,8 @@ extension WorkQueue {
     }
 
     /// Counts a FAILED/TIMED_OUT run against its open work item: classifies the reason, then backs the item off
-    /// or parks it as `policy` decides (a validator handing the run back counts nothing). A parked QUALIFYING
+    /// or parks it as `policy` decides (a validator handing the run back counts nothing; a run whose validator's
+    /// inference provider was unavailable counts nothing either, and the item avoids that validator for a while). A parked QUALIFYING
     /// version that nothing runs any more goes back from RUNNING to QUEUED: it waits, it is not being evaluated.
     static func recordFailure(of run: RunRecord, reason: String?, failedBefore: Int64, policy: RunRetryPolicy,
                               in db: any SQLExecutor, now: Int64) async throws {
@@ -147,6 +148,16 @@ extension WorkQueue {
         var parkedAt: SQLValue = .null
         switch decision {
         case .ignore: return
+        case .reassign(let avoid):
+            // Not counted (no attempt, no back-off): recorded, and kept from this validator for a while.
+            try await db.execute(
+                """
+                UPDATE work_items SET last_failure_at = ?, last_failure_kind = ?, last_failure_reason = ?,
+                    avoid_validator_hotkey = ?, avoid_until = ? WHERE work_item_id = ?
+                """,
+                [.int(now), .text(kind.rawValue), .optional(reason), .text(run.validatorHotkey), .int(now + avoid),
+                 .text(run.workItemID)])
+            return
         case .retry(let delay): if delay > 0 { retryAt = .int(now + delay) }
         case .park: parkedAt = .int(now)
         }

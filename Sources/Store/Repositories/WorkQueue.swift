@@ -278,7 +278,8 @@ public struct WorkQueue: Sendable {
         row.optionalInt("parked_at") != nil || (row.optionalInt("retry_at").map { $0 > now } ?? false)
     }
 
-    /// Open, ready, not full, and not already succeeded on or being run by `validator`.
+    /// Open, ready, not full, not already succeeded on or being run by `validator`, and not avoiding `validator` (its
+    /// inference provider failed a run of the item a short while ago).
     static func candidateFilter(validator: String, now: Int64, excluding rejected: [String]) -> (sql: String, binds: [SQLValue]) {
         var sql = """
             w.is_closed = 0 AND w.is_cancelled = 0 AND \(readySQL)
@@ -286,8 +287,9 @@ public struct WorkQueue: Sendable {
                   AND r.status IN ('CLAIMED', 'RUNNING') AND r.lease_expires_at >= ?) < w.required_successes
               AND NOT EXISTS (SELECT 1 FROM evaluation_runs m WHERE m.work_item_id = w.work_item_id AND m.validator_hotkey = ?
                   AND ((m.status = 'SUCCESS' AND m.is_included = 1) OR (m.status IN ('CLAIMED', 'RUNNING') AND m.lease_expires_at >= ?)))
+              AND (w.avoid_until IS NULL OR w.avoid_until <= ? OR w.avoid_validator_hotkey <> ?)
             """
-        var binds: [SQLValue] = [.int(now), .int(now), .text(validator), .int(now)]
+        var binds: [SQLValue] = [.int(now), .int(now), .text(validator), .int(now), .int(now), .text(validator)]
         if !rejected.isEmpty {
             sql += " AND w.work_item_id NOT IN (" + Array(repeating: "?", count: rejected.count).joined(separator: ", ") + ")"
             binds += rejected.map(SQLValue.text)

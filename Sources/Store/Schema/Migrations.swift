@@ -37,6 +37,7 @@ public enum ArenaMigrations {
         Migration(version: 6, name: "request nonces", statements: requestNonces),
         Migration(version: 7, name: "corpus export order", statements: corpusExportOrder),
         Migration(version: 8, name: "blobs in PostgreSQL", statements: postgresBlobs, dialects: [.postgres]),
+        Migration(version: 9, name: "validator avoidance", statements: validatorAvoidance),
     ]
 
     static let core: [String] = [

@@ -132,19 +132,26 @@ public struct RunEvaluator: Sendable {
         let book = ProgressBook(interval: environment.progressInterval)
         let byID = Dictionary(problems.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let (stream, continuation) = AsyncStream<Envelope>.makeStream()
-        let scores = await withTaskGroup(of: [ProblemScore].self) { group -> [ProblemScore] in
+        let (scores, envelopes) = await withTaskGroup(of: [ProblemScore].self) { group -> ([ProblemScore], [Envelope]) in
             group.addTask {
                 await self.scoreAsTheyFinish(stream, run: run, problems: byID, tracker: tracker, book: book)
             }
             FaultInjection.current.reached(.midProblem)
-            _ = await environment.runner.runBatch(
+            let envelopes = await environment.runner.runBatch(
                 agentFile: agentFile, problems: problems, limits: environment.limits, workers: environment.workers,
                 proxy: provider, onEnvelope: { continuation.yield($0) })
             continuation.finish()
-            return await group.next() ?? []
+            return (await group.next() ?? [], envelopes)
         }
         if Task.isCancelled { return Self.failure(RunFailureReasons.evaluationCancelled, started: started) }
         if let list = await book.takeIfDue(force: true) { await sendProgress(run, list) }
+        // Our own provider failed every call the agent made: the run says nothing about the agent (issue 19).
+        let inference = InferenceAvailability(envelopes: envelopes)
+        if inference.isUnavailable {
+            logger.warning(
+                "run \(run.evalRunID): the inference provider failed all \(inference.attempts) calls; completing FAILED (\(RunFailureReasons.inferenceUnavailable)) so another validator takes it")
+            return Self.failure(RunFailureReasons.inferenceUnavailable, started: started)
+        }
 
         let aggregate = OutcomeAggregate(scores: scores, suiteSize: problems.count, denominator: .suite)
         let summary = tracker.summary
