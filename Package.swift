@@ -241,3 +241,14 @@ let package = Package(
                     exclude: ["sr25519_peer.py"]),
     ]
 )
+
+// Upcoming language features every Swift target (sources and tests) is compiled with (issue 15):
+// MemberImportVisibility makes each file import the module whose members it uses, so the imports above stay
+// an honest list of what a target depends on; ExistentialAny makes every existential spelled `any P`.
+let upcomingFeatures: [SwiftSetting] = [
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + upcomingFeatures
+}
