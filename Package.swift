@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", .upToNextMinor(from: "7.10.0")),
         .package(url: "https://github.com/vapor/postgres-nio", .upToNextMinor(from: "1.33.2")),
         .package(url: "https://github.com/apple/swift-nio", .upToNextMinor(from: "2.101.2")),
+        // HTTPTypes (HTTPResponse.Status, HTTPField.Name) is imported directly by Backend, Web and their tests, not only via Hummingbird.
+        .package(url: "https://github.com/apple/swift-http-types", .upToNextMinor(from: "1.8.0")),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", .upToNextMinor(from: "2.1.1")),
         .package(url: "https://github.com/apple/swift-metrics", .upToNextMinor(from: "2.13.0")),
         .package(url: "https://github.com/swift-server/swift-prometheus", .upToNextMinor(from: "2.4.1")),
@@ -54,6 +56,8 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         // libsodium, linked from the system (Debian libsodium-dev).
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
@@ -69,6 +73,8 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         // Reasoning judge: trajectory text from the trusted proxy log, LLM rubric judge, rule judge, run tracking.
         .target(name: "Judge", dependencies: [
@@ -86,7 +92,7 @@ let package = Package(
         ]),
         // The arena's HTTP API (oro-sdk compatible) on Hummingbird: auth, public, miner, validator, admin routes.
         .target(name: "Backend", dependencies: [
-            "Store", "Identity", "ArenaModel", "Corpus",
+            "Store", "Identity", "ArenaModel", "Corpus", "Scoring",
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -96,6 +102,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         // The arena's web pages, server-rendered with Mustache templates on the backend's router: leaderboard,
         // agents, runs and the trajectory viewer, races, miners, corpus, validators; every asset served locally.
@@ -103,12 +110,16 @@ let package = Package(
             "Backend", "Store", "ArenaModel", "Corpus",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         // The one client of the arena's HTTP API (signed JSON calls, the multipart submission), used by the validator,
         // the local arena and the CLI.
         .target(name: "ArenaClient", dependencies: [
             "ArenaModel", "Identity",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         // The validator daemon: claim, heartbeat, sandbox + proxy runs, scoring, judging, progress, upload, complete.
         .target(name: "Validator", dependencies: [
@@ -118,6 +129,8 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         // Builds the running system: settings (file, env, flags), store opening, the evaluation environment shared by
         // eval / validator / the local all-in-one arena (`LocalArena`: backend + validators + LLM stub), benchmark drivers.
@@ -132,11 +145,14 @@ let package = Package(
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "ShopArenaCLI", dependencies: [
             "Store", "Backend", "Judge", "Validator", "ArenaRuntime", "ArenaClient", "Web",
             "ArenaModel", "Catalog", "Search", "SearchService", "Scoring", "Identity", "LLM", "Sandbox", "Proxy", "Corpus",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -149,6 +165,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         // Helpers shared by the test targets (locating shared/data, temporary folders).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -157,7 +174,8 @@ let package = Package(
         .testTarget(name: "SearchTests", dependencies: ["Search", "Catalog", "ArenaModel", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SearchServiceTests", dependencies: [
-            "SearchService", "Search", "Catalog", "TestSupport",
+            "SearchService", "Search", "Catalog", "ArenaModel", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "ArenaModel", "TestSupport"]),
@@ -166,6 +184,8 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "ArenaModel", "TestSupport"]),
         .testTarget(name: "ShopArenaCLITests", dependencies: ["ArenaModel", "TestSupport"]),
@@ -173,6 +193,8 @@ let package = Package(
             "Proxy", "Sandbox", "Search", "ArenaModel", "TestSupport", "LLM", "Catalog", "Scoring",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "ShopArenaTesting", "ArenaModel", "TestSupport"]),
         .testTarget(name: "BackendTests", dependencies: [
@@ -180,26 +202,36 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "WebTests", dependencies: [
             "Web", "Backend", "Store", "ShopArenaTesting", "ArenaModel", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .testTarget(name: "JudgeTests", dependencies: [
             "Judge", "ShopArenaTesting", "LLM", "Scoring", "ArenaModel", "TestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ValidatorTests", dependencies: [
             "Validator", "Backend", "Store", "ShopArenaTesting", "Identity", "ArenaModel", "TestSupport", "Sandbox",
-            "Search", "Catalog", "Scoring", "Judge", "LLM", "ArenaRuntime", "Proxy",
+            "Search", "Catalog", "Scoring", "Judge", "LLM", "ArenaRuntime", "Proxy", "ArenaClient",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .testTarget(name: "CorpusTests", dependencies: [
             "Corpus", "ArenaModel", "Backend", "Store", "ShopArenaTesting", "Identity", "TestSupport", "ArenaRuntime",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .testTarget(name: "ArenaRuntimeTests", dependencies: [
             "ArenaRuntime", "Backend", "TestSupport", "Judge", "Sandbox", "Scoring", "Search", "Proxy", "Validator",
@@ -209,3 +241,14 @@ let package = Package(
                     exclude: ["sr25519_peer.py"]),
     ]
 )
+
+// Upcoming language features every Swift target (sources and tests) is compiled with (issue 15):
+// MemberImportVisibility makes each file import the module whose members it uses, so the imports above stay
+// an honest list of what a target depends on; ExistentialAny makes every existential spelled `any P`.
+let upcomingFeatures: [SwiftSetting] = [
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + upcomingFeatures
+}

@@ -9,11 +9,13 @@ import Identity
 import Judge
 import LLM
 import Logging
+import NIOHTTP1
 import Sandbox
 import Scoring
 import Search
 import ServiceLifecycle
 import Store
+import UnixSignals
 import Validator
 import Web
 

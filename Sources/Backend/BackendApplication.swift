@@ -1,3 +1,4 @@
+import ArenaModel
 import Hummingbird
 import Logging
 import Store

@@ -1,4 +1,5 @@
 import ArenaModel
+import Foundation
 
 /// A product the agent really saw: it is in a tool result of its dialogue **and** its id is among the
 /// ids the proxy logged for a search or product view. A product only the agent claims to have seen

@@ -2,6 +2,7 @@ import ArenaModel
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// Where and how to reach an OpenAI-compatible chat-completions endpoint.
 public struct ChatCompletionsConfiguration: Sendable, Hashable {

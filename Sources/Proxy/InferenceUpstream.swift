@@ -2,6 +2,7 @@ import ArenaModel
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// One upstream answer the proxy relays to the agent.
 public struct InferenceReply: Sendable, Hashable {

@@ -34,9 +34,9 @@ struct ProxyMiddleware<Context: RequestContext>: RouterMiddleware {
         } else {
             do {
                 response = try await CallNotes.$current.withValue(notes) { try await next(request, context) }
-            } catch let error as HTTPResponseError where error.status == .notFound || error.status == .methodNotAllowed {
+            } catch let error as any HTTPResponseError where error.status == .notFound || error.status == .methodNotAllowed {
                 response = ProxyResponses.forbidden
-            } catch let error as HTTPResponseError {
+            } catch let error as any HTTPResponseError {
                 response = ProxyResponses.error(error.status, "\(error.status.reasonPhrase)")
             } catch {
                 response = ProxyResponses.error(.internalServerError, "internal proxy error")

@@ -1,3 +1,4 @@
+import ArenaModel
 import ArenaRuntime
 import Backend
 import Foundation

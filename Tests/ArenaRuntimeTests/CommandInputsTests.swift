@@ -1,5 +1,6 @@
 import ArenaModel
 import ArenaRuntime
+import Corpus
 import Foundation
 import Identity
 import Proxy

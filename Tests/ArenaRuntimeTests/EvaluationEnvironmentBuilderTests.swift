@@ -1,10 +1,13 @@
 import ArenaRuntime
 import Foundation
 import Judge
+import Proxy
 import Sandbox
 import Scoring
+import Search
 import TestSupport
 import Testing
+import Validator
 
 /// The one wiring of an evaluation that `eval`, `validator` and the local arena share: inputs checked with a typed
 /// error naming the file, the index opened or built from a catalog, the agent checked by the backend's analyzer, and

@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import ShopArenaTesting
+import Store
 import Testing
 
 /// Issue 13: an agent importing a name the sandbox runtime does not provide is refused at submission with

@@ -2,6 +2,7 @@ import ArenaModel
 import Backend
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Store
 import ShopArenaTesting
 import Testing

@@ -3,6 +3,7 @@ import Backend
 import HTTPTypes
 import HummingbirdTesting
 import ShopArenaTesting
+import Store
 import Testing
 
 /// What the schema fuzzer checks beside the bodies (issue 19): a served path asked with a method it does not

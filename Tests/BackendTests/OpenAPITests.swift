@@ -3,6 +3,7 @@ import Backend
 import Hummingbird
 import HummingbirdTesting
 import ShopArenaTesting
+import Store
 import Testing
 
 /// The OpenAPI document against the router: every served route is documented, and every documented operation of

@@ -1,6 +1,7 @@
 import ArenaModel
 import Backend
 import Foundation
+import HTTPTypes
 import Store
 import ShopArenaTesting
 import Testing

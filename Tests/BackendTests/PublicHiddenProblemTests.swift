@@ -1,6 +1,9 @@
 import ArenaModel
 import Backend
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
 import Store
 import ShopArenaTesting
 import Testing

@@ -1,7 +1,9 @@
 import ArenaModel
 import Backend
 import Foundation
+import HTTPTypes
 import ShopArenaTesting
+import Store
 import Testing
 
 /// `/v1/public/leaderboard`, `/v1/public/top` and `/v1/public/top/history`: ranking, ties, exclusions, top

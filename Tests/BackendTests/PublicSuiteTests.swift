@@ -1,6 +1,8 @@
 import ArenaModel
 import Backend
+import HTTPTypes
 import ShopArenaTesting
+import Store
 import Testing
 
 /// `/v1/public/suites*`: listing order, the current suite, problems with and without embeddings, hidden and

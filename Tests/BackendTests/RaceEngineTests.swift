@@ -1,6 +1,8 @@
 import ArenaModel
 import Backend
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
 import Store
 import ShopArenaTesting
 import Testing

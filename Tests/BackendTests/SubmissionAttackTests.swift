@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import ShopArenaTesting
+import Store
 import Testing
 
 /// Issue 19, submission attacks beyond round 1, through the real route and the real Python analyzer on both

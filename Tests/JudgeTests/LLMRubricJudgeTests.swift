@@ -1,4 +1,5 @@
 import ArenaModel
+import Foundation
 import LLM
 import Logging
 import Synchronization

@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Foundation
 import LLM
 import NIOCore
+import NIOHTTP1
 import Testing
 
 @Suite("LLM stub (scripted chat server)", .timeLimit(.minutes(5)))

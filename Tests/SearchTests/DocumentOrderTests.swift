@@ -16,7 +16,7 @@ struct DocumentOrderTests {
 
     /// The pruning fixture's products indexed in both orders (the fixture's own index is shortest first),
     /// built once: these suites are CPU-bound and share two cooperative threads with every other suite.
-    static let bothOrders: Result<(byLength: SearchIndex, byCatalog: SearchIndex, products: [Product]), Error> = Result {
+    static let bothOrders: Result<(byLength: SearchIndex, byCatalog: SearchIndex, products: [Product]), any Error> = Result {
         let (byLength, products) = try PruningTests.catalog.get()
         return (byLength, try build(products, order: .catalog), products)
     }

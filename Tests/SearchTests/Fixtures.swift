@@ -21,7 +21,7 @@ enum Fixtures {
     }
 
     /// The 3,000-product parity catalog, indexed once per test process.
-    static let parityIndex: Result<SearchIndex, Error> = Result {
+    static let parityIndex: Result<SearchIndex, any Error> = Result {
         let docs = try CatalogReader.readAll(path: url("parity_catalog.jsonl").path)
         let path = temporaryPath("parity.idx")
         _ = try IndexBuilder.build(documents: docs, into: path)

@@ -8,7 +8,7 @@ import Catalog
 @Suite("pruned find_product equals the exhaustive walk")
 struct PruningTests {
     /// 6,000 generated products (long-tail titles, Zipf shops), indexed once.
-    static let catalog: Result<(index: SearchIndex, products: [Product]), Error> = Result {
+    static let catalog: Result<(index: SearchIndex, products: [Product]), any Error> = Result {
         let generator = try CatalogGenerator(configuration: CatalogGeneratorConfiguration(productCount: 6000, seed: 7), cover: [])
         let products = (0..<generator.count).map { generator.product(at: $0) }
         return (try Fixtures.index(products), products)

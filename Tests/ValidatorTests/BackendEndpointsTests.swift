@@ -1,3 +1,4 @@
+import ArenaClient
 import Testing
 @testable import Validator
 

@@ -4,6 +4,8 @@ import Backend
 import Foundation
 import Identity
 import Logging
+import NIOCore
+import ServiceLifecycle
 import Store
 import Testing
 import Validator

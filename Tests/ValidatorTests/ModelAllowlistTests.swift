@@ -6,6 +6,7 @@ import LLM
 import ArenaRuntime
 import Logging
 import NIOCore
+import NIOHTTP1
 import Proxy
 import Search
 import ServiceLifecycle

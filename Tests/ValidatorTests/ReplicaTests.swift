@@ -2,6 +2,7 @@ import ArenaClient
 import ArenaModel
 import ArenaRuntime
 import AsyncHTTPClient
+import Backend
 import Foundation
 import Logging
 import NIOHTTP1

@@ -1,3 +1,4 @@
+import ArenaClient
 import ArenaModel
 import AsyncHTTPClient
 import Backend

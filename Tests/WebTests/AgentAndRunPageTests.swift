@@ -1,5 +1,7 @@
 import ArenaModel
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
 import Store
 import ShopArenaTesting
 import Testing

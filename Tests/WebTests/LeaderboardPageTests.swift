@@ -1,5 +1,6 @@
 import ArenaModel
 import Foundation
+import HTTPTypes
 import Store
 import ShopArenaTesting
 import Testing

@@ -1,4 +1,5 @@
 import ArenaModel
+import Foundation
 import Testing
 @testable import Web
 

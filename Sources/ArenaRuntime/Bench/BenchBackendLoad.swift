@@ -4,6 +4,7 @@ import Backend
 import Foundation
 import Hummingbird
 import Identity
+import NIOHTTP1
 import Store
 
 /// Arena state for `bench backend`: registered validators, a suite with problems and many queued versions.

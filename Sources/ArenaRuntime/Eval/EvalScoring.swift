@@ -1,4 +1,5 @@
 import ArenaModel
+import Corpus
 import Foundation
 import Scoring
 import Search

@@ -2,6 +2,7 @@ import ArenaModel
 import AsyncHTTPClient
 import Catalog
 import Foundation
+import NIOCore
 import Sandbox
 import Scoring
 import Search

@@ -4,6 +4,8 @@ import AsyncHTTPClient
 import Backend
 import Foundation
 import Identity
+import NIOCore
+import NIOHTTP1
 import Store
 import Validator
 

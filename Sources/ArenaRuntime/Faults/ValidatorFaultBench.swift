@@ -3,6 +3,8 @@ import ArenaModel
 import Backend
 import Foundation
 import Identity
+import NIOCore
+import NIOHTTP1
 import Store
 import Validator
 

@@ -8,6 +8,7 @@ import Hummingbird
 import Search
 import SearchService
 import ServiceLifecycle
+import UnixSignals
 
 /// Why the search demo stopped.
 public enum SearchDemoError: Error, CustomStringConvertible {

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Store
+import UnixSignals
 import Web
 
 /// `shoparena serve`: the arena backend as one service group — the HTTP API and web pages, the lease reaper, the race

@@ -1,3 +1,4 @@
+import ArenaModel
 import Backend
 import Foundation
 

@@ -2,6 +2,7 @@ import ArenaModel
 import Backend
 import Configuration
 import Foundation
+import SystemPackage
 
 /// Why the backend's settings could not be resolved; each message names the setting and what it accepts.
 public enum SettingsError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,3 +1,5 @@
+import Store
+
 extension ArenaStore {
     /// Opens (and migrates) the store as ``open(database:dataDir:maxConnections:)`` does, runs `body`, and closes the
     /// store whether `body` succeeds or throws: one-shot commands (`admin`, `corpus`) on the arena database.

@@ -2,8 +2,12 @@ import ArenaModel
 import Foundation
 import Hummingbird
 import Identity
+import Judge
 import Logging
+import Sandbox
+import Search
 import ServiceLifecycle
+import UnixSignals
 import Validator
 
 /// `shoparena validator`: one validator daemon against a backend (or several replicas of one arena, failing over

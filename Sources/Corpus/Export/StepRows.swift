@@ -1,4 +1,5 @@
 import ArenaModel
+import Foundation
 
 /// `sft-steps` rows: ShoppingBench's own step samples (`reference/shoppingbench.md` §5.2, §6), one per assistant
 /// turn, which LLaMA-Factory reads as Alpaca `instruction` / `input` / `output`:

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything the store layer can fail with, in words an operator can act on.
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A UNIQUE or PRIMARY KEY constraint refused the write (`constraint` names it when the driver says).

@@ -1,3 +1,4 @@
+import ArenaClient
 import Synchronization
 
 /// The backend replicas one validator may talk to, in the operator's order, and the one in use.

@@ -4,6 +4,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 import Proxy
 
 /// The validator's copy of its backend's model allowlist (`GET /v1/public/inference/models` →

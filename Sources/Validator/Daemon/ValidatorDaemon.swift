@@ -1,8 +1,10 @@
+import ArenaClient
 import ArenaModel
 import AsyncHTTPClient
 import Foundation
 import Identity
 import Logging
+import Proxy
 import ServiceLifecycle
 
 /// The validator's claim loop (reference/oro-validator.md §7, with its weak points fixed):

@@ -1,4 +1,5 @@
 import CoreMetrics
+import Foundation
 import Prometheus
 
 /// The validator's Prometheus metrics (names after the reference's `:9100` exporter), recorded through

@@ -1,3 +1,4 @@
+import ArenaClient
 import ArenaModel
 import AsyncHTTPClient
 import Corpus
@@ -7,6 +8,7 @@ import Logging
 import Proxy
 import Sandbox
 import Scoring
+import Search
 
 /// How one claimed run ended, from the validator's side.
 public enum RunReport: Sendable, Equatable {

@@ -132,7 +132,7 @@ struct NotFoundPageMiddleware: RouterMiddleware {
         }
         do {
             return try await next(request, context)
-        } catch let error as HTTPResponseError where error.status == .notFound {
+        } catch let error as any HTTPResponseError where error.status == .notFound {
             return try website.notFound(
                 title: "Page not found",
                 message: "There is no page at \(Format.clip(path, limit: 200).text). The pages are the leaderboard, agents, "

@@ -1,4 +1,6 @@
+import Backend
 import Foundation
+import ShopArenaTesting
 import Store
 
 /// Rows for tests that need arena state without going through other routes: a suite with problems, a miner's

@@ -1,8 +1,10 @@
 import ArenaModel
+import Backend
 import HummingbirdTesting
 import HTTPTypes
 import Hummingbird
 import Foundation
+import ShopArenaTesting
 import Store
 
 /// Rows for the public-route tests: eligible (ranked) versions, runs with per-problem progress, stored log

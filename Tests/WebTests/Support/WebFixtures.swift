@@ -1,4 +1,5 @@
 import ArenaModel
+import Backend
 import Foundation
 import Store
 
