@@ -85,6 +85,24 @@ struct GzipReaderTests {
         #expect(throws: GzipError.tooLarge(limit: 100)) { try GzipReader.decompress(Array(long), limit: 100) }
     }
 
+    /// Files Python's `gzip` wrote (kept from the web viewer's former reader, which this one replaced).
+    @Test func readsPythonsStoredAndNamedMembersAndChecksTheirCRC() throws {
+        func bytes(_ base64: String) throws -> [UInt8] { Array(try #require(Data(base64Encoded: base64))) }
+        // `gzip.compress(b"hello hello hello", mtime=0)`: a fixed-Huffman block with a back reference.
+        let fixed = try bytes("H4sIAAAAAAACA8tIzcnJV8hAkACAiPnlEQAAAA==")
+        // `gzip.compress(b"stored bytes", compresslevel=0, mtime=0)`: a stored block.
+        let stored = try bytes("H4sIAAAAAAAEAwEMAPP/c3RvcmVkIGJ5dGVzeHemDwwAAAA=")
+        // `gzip.GzipFile(filename="log.jsonl", ...)` holding "named member\n": a member with FNAME set.
+        let named = try bytes("H4sICAAAAAAC/2xvZy5qc29ubADLS8xNTVHITc1NSi3iAgDn0vTtDQAAAA==")
+        #expect(try GzipReader.decompress(fixed) == Array("hello hello hello".utf8))
+        #expect(try GzipReader.decompress(stored) == Array("stored bytes".utf8))
+        #expect(try GzipReader.decompress(named) == Array("named member\n".utf8))
+        #expect(try GzipReader.decompress(fixed + stored) == Array("hello hello hellostored bytes".utf8))
+        var corrupt = fixed
+        corrupt[corrupt.count - 6] ^= 0xFF  // the CRC
+        #expect(throws: GzipError.checksumMismatch) { try GzipReader.decompress(corrupt) }
+    }
+
     @Test func readsStoredBlocksAndConcatenatedMembersAndRefusesDamage() throws {
         let payload = Array((0..<70_000).map { UInt8(truncatingIfNeeded: $0 * 7) })
         let member = Self.stored(payload)

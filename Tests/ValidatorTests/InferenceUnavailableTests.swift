@@ -1,7 +1,10 @@
 import ArenaModel
 import AsyncHTTPClient
+import Backend
 import Foundation
+import Identity
 import Logging
+import ServiceLifecycle
 import ShopArenaTesting
 import Store
 import Testing

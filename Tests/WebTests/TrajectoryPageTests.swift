@@ -186,7 +186,7 @@ struct TrajectoryPageTests {
         try await setup.arena.test { client in
             let page = try await client.page("/runs/\(setup.run)/problems/\(setup.problem)")
             #expect(page.status == .ok)
-            #expect(page.html.contains("cannot be shown: the stored log cannot be read (corrupt gzip data: CRC check failed)"))
+            #expect(page.html.contains("cannot be shown: the stored log cannot be read (the gzip CRC-32 or size does not match the data)"))
         }
     }
 }

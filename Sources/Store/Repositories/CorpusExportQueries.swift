@@ -3,8 +3,11 @@ import Corpus
 
 /// One problem row as the export's split reads it (every suite's, hidden ones included).
 public struct ExportProblemRow: Sendable, Hashable {
+    /// The suite the problem belongs to.
     public var suiteID: Int64
+    /// The problem's id within its suite.
     public var problemID: String
+    /// Whether the problem is in the hidden race bank (its trajectories are never exported).
     public var isHidden: Bool
     /// The suite record as stored (JSON text).
     public var metadataJSON: String
@@ -12,12 +15,16 @@ public struct ExportProblemRow: Sendable, Hashable {
 
 /// Which trajectories an export reads. Records marked never-export and hidden-problem records are always left out.
 public struct ExportQuery: Sendable, Hashable {
+    /// Only records the structural filter accepted (true) or rejected (false); nil: both.
     public var accepted: Bool?
+    /// Only records with this agentic verdict (`agentic`, `scripted`, `no-llm`); nil: any.
     public var verdict: String?
     /// The judge's problem score at least this (records without one are left out).
     public var minJudge: Double?
+    /// Only records of this problem category (`product`, `shop`, `voucher`, lower case); nil: any.
     public var category: String?
 
+    /// A query; every filter defaults to "any".
     public init(accepted: Bool? = nil, verdict: String? = nil, minJudge: Double? = nil, category: String? = nil) {
         self.accepted = accepted
         self.verdict = verdict
@@ -28,9 +35,12 @@ public struct ExportQuery: Sendable, Hashable {
 
 /// Where an ordered export read stopped: the last (problem id, trajectory id) returned.
 public struct ExportCursor: Sendable, Hashable {
+    /// The problem id of the last record returned.
     public var problemID: String
+    /// The trajectory id of the last record returned.
     public var trajectoryID: String
 
+    /// The cursor after the record with these ids.
     public init(problemID: String, trajectoryID: String) {
         self.problemID = problemID
         self.trajectoryID = trajectoryID

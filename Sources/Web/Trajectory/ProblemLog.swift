@@ -1,4 +1,5 @@
 import ArenaModel
+import Corpus
 
 /// A problem's uploaded log, as validators store it: the problem's envelope as one JSON line, gzip-compressed
 /// (ShopArena validators) or plain (tolerated), possibly among other problems' lines.
@@ -19,8 +20,8 @@ enum ProblemLog {
     /// The envelope of `problemID` in `bytes` (the first readable line when none names the problem).
     static func envelope(from bytes: [UInt8], problemID: String) throws(Failure) -> Envelope {
         var text = bytes
-        if Gunzip.isGzip(bytes) {
-            do { text = try Gunzip.decompress(bytes) } catch { throw .unreadable(error.description) }
+        if GzipReader.isGzip(bytes) {
+            do { text = try GzipReader.decompress(bytes) } catch { throw .unreadable(error.description) }
         }
         var first: Envelope?
         for line in text.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
