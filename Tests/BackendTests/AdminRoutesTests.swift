@@ -68,8 +68,16 @@ struct AdminRoutesTests {
                 #expect(response.field("error_code") == "SUITE_NOT_FOUND")
             }
             try await Self.call(client, arena, admin, .post, "/v1/admin/suites", #"{"problem_suite_uri":"/no/such/suite.json"}"#) { response in
+                #expect(response.status == .notFound)
+                #expect(response.field("error_code") == "SUITE_FILE_NOT_FOUND")
+            }
+            try await Self.call(client, arena, admin, .post, "/v1/admin/suites", #"{"problem_suite_uri":"https://example.com/suite.json"}"#) { response in
                 #expect(response.status == .unprocessableContent)
                 #expect((try? response.json)?["detail"]?.at(0)?["loc"] == .array(["body", "problem_suite_uri"]))
+            }
+            try await Self.call(client, arena, admin, .get, "/v1/admin/evaluation-runs?status=AAA") { response in
+                #expect(response.status == .unprocessableContent)
+                #expect((try? response.json)?["detail"]?.at(0)?["loc"] == .array(["query", "status"]))
             }
             try await Self.call(client, arena, admin, .post, "/v1/admin/suites", "{}") { response in
                 #expect(response.status == .unprocessableContent)

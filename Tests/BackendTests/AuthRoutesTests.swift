@@ -94,8 +94,8 @@ struct AuthRoutesTests {
                 #expect(response.field("error_code") == "INVALID_SESSION")
             }
             let missing = try await Self.post(client, "/v1/auth/logout", .object([]))
-            #expect(missing.status == .unprocessableContent)
-            #expect(try missing.json["detail"]?.arrayValue?.first?["loc"] == .array(["header", "authorization"]))
+            #expect(missing.status == .unauthorized)
+            #expect(missing.field("error_code") == "NOT_AUTHENTICATED")
         }
     }
 

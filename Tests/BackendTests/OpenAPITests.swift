@@ -69,6 +69,29 @@ struct OpenAPITests {
         }
     }
 
+    /// What schemathesis found the document missing (issue 19): non-JSON media types, statuses the server gives,
+    /// request bodies it reads, and rules it enforces that the schemas did not state.
+    @Test func documentStatesWhatTheServerAnswersAndEnforces() throws {
+        let document = OpenAPIDocument.json
+        func operation(_ method: String, _ path: String) -> JSONValue? { document["paths"]?[path]?[method] }
+        func schema(_ name: String) -> JSONValue? { document["components"]?["schemas"]?[name] }
+        #expect(operation("get", "/metrics")?["responses"]?["200"]?["content"]?["text/plain"] != nil)
+        let code = operation("get", "/v1/code/{eval_run_id}/{token}/agent.py")?["responses"]
+        #expect(code?["200"]?["content"]?["text/x-python"] != nil && code?["410"] != nil)
+        #expect(operation("post", "/v1/admin/suites")?["responses"]?["404"] != nil)
+        #expect(operation("post", "/v1/miner/chutes-auth")?["requestBody"]?["required"] == .bool(true))
+        // An optional body may be JSON null.
+        let claim = operation("post", "/v1/validator/work/claim")?["requestBody"]?["content"]?["application/json"]?["schema"]
+        #expect(claim?["anyOf"]?.at(1) == .object([("type", "null")]))
+        // A SUCCESS completion requires validator_score; the other outcomes do not.
+        let completion = schema("CompleteRunRequest")?["anyOf"]
+        #expect(completion?.at(0)?["required"] == .array(["terminal_status", "validator_score"]))
+        #expect(completion?.at(1)?["required"] == .array(["terminal_status"]))
+        #expect(schema("ChallengeRequest")?["properties"]?["hotkey"]?["format"] == .string("ss58"))
+        #expect(schema("StoreInferenceCredentialRequest")?["properties"]?["credential"]?["minLength"] == .int(1))
+        #expect(schema("PresignUploadRequest")?["properties"]?["content_length"]?["maximum"] == .int(Int64(BackendSettings().maxUploadBytes)))
+    }
+
     @Test(arguments: StoreKind.allCases)
     func documentIsServedAtOpenAPIJSON(kind: StoreKind) async throws {
         let arena = try await TestArena.make(kind)

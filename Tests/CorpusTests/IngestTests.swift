@@ -172,6 +172,9 @@ struct IngestTests {
             let bad = try await client.execute(uri: "/v1/admin/trajectories?verdict=maybe", method: .get,
                                                headers: admin.headers(arena.clock)) { $0.status }
             #expect(bad == .unprocessableContent)
+            let badPhase = try await client.execute(uri: "/v1/admin/trajectories?phase=AAA", method: .get,
+                                                    headers: admin.headers(arena.clock)) { $0.status }
+            #expect(badPhase == .unprocessableContent)
         }
     }
 

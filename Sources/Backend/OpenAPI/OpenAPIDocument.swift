@@ -1,4 +1,5 @@
 import ArenaModel
+import Corpus
 import Foundation
 import Store
 
@@ -58,6 +59,10 @@ public enum OpenAPIDocument {
                                                                .object([("type", "string"), ("pattern", "^-?[0-9]{1,12}(\\.[0-9]{1,3})?$")])]))])
     static let window = [Query("since", instant), Query("until", instant)]
     static let err = "Error"
+    /// A response schema name for a `text/plain` body (the Prometheus exposition format of `/metrics`).
+    static let textPlain = "text/plain"
+    /// A response schema name for a Python source body (an agent's code).
+    static let pythonSource = "text/x-python"
 
     /// Every operation the backend serves.
     public static let operations: [Operation] = [
@@ -65,7 +70,7 @@ public enum OpenAPIDocument {
         Operation("GET", "/openapi.json", "meta", "This document", .open, [("200", nil)]),
         Operation("GET", "/health/deep", "meta", "Liveness with a database round trip", .open, [("200", nil), ("503", nil)]),
         Operation("GET", "/metrics", "internal", "Prometheus metrics (internal, text format; not part of the oro-sdk API)",
-                  .open, [("200", nil)]),
+                  .open, [("200", textPlain)]),
         // Auth (§1).
         Operation("POST", "/v1/auth/challenge", "auth", "Issue a login challenge", .open, body: "ChallengeRequest",
                   [("200", "ChallengeResponse"), ("400", err), ("429", err), ("422", "ValidationError")]),
@@ -131,11 +136,11 @@ public enum OpenAPIDocument {
         Operation("POST", "/v1/admin/races/close-qualifying", "admin", "Close qualifying of the open race now", .signedAdmin,
                   [("200", nil), ("404", err)]),
         Operation("GET", "/v1/code/{eval_run_id}/{token}/agent.py", "validator",
-                  "Agent code of an active run (the claim's code_download_url; the token is the credential)", .token,
-                  [("200", nil), ("404", err)]),
+                  "Agent code of an active run (the claim's code_download_url; the token is the credential; 410 once the run ended)",
+                  .token, [("200", pythonSource), ("404", err), ("410", err)]),
         // Miner.
         Operation("POST", "/v1/miner/submit", "miner", "Submit an agent file", .signedMiner, body: "multipart",
-                  [("200", "SubmitAgentResponse"), ("400", err), ("409", err), ("413", err), ("422", "CodeAnalysisError"),
+                  [("200", "SubmitAgentResponse"), ("400", err), ("409", err), ("413", err), ("422", "SubmitRefusal"),
                    ("429", "CooldownActiveError"), ("503", err)]),
         Operation("GET", "/v1/miner/agents", "miner", "The miner's agents", .signedMiner, [("200", "MinerAgentsResponse")]),
         Operation("GET", "/v1/miner/agents/{agent_id}/versions", "miner", "Versions of one agent", .signedMiner,
@@ -145,7 +150,7 @@ public enum OpenAPIDocument {
         Operation("GET", "/v1/miner/chutes-auth/status", "miner", "Whether a Chutes credential is stored (oro-sdk 1.0.x)", .signedMiner,
                   [("200", "ChutesAuthStatusResponse")]),
         Operation("POST", "/v1/miner/chutes-auth", "miner", "Store a Chutes credential; the default provider is unchanged",
-                  .signedMiner, [("200", nil), ("422", "ValidationError")]),
+                  .signedMiner, body: "ChutesAuthRequest", [("200", nil), ("422", "ValidationError")]),
         Operation("GET", "/v1/miner/inference-auth", "miner", "Inference providers: connected or not, and the default",
                   .signedMiner, [("200", "InferenceAuthListResponse")]),
         Operation("PATCH", "/v1/miner/inference-auth/default", "miner", "Choose the provider validators use", .signedMiner,
@@ -184,7 +189,7 @@ public enum OpenAPIDocument {
         // Both loads run the leak-cluster guard: `leak_report` in the answer; `reject_leaks=true` refuses with 409 PROBLEM_LEAK.
         Operation("POST", "/v1/admin/suites", "admin", "Create a suite from a problem file (reports problems that cluster with the hidden bank)",
                   .signedAdmin, query: [Query("reject_leaks", Schema.boolean)], body: "CreateSuiteRequest",
-                  [("201", "SuiteCreated"), ("409", "ProblemLeakError"), ("422", "ValidationError")]),
+                  [("201", "SuiteCreated"), ("404", err), ("409", "ProblemLeakError"), ("422", "ValidationError")]),
         Operation("POST", "/v1/admin/suites/{suite_id}/hidden-problems", "admin",
                   "Add hidden race problems to a suite (reports problems that cluster with public suite problems)",
                   .signedAdmin, query: [Query("reject_leaks", Schema.boolean)], body: "CreateSuiteRequest",
@@ -199,7 +204,7 @@ public enum OpenAPIDocument {
         Operation("GET", "/v1/admin/agent-versions/{agent_version_id}/code", "admin", "Download URL of a version's code",
                   .signedAdmin, [("200", nil), ("404", err), ("422", "ValidationError")]),
         Operation("POST", "/v1/admin/agent-versions/{agent_version_id}/cancel", "admin", "Cancel open work and active runs",
-                  .signedAdmin, body: "ReasonRequest", [("200", nil), ("404", err), ("422", "ValidationError")]),
+                  .signedAdmin, body: "ReasonOnlyRequest", [("200", nil), ("404", err), ("422", "ValidationError")]),
         Operation("POST", "/v1/admin/agent-versions/{agent_version_id}/discard", "admin", "Discard a version", .signedAdmin,
                   body: "ReasonRequest", [("200", nil), ("404", err), ("503", err), ("422", "ValidationError")]),
         Operation("POST", "/v1/admin/agent-versions/{agent_version_id}/reinstate", "admin", "Undo a discard", .signedAdmin,
@@ -207,7 +212,7 @@ public enum OpenAPIDocument {
         Operation("POST", "/v1/admin/agent-versions/{agent_version_id}/reevaluate", "admin", "Queue a new evaluation",
                   .signedAdmin, body: "ReasonRequest", [("200", nil), ("404", err), ("503", err), ("422", "ValidationError")]),
         Operation("POST", "/v1/admin/agent-versions/{agent_version_id}/set-top", "admin", "Make a version the top agent",
-                  .signedAdmin, body: "ReasonRequest",
+                  .signedAdmin, body: "SetTopRequest",
                   [("200", nil), ("400", "ScoreBelowThresholdError"), ("404", err), ("503", err), ("422", "ValidationError")]),
         Operation("GET", "/v1/admin/evaluation-runs", "admin", "Evaluation runs", .signedAdmin,
                   query: [Query("status", Schema.ref("EvaluationRunStatus")), Query("agent_version_id", Schema.uuid),
@@ -218,14 +223,14 @@ public enum OpenAPIDocument {
                   query: [Query("eval_run_id", Schema.uuid), Query("agent_version_id", Schema.uuid), Query("problem_id", Schema.string),
                           Query("verdict", Schema.enumeration(["agentic", "scripted", "no-llm"])), Query("accepted", Schema.boolean),
                           Query("category", Schema.string), Query("phase", Schema.enumeration(["QUALIFYING", "RACE"])),
-                          Query("reject_reason", Schema.string), Query("include_hidden", Schema.boolean)] + paging,
+                          Query("reject_reason", Schema.enumeration(RejectReason.allCases.map(\.rawValue))), Query("include_hidden", Schema.boolean)] + paging,
                   [("200", nil), ("422", "ValidationError")]),
         Operation("POST", "/v1/admin/evaluation-runs/{eval_run_id}/invalidate", "admin", "Exclude a run from scoring",
-                  .signedAdmin, body: "ReasonRequest",
+                  .signedAdmin, body: "ReasonOnlyRequest",
                   [("200", "EvaluationRunPublic"), ("404", err), ("409", err), ("422", "ValidationError")]),
         Operation("GET", "/v1/admin/miners", "admin", "Miners", .signedAdmin,
                   query: [Query("is_banned", Schema.boolean)] + window + paging, [("200", "PagedMiners"), ("422", "ValidationError")]),
-        Operation("POST", "/v1/admin/miners/{hotkey}/ban", "admin", "Ban a miner", .signedAdmin, body: "ReasonRequest",
+        Operation("POST", "/v1/admin/miners/{hotkey}/ban", "admin", "Ban a miner", .signedAdmin, body: "ReasonOnlyRequest",
                   [("200", "BanResponse"), ("404", err), ("422", "ValidationError")]),
         Operation("POST", "/v1/admin/miners/{hotkey}/unban", "admin", "Unban a miner", .signedAdmin,
                   [("200", "BanResponse"), ("404", err)]),
@@ -234,7 +239,7 @@ public enum OpenAPIDocument {
         Operation("GET", "/v1/admin/validators", "admin", "Validators", .signedAdmin,
                   query: [Query("is_banned", Schema.boolean)] + paging, [("200", "PagedValidators"), ("422", "ValidationError")]),
         Operation("POST", "/v1/admin/validators/{hotkey}/ban", "admin", "Ban a validator (revokes its tokens)", .signedAdmin,
-                  body: "ReasonRequest", [("200", "BanResponse"), ("404", err), ("422", "ValidationError")]),
+                  body: "ReasonOnlyRequest", [("200", "BanResponse"), ("404", err), ("422", "ValidationError")]),
         Operation("POST", "/v1/admin/validators/{hotkey}/unban", "admin", "Unban a validator", .signedAdmin,
                   [("200", "BanResponse"), ("404", err)]),
         Operation("GET", "/v1/admin/audit-events", "admin", "Audit events, newest first", .signedAdmin,
@@ -346,19 +351,26 @@ public enum OpenAPIDocument {
             let content: JSONValue
             switch body {
             case "multipart":
+                // agent_name: AgentNameRules (1…100 of letters, digits, space, '-', '_', '.' once surrounding spaces are
+                // dropped); file: Python source that passes the code analysis (format `python-agent`: 400/422 otherwise).
                 content = .object([("multipart/form-data", .object([("schema", Schema.object([
-                    ("agent_name", Schema.string), ("file", .object([("type", "string"), ("contentMediaType", "text/x-python")])),
+                    ("agent_name", .object([("type", "string"), ("pattern", "^ *[A-Za-z0-9_.-]([A-Za-z0-9 _.-]{0,98}[A-Za-z0-9_.-])? *$")])),
+                    ("file", .object([("type", "string"), ("format", "python-agent")])),
                 ]))]))])
             case "binary":
                 content = .object([("application/octet-stream", .object([]))])
             default:
-                content = .object([("application/json", .object([("schema", Schema.ref(body))]))])
+                // An optional body may also be JSON `null` (read as `{}`, like an absent body).
+                let schema = optionalBodies.contains(body) ? Schema.nullable(Schema.ref(body)) : Schema.ref(body)
+                content = .object([("application/json", .object([("schema", schema)]))])
             }
             fields.append(("requestBody", .object([("required", .bool(!optionalBodies.contains(body))), ("content", content)])))
         }
         fields.append(("responses", .object(responses(operation).map { (status, schema) -> (String, JSONValue) in
             var response: [(String, JSONValue)] = [("description", .string(description(status)))]
-            if status != "204" {
+            if let schema, schema == textPlain || schema == pythonSource {
+                response.append(("content", .object([(schema, .object([("schema", Schema.string)]))])))
+            } else if status != "204" {
                 let schemaValue = schema.map(Schema.ref) ?? Schema.anyObject
                 response.append(("content", .object([("application/json", .object([("schema", schemaValue)]))])))
             }
@@ -397,7 +409,7 @@ public enum OpenAPIDocument {
     }
 
     /// JSON bodies the server reads with `allowEmpty` (every field optional); all others are required.
-    static let optionalBodies: Set<String> = ["ReasonRequest", "ReinstateEliminationRequest", "ClaimWorkRequest", "HeartbeatRequest"]
+    static let optionalBodies: Set<String> = ["ReasonRequest", "ReasonOnlyRequest", "SetTopRequest", "ReinstateEliminationRequest", "ClaimWorkRequest", "HeartbeatRequest"]
 
     static func pathParameters(_ path: String) -> [String] {
         path.split(separator: "/").compactMap { part in
@@ -423,6 +435,7 @@ public enum OpenAPIDocument {
         case "404": return "Not found"
         case "409": return "Conflict"
         case "204": return "No content"
+        case "410": return "Gone"
         case "413": return "Too large"
         case "422": return "Validation error"
         case "429": return "Too many requests"

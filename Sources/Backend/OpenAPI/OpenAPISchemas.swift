@@ -13,6 +13,12 @@ enum Schema {
     static let uuid: JSONValue = .object([("type", "string"), ("format", "uuid")])
     static let dateTime: JSONValue = .object([("type", "string"), ("format", "date-time")])
     static let anyObject: JSONValue = .object([("type", "object")])
+    static let nonEmptyString: JSONValue = .object([("type", "string"), ("minLength", .int(1))])
+    /// A hotkey: an SS58 address (base58 with a checksum, which no pattern can express; schema fuzzers are given
+    /// a generator for the `ss58` format, see python/tests/api/schemathesis_hooks.py).
+    static let ss58: JSONValue = .object([("type", "string"), ("format", "ss58")])
+    /// An sr25519 signature: 64 bytes of hex, `0x` optional, with schnorrkel's marker bit (the top bit of byte 63) set.
+    static let signatureHex: JSONValue = .object([("type", "string"), ("pattern", "^(0x)?[0-9a-fA-F]{126}[89a-fA-F][0-9a-fA-F]$")])
 
     /// An integer the server accepts only within `range` (it answers 422 outside it).
     static func integer(_ range: ClosedRange<Int64>) -> JSONValue {
@@ -56,6 +62,8 @@ enum OpenAPISchemas {
         let providers = InferenceProvider.allCases.map(\.rawValue)
         let pinReason = s.enumeration(["not_eligible", "discarded", "eliminated", "below_threshold"])
         let pool = s.enumeration(ProblemPool.allCases.map(\.rawValue))
+        let completionFields: [(String, JSONValue)] = [("score_components?", optObject), ("results_s3_key?", optString),
+                                                       ("failure_reason?", optString), ("sandbox_metadata?", optObject)]
         return [
             ("Error", s.object([("detail", s.string), ("error_code", s.string)])),
             ("ValidationError", s.object([("detail", s.array(s.object([
@@ -68,6 +76,8 @@ enum OpenAPISchemas {
                                             ("violations?", s.array(s.object([("rule", s.string), ("severity", s.string),
                                                                              ("message", s.string), ("line", s.nullable(s.integer))]))),
                                             ("remaining_seconds?", optInt)])),
+            // The submission's 422: a code-analysis refusal, or a request-validation error (missing form parts).
+            ("SubmitRefusal", .object([("anyOf", .array([s.ref("CodeAnalysisError"), s.ref("ValidationError")]))])),
             ("SuitePublic", s.object([("suite_id", s.integer), ("suite_version", s.integer), ("is_active", s.boolean),
                                       // Sent to clients with X-Oro-Client-Version (oro-sdk 1.0.129+) only.
                                       ("execution_kind?", s.enumeration(["legacy_shoppingbench"]))])),
@@ -193,7 +203,7 @@ enum OpenAPISchemas {
                 ("as_of", s.dateTime), ("miner_hotkey?", optString), ("agent_name?", optString), ("tao_per_day?", optNumber),
                 ("usd_per_day?", optNumber), ("tao_price_usd?", optNumber),
             ])),
-            ("WaitlistSignupRequest", s.object([("email", s.string), ("source?", s.string)])),
+            ("WaitlistSignupRequest", s.object([("email", s.string), ("source?", optString)])),
             ("WaitlistSignupResponse", s.object([("success", s.boolean)])),
             ("InferenceModelsResponse", s.object([("models", s.array(s.string))])),
             // The race-selection fields (`is_selected_for_race` … and `racing_*`/`selected_*`) go to clients that send
@@ -217,7 +227,9 @@ enum OpenAPISchemas {
                                                   ("updated_at?", optTime)])),
             ("InferenceAuthListResponse", s.object([("providers", s.array(s.ref("InferenceProviderStatus"))),
                                                     ("default_provider?", s.nullable(s.enumeration(providers)))])),
-            ("StoreInferenceCredentialRequest", s.object([("credential", s.string)])),
+            ("StoreInferenceCredentialRequest", s.object([("credential", s.nonEmptyString)])),
+            // oro-sdk 1.0.x's Chutes credential.
+            ("ChutesAuthRequest", s.object([("refresh_token", s.nonEmptyString)])),
             ("SetDefaultProviderRequest", s.object([("provider", s.enumeration(providers))])),
             ("InferenceTokenGrant", s.object([("provider", s.enumeration(providers)), ("access_token", s.string),
                                               ("base_url", s.string), ("expires_at", s.dateTime)])),
@@ -272,29 +284,36 @@ enum OpenAPISchemas {
                 ("inference_failure_count?", optInt), ("inference_total?", optInt), ("execution_time?", optNumber),
             ])))])),
             ("ProgressUpdateResponse", s.object([("accepted?", s.boolean)])),
-            ("PresignUploadRequest", s.object([("content_length", s.integer), ("eval_run_id", s.uuid), ("problem_id", s.uuid),
+            // content_length up to BackendSettings.maxUploadBytes (50 MiB unless configured otherwise; 400 FILE_TOO_LARGE beyond).
+            ("PresignUploadRequest", s.object([("content_length", s.integer(0...Int64(BackendSettings().maxUploadBytes))), ("eval_run_id", s.uuid), ("problem_id", s.uuid),
                                                ("content_type?", s.string)])),
             ("PresignUploadResponse", s.object([("upload_url", s.string), ("results_s3_key", s.string), ("expires_at", s.dateTime),
                                                 ("method?", s.string)])),
-            ("CompleteRunRequest", s.object([
-                ("terminal_status", s.enumeration(["SUCCESS", "FAILED", "TIMED_OUT"])), ("validator_score?", optNumber),
-                ("score_components?", optObject), ("results_s3_key?", optString), ("failure_reason?", optString),
-                ("sandbox_metadata?", optObject),
-            ])),
+            // A SUCCESS completion carries a validator_score (400 MISSING_SCORE without one); FAILED and TIMED_OUT may omit it.
+            ("CompleteRunRequest", .object([("anyOf", .array([
+                s.object([("terminal_status", s.enumeration(["SUCCESS"])), ("validator_score", s.number)] + completionFields),
+                s.object([("terminal_status", s.enumeration(["FAILED", "TIMED_OUT"])), ("validator_score?", optNumber)] + completionFields),
+            ]))])),
             ("CompleteRunResponse", s.object([
                 ("eval_run_id", s.uuid), ("status", s.string),
                 ("work_item", s.object([("included_success_count", s.integer), ("required_successes", s.integer), ("is_closed", s.boolean)])),
                 ("agent_version_became_eligible", s.boolean), ("final_score?", optNumber),
             ])),
-            ("ChallengeRequest", s.object([("hotkey", s.string)])),
+            ("ChallengeRequest", s.object([("hotkey", s.ss58)])),
             ("ChallengeResponse", s.object([("challenge", s.string), ("expires_at", s.integer)])),
-            ("SessionRequest", s.object([("hotkey", s.string), ("challenge", s.string), ("signature", s.string)])),
+            ("SessionRequest", s.object([("hotkey", s.ss58), ("challenge", s.string), ("signature", s.signatureHex)])),
             ("SessionResponse", s.object([("session_token", s.string), ("expires_at", s.integer),
                                           ("role", s.enumeration(["miner", "validator", "admin"]))])),
             ("LogoutResponse", s.object([("success", s.boolean)])),
             // Admin.
             ("ReasonRequest", s.object([("reason?", optString), ("suite_id?", optInt)])),
-            ("CreateSuiteRequest", s.object([("problem_suite_uri", s.string), ("is_public?", s.boolean)])),
+            // Routes that read only the reason (cancel, invalidate, ban).
+            ("ReasonOnlyRequest", s.object([("reason?", optString)])),
+            // force: make it top even below the challenge threshold (400 SCORE_BELOW_THRESHOLD otherwise).
+            ("SetTopRequest", s.object([("reason?", optString), ("suite_id?", optInt), ("force?", s.boolean)])),
+            // problem_suite_uri: a local path or file:// URL; 404 SUITE_FILE_NOT_FOUND when nothing readable is there, 422 when
+            // the file is not a suite.
+            ("CreateSuiteRequest", s.object([("problem_suite_uri", s.nonEmptyString), ("is_public?", s.boolean)])),
             ("SuiteActivation", s.object([("suite_id", s.integer), ("suite_version", s.integer), ("is_active", s.boolean),
                                           ("requeued_versions?", s.array(s.uuid))])),
             // The leak-cluster guard's report on problems entering a pool (a suite's public problems, or the hidden

@@ -99,7 +99,7 @@ public struct AdminRoutes: Sendable {
         do {
             suite = try SuiteRepository.load(uri: uri)
         } catch {
-            throw APIError.invalid(["body", "problem_suite_uri"], "\(error)", type: "value_error", input: .string(uri))
+            throw Self.suiteSourceError(error, uri: uri)
         }
         let actor = try makeActor(context, reason: try body.optionalString("reason"))
         let report = try await leakCheck.enteringSuite(suite)
@@ -116,6 +116,16 @@ public struct AdminRoutes: Sendable {
                                      ("is_active", .bool(record.isActive)), ("leak_report", report.json)]), status: .created)
     }
 
+    /// A suite file that could not be loaded: 404 SUITE_FILE_NOT_FOUND when nothing readable is at the path (the
+    /// body was well formed; the file it names does not exist), 422 on `problem_suite_uri` for an unsupported URI or
+    /// a file that is not a suite.
+    static func suiteSourceError(_ error: any Error, uri: String) -> APIError {
+        if case SuiteSourceError.unreadable = error {
+            return .notFound("SUITE_FILE_NOT_FOUND", "\(error)")
+        }
+        return .invalid(["body", "problem_suite_uri"], "\(error)", type: "value_error", input: .string(uri))
+    }
+
     /// Adds a hidden race bank (`{problem_suite_uri}`) to a suite; answers `{suite_id, hidden_problem_count, leak_report}`.
     func addHiddenBank(_ request: Request, _ context: ArenaRequestContext) async throws -> JSONResponse {
         let suiteID = try RequestParameters.int(context, "suite_id")
@@ -126,7 +136,7 @@ public struct AdminRoutes: Sendable {
         do {
             bank = try SuiteRepository.load(uri: uri)
         } catch {
-            throw APIError.invalid(["body", "problem_suite_uri"], "\(error)", type: "value_error", input: .string(uri))
+            throw Self.suiteSourceError(error, uri: uri)
         }
         let actor = try makeActor(context, reason: try body.optionalString("reason"))
         guard try await suites.find(suiteID) != nil else { throw APIError.notFound("SUITE_NOT_FOUND", "suite \(suiteID) not found") }
@@ -259,7 +269,14 @@ public struct AdminRoutes: Sendable {
     func listRuns(_ request: Request) async throws -> JSONResponse {
         let params = RequestParameters(request)
         var filter = EvaluationRunFilter()
-        filter.status = params.query["status"]
+        if let status = params.query["status"] {
+            guard RunStatus(rawValue: status) != nil else {
+                let statuses = RunStatus.allCases.map(\.rawValue)
+                throw APIError.invalid(["query", "status"], "Input should be one of \(statuses.joined(separator: ", "))", type: "enum",
+                                       input: .string(status))
+            }
+            filter.status = status
+        }
         filter.agentVersionID = try params.optionalUUID("agent_version_id")
         filter.validatorHotkey = params.query["validator_hotkey"]
         if let phase = params.query["phase"] {

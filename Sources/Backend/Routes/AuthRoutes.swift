@@ -77,8 +77,10 @@ public struct AuthRoutes: Sendable {
     }
 
     func logout(_ request: Request) async throws -> JSONResponse {
+        // No Authorization header is 401, like a token that is not a live session (RFC 9110 §15.5.2; the reference's
+        // FastAPI answered 422 for the missing header, which no client relies on).
         guard let authorization = request.headers[.authorization] else {
-            throw APIError.invalid(["header", "authorization"], "Field required", type: "missing")
+            throw APIError.unauthorized("NOT_AUTHENTICATED", "logout needs an Authorization: Bearer <session token> header")
         }
         let parts = authorization.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer",

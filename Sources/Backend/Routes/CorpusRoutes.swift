@@ -34,7 +34,12 @@ public struct CorpusRoutes: Sendable {
         query.problemID = params.query["problem_id"]
         query.accepted = try params.optionalBool("accepted")
         query.category = params.query["category"]?.lowercased()
-        query.phase = params.query["phase"]?.uppercased()
+        if let phase = params.query["phase"] {
+            guard EvaluationPhase(rawValue: phase.uppercased()) != nil else {
+                throw APIError.invalid(["query", "phase"], "Input should be 'QUALIFYING' or 'RACE'", type: "enum", input: .string(phase))
+            }
+            query.phase = phase.uppercased()
+        }
         if let verdict = params.query["verdict"] {
             guard AgenticVerdict(rawValue: verdict) != nil else {
                 throw APIError.invalid(["query", "verdict"], "Input should be 'agentic', 'scripted' or 'no-llm'", type: "enum",

@@ -115,7 +115,8 @@ public struct MultipartForm: Sendable {
             default: continue
             }
         }
-        guard let name, !name.isEmpty else { throw .malformed("a part has no Content-Disposition name") }
+        // `name=""` is a name (of a part no one asks for); only a part without any is malformed.
+        guard let name else { throw .malformed("a part has no Content-Disposition name") }
         return Part(name: name, filename: filename, contentType: contentType, body: [])
     }
 

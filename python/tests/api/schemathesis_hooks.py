@@ -13,9 +13,18 @@ import sys
 from pathlib import Path
 
 import schemathesis
+from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from signing import Hotkey  # noqa: E402
+from signing import Hotkey, ss58  # noqa: E402
+
+EXAMPLE_AGENTS = Path(__file__).resolve().parents[3] / "examples" / "agents"
+
+# The document's custom string formats, for rules no JSON Schema keyword expresses: `ss58` (a hotkey: base58 with a
+# checksum) and `python-agent` (an agent file the submission's code analysis accepts: the repository's examples).
+schemathesis.openapi.format("ss58", st.binary(min_size=32, max_size=32).map(ss58))
+schemathesis.openapi.format("python-agent", st.sampled_from(sorted(
+    path.read_text() for path in EXAMPLE_AGENTS.glob("*.py"))))
 
 SIGNED = ("X-Hotkey", "X-Timestamp", "X-Nonce", "X-Signature", "Authorization")
 
