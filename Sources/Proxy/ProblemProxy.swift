@@ -29,7 +29,7 @@ public final class ProblemProxy: SandboxProxySession, @unchecked Sendable {
     /// Starts serving on `socketPath` (removed first if it exists) and returns once it accepts connections.
     public static func start(
         socketPath: String, engine: any ProductSearching, configuration: ProxyConfiguration,
-        client: HTTPClient = .shared, log: ProxyCallLog? = nil, logger: Logger? = nil
+        client: HTTPClient = .proxyUpstream, log: ProxyCallLog? = nil, logger: Logger? = nil
     ) async throws -> ProblemProxy {
         try? FileManager.default.removeItem(atPath: socketPath)
         let proxy = ProblemProxy(socketPath: socketPath, log: try log ?? ProxyCallLog())
@@ -106,7 +106,7 @@ public struct ProxyProvider: SandboxProxyProvider {
 
     public init(
         engine: any ProductSearching, configuration: ProxyConfiguration, logDirectory: URL? = nil,
-        client: HTTPClient = .shared
+        client: HTTPClient = .proxyUpstream
     ) {
         self.engine = engine
         self.configuration = configuration

@@ -40,14 +40,14 @@ enum ProxyTestSupport {
     /// One HTTP request to the proxy over its Unix socket.
     static func request(
         _ socket: String, _ uri: String, method: String = "GET", body: String? = nil,
-        headers: [(String, String)] = []
+        headers: [(String, String)] = [], timeout: TimeAmount = .seconds(10)
     ) async throws -> Reply {
         let host = socket.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socket
         var request = HTTPClientRequest(url: "http+unix://\(host)\(uri)")
         request.method = method == "POST" ? .POST : .GET
         for (k, v) in headers { request.headers.add(name: k, value: v) }
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
         let bytes = try await response.body.collect(upTo: 1 << 20)
         return Reply(status: Int(response.status.code), body: String(buffer: bytes))
     }
