@@ -106,7 +106,8 @@ struct MinerSubmissionPartsTests {
     }
 
     @Test func analyzerReportsReadTheRealAnalyzer() async throws {
-        let analyzer = PythonAnalyzer(executable: "python3", runtimePath: SharedDataPaths.pythonRuntime, timeoutSeconds: 20)
+        // The limit is not under test here: room for interpreter start-up on a machine whose cores are all busy.
+        let analyzer = PythonAnalyzer(executable: "python3", runtimePath: SharedDataPaths.pythonRuntime, timeoutSeconds: 180)
         let clean = try await analyzer.analyze(Self.bytes("def agent_main(problem):\n    return []\n"))
         #expect(clean == CodeAnalysisReport(fileError: nil, violations: []))
         let mixed = try await analyzer.analyze(Self.bytes("import base64\nimport socket\n\ndef agent_main(p):\n    return []\n"))

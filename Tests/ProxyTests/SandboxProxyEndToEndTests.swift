@@ -44,10 +44,10 @@ struct SandboxProxyEndToEndTests {
             import json, os, time, requests
             def agent_main(p):
                 base = os.environ["SANDBOX_PROXY_URL"]
-                found = requests.get(base + "/search/find_product", params={"q": "shoe"}, timeout=5).json()
+                found = requests.get(base + "/search/find_product", params={"q": "shoe"}, timeout=60).json()
                 t1 = int(time.time() * 1000)
                 time.sleep(0.05)
-                raw = requests.get(base + "/search/get_product_raw", params={"product_ids": "101"}, timeout=5)
+                raw = requests.get(base + "/search/get_product_raw", params={"product_ids": "101"}, timeout=60)
                 return [
                     {"completion": {"message": {"response": json.dumps([x["product_id"] for x in found])}},
                      "extra_info": {"timestamp": t1 - 1000, "proxy_calls": [{"path": "/forged"}]}},
@@ -59,7 +59,7 @@ struct SandboxProxyEndToEndTests {
         let envelopes = await runner.runBatch(
             agentFile: agent, problems: [Problem(id: "e2e", query: "q", category: .product, rewards: [],
                                                  original: .object([("query", .string("q"))]))],
-            limits: SandboxLimits(wallClockSeconds: 20, killGraceSeconds: 1, memoryBytes: 1 << 30), proxy: provider)
+            limits: SandboxLimits(wallClockSeconds: 120, killGraceSeconds: 1, memoryBytes: 1 << 30), proxy: provider)
         let envelope = try #require(envelopes.first)
         #expect(envelope.status == .success, "\(envelope.error?.message ?? "")")
         let steps = try #require(envelope.steps)

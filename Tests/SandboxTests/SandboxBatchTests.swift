@@ -40,13 +40,14 @@ struct SandboxBatchTests {
             def agent_main(p):
                 if p["problem_id"].startswith("raise"):
                     raise KeyError("nope")
-                urllib.request.urlopen(os.environ["SANDBOX_PROXY_URL"] + "/search/find_product?q=x", timeout=5).read()
+                urllib.request.urlopen(os.environ["SANDBOX_PROXY_URL"] + "/search/find_product?q=x", timeout=120).read()
                 return [{"completion": {"message": {"response": p["problem_id"]}}, "extra_info": {}}]
             """, in: scratch)
         let ids = ["ok-a", "raise-b", "noproxy-c", "ok-d", "ok-e"]
         let problems = ids.map { SandboxFixture.problem(id: $0) }
         let seen = SeenIDs()
-        let limits = SandboxLimits(wallClockSeconds: 20, killGraceSeconds: 1, memoryBytes: 1 << 30)
+        // Limits are not under test: room for five interpreters starting on a machine whose cores are all busy.
+        let limits = SandboxLimits(wallClockSeconds: 150, killGraceSeconds: 1, memoryBytes: 1 << 30)
         let envelopes = await runner.runBatch(
             agentFile: agent, problems: problems, limits: limits, workers: 2, proxy: StubProxyProvider(),
             onEnvelope: { await seen.add($0.problemID) })
@@ -89,13 +90,14 @@ struct SandboxSampleTests {
             """
             import os, urllib.request
             def agent_main(p):
-                urllib.request.urlopen(os.environ["SANDBOX_PROXY_URL"] + "/search/find_product?q=x", timeout=5).read()
+                urllib.request.urlopen(os.environ["SANDBOX_PROXY_URL"] + "/search/find_product?q=x", timeout=120).read()
                 return [{"completion": {"message": {"response": p["problem_id"]}}, "extra_info": {}}]
             """, in: scratch)
         let problems = ["a", "b"].map { SandboxFixture.problem(id: $0) }
         let opened = SeenIDs()
         let finished = SeenIDs()
-        let limits = SandboxLimits(wallClockSeconds: 20, killGraceSeconds: 1, memoryBytes: 1 << 30)
+        // Limits are not under test: room for six interpreters starting on a machine whose cores are all busy.
+        let limits = SandboxLimits(wallClockSeconds: 150, killGraceSeconds: 1, memoryBytes: 1 << 30)
         let bySample = await runner.runSamples(
             agentFile: agent, problems: problems, samples: 3, limits: limits, workers: 2,
             proxy: { SampleTaggingProvider(sample: $0, opened: opened) },

@@ -9,7 +9,7 @@ import Testing
 
 @Suite("Sandbox isolation: files, network, proxy socket", .timeLimit(.minutes(5)))
 struct SandboxIsolationTests {
-    let limits = SandboxLimits(wallClockSeconds: 20, killGraceSeconds: 1, memoryBytes: 1 << 30, addressSpaceBytes: 4 << 30)
+    let limits = SandboxLimits(wallClockSeconds: 120, killGraceSeconds: 1, memoryBytes: 1 << 30, addressSpaceBytes: 4 << 30)
 
     @Test("the agent sees none of the host's files and can write only to /tmp")
     func filesystem() async throws {
@@ -134,8 +134,8 @@ struct SandboxIsolationTests {
                 import requests, urllib.request
                 def report(p):
                     base = os.environ["SANDBOX_PROXY_URL"]
-                    a = requests.get(base + "/search/find_product", params={"q": "red shoes", "page": 1}, timeout=5).json()
-                    with urllib.request.urlopen(base + "/search/view_product_information?product_ids=42", timeout=5) as r:
+                    a = requests.get(base + "/search/find_product", params={"q": "red shoes", "page": 1}, timeout=60).json()
+                    with urllib.request.urlopen(base + "/search/view_product_information?product_ids=42", timeout=60) as r:
                         b = json.loads(r.read())
                     return {"base": base, "a": a, "b": b}
                 """), in: scratch)
