@@ -198,7 +198,7 @@ let package = Package(
         ]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "ShopArenaTesting", "ArenaModel", "TestSupport"]),
         .testTarget(name: "BackendTests", dependencies: [
-            "Backend", "Store", "ShopArenaTesting", "Identity", "ArenaModel", "TestSupport",
+            "Backend", "Store", "ShopArenaTesting", "Identity", "ArenaModel", "TestSupport", "Corpus",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),

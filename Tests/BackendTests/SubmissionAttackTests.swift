@@ -1,5 +1,6 @@
 import ArenaModel
 import Backend
+import Corpus
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -8,7 +9,8 @@ import ShopArenaTesting
 import Store
 import Testing
 
-/// Issue 19, submission attacks beyond round 1, through the real route and the real Python analyzer on both
+/// Issue 19, submission attacks beyond round 1 (encoded payloads, pickle/marshal, exec of built strings,
+/// `__import__`, importlib, the loader, homoglyphs), through the real route and the real Python analyzer on both
 /// stores: each class of attack is refused with 422 CODE_ANALYSIS_ERROR naming the rule and the line; a 1 MB
 /// file of nested brackets is a clean 400 well within the analyzer's time limit; and a gzip bomb uploaded as a
 /// validator log is stored as the bytes received, never inflated.
@@ -70,6 +72,36 @@ struct SubmissionAttackTests {
                 return []
 
             """, expected: [("homoglyph_identifier", 2)], severity: "security"),
+        Attack(name: "pickle, marshal and shelve", code: """
+            import pickle
+            import marshal
+            from shelve import open as shelf
+
+            def agent_main(problem):
+                return pickle.loads(marshal.loads(b""))
+
+            """, expected: [("banned_import", 1), ("banned_import", 2), ("banned_import", 3)], severity: "security"),
+        Attack(name: "base64, hex, zlib and codecs", code: """
+            import base64
+            import zlib
+            import codecs
+
+            def agent_main(problem):
+                ids = bytes.fromhex("35303335363837373934")
+                text = b"NTAzNTY4Nzc5NA==".decode("base64")
+                word = (0x35303335).to_bytes(4, "big").decode()
+                return []
+
+            """, expected: [("encoding_module", 1), ("encoding_module", 2), ("encoding_module", 3), ("encoded_payload", 6),
+                            ("encoded_payload", 7), ("encoded_payload", 8)], severity: "integrity"),
+        Attack(name: "the module's loader, spec and format fields", code: """
+            def agent_main(problem):
+                data = __loader__.get_data("/etc/hostname")
+                spec = __spec__.loader
+                text = "{0.__init__.__globals__}".format(agent_main)
+                return []
+
+            """, expected: [("introspection_escape", 2), ("introspection_escape", 3), ("introspection_escape", 4)], severity: "security"),
     ]
 
     @Test(arguments: StoreKind.allCases, attacks)
@@ -170,6 +202,20 @@ struct SubmissionAttackTests {
             let smallKey = try #require(small.field("results_s3_key"))
             #expect(try await arena.services.uploads.object(smallKey) == nil)
         }
+    }
+}
+
+extension SubmissionAttackTests {
+    /// Where a stored log is inflated (the trajectory page, corpus ingest and export) `GzipReader` stops at its
+    /// limit (64 MiB by default): the 100 MiB bomb is refused with `tooLarge`, not inflated in full, while a
+    /// small member written the same way inflates to exactly its zeros (the bomb is a valid gzip member).
+    @Test func aStoredGzipBombInflatesOnlyUpToTheReadersLimit() throws {
+        let small = GzipBomb.make(inflatedBytes: 1 << 20)
+        let inflated = try GzipReader.decompress(small)
+        #expect(inflated.count == 1 + 258 * (((1 << 20) - 1) / 258) && inflated.allSatisfy { $0 == 0 })
+        let bomb = GzipBomb.make(inflatedBytes: 100 << 20)
+        #expect(throws: GzipError.tooLarge(limit: 64 << 20)) { try GzipReader.decompress(bomb) }
+        #expect(throws: GzipError.tooLarge(limit: 1 << 20)) { try GzipReader.decompress(bomb, limit: 1 << 20) }
     }
 }
 

@@ -73,8 +73,8 @@ CHILD_MEMORY_BYTES = 2 * 1024 ** 3
 
 SECURITY_MODULES = {
     "os", "subprocess", "commands", "socket", "http", "urllib", "requests", "ctypes", "cffi", "pickle", "shutil",
-    "importlib", "builtins", "marshal",
-    # the same doors under other names: os's C half, process and socket internals, import and run machinery
+    "importlib", "builtins", "marshal", "shelve",
+    # the same doors under other names (shelve unpickles what it opens): os's C half, process and socket internals, import and run machinery
     "posix", "nt", "_posixsubprocess", "pty", "multiprocessing", "_multiprocessing", "_socket", "_ctypes", "_pickle",
     "runpy", "imp", "pkgutil", "zipimport", "code", "codeop", "ftplib", "smtplib", "telnetlib", "xmlrpc", "webbrowser",
 }

@@ -13,7 +13,9 @@ security
   ``introspection_escape`` interpreter internals that lead to any module or builtin: ``__globals__``,
                            ``__subclasses__``, ``__mro__``, ``__bases__``, ``__self__`` (``print.__self__`` is
                            the builtins module), ``__code__``, frame attributes (``f_globals``, ``tb_frame`` …),
-                           ``sys.modules`` / ``sys._getframe``, the same names as string literals, and
+                           ``sys.modules`` / ``sys._getframe``, the same names as string literals or inside a
+                           ``str.format`` field (``'{0.__globals__}'``), the module's own ``__loader__`` and
+                           ``__spec__`` (the import machinery: ``__loader__.get_data(path)``, ``load_module``), and
                            ``globals()`` / ``vars()`` / ``locals()`` looked up with a computed key
   ``homoglyph_identifier`` an identifier written with letters that look like Latin ones (Cyrillic ``е``,
                            Greek ``ο`` …) or mixing Latin with such a script. Python NFKC-normalises
@@ -25,8 +27,8 @@ integrity
                            codec that hides text (``unicode_escape``, ``punycode``, ``utf-7``, ``rot13``,
                            ``base64`` …), ``bytes`` / ``bytearray`` of a literal list of integers, strings
                            spelled with ``chr()`` codes (``chr(101) + …``, ``map(chr, [...])``, ``chr(c) for c in
-                           [...]``), literal lists of 64+ byte values, and integer literals too large to be
-                           anything but data
+                           [...]``), literal lists of 64+ byte values, integer literals too large to be
+                           anything but data, and ``<int literal>.to_bytes(…)`` (text kept as a number)
 
 Everything here is a walk over the tree already built (no recursion, no import of the agent's modules).
 """
@@ -34,6 +36,7 @@ Everything here is a walk over the tree already built (no recursion, no import o
 from __future__ import annotations
 
 import ast
+import re
 import unicodedata
 from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple
 
@@ -51,6 +54,11 @@ INTERNAL_ATTRIBUTES = frozenset({
 #: Keyword arguments that put new bytecode into a code object (``code.replace(co_code=…)``). Reading
 #: ``__code__`` (``f.__code__.co_varnames`` for a tool schema) is harmless and stays allowed.
 CODE_FIELDS = frozenset({"co_code", "co_consts", "co_names"})
+#: Module globals every file has that hand out the import machinery (``__loader__.get_data``, ``.load_module``).
+MODULE_INTERNALS = frozenset({"__loader__", "__spec__"})
+#: Attribute names inside a ``str.format`` replacement field (``{0.__init__.__globals__}``).
+_FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
+_FORMAT_ATTRIBUTE = re.compile(r"\.\s*([A-Za-z_]\w*)")
 #: ``sys`` attributes that hand out modules or frames.
 SYS_ATTRIBUTES = frozenset({"modules", "_getframe", "_current_frames", "meta_path", "path_hooks", "path_importer_cache"})
 #: Builtins that run or build code, or import, by name.
@@ -249,6 +257,10 @@ def check_evasions(nodes: List[ast.AST], banned: BannedModule) -> List[Dict[str,
                                       node))
             elif node.id == "breakpoint":
                 out.append(_violation("banned_call", "security", "'breakpoint' starts a debugger and is not allowed", node))
+            elif node.id in MODULE_INTERNALS and node.id not in context.bound:
+                out.append(_violation("introspection_escape", "security",
+                                      f"'{node.id}' is the import machinery (it reads files and loads modules); it is not allowed",
+                                      node))
         elif isinstance(node, ast.Attribute):
             _check_attribute(node, context, banned, out)
         elif isinstance(node, ast.ImportFrom) and node.module == "sys":
@@ -286,6 +298,10 @@ def check_evasions(nodes: List[ast.AST], banned: BannedModule) -> List[Dict[str,
             if text is not None and (text in INTERNAL_ATTRIBUTES or text == "__builtins__"):
                 out.append(_violation("introspection_escape", "security",
                                       f"the string '{text}' names an interpreter internal; it is not allowed", node))
+            elif text is not None and "{" in text and (internal := _format_internal(text)) is not None:
+                out.append(_violation("introspection_escape", "security",
+                                      f"the format field '{internal[0]}' reaches '.{internal[1]}', an interpreter internal; "
+                                      "it is not allowed", node))
             elif type(node.value) is int and node.value.bit_length() > MAX_INT_BITS:
                 out.append(_violation("encoded_payload", "integrity",
                                       f"integer literal of {node.value.bit_length()} bits: data encoded as a number", node))
@@ -336,6 +352,15 @@ def _check_attribute(node: ast.Attribute, context: _Context, banned: BannedModul
                               node))
 
 
+def _format_internal(text: str) -> Optional[Tuple[str, str]]:
+    """The first ``str.format`` replacement field of ``text`` reading an internal attribute, and that attribute."""
+    for field in _FORMAT_FIELD.findall(text):
+        for attribute in _FORMAT_ATTRIBUTE.findall(field):
+            if attribute in INTERNAL_ATTRIBUTES or attribute == "__builtins__":
+                return field, attribute
+    return None
+
+
 def _codec_argument(call: ast.Call) -> Optional[str]:
     for kw in call.keywords:
         if kw.arg == "encoding":
@@ -358,6 +383,13 @@ def _check_call(node: ast.Call, context: _Context, out: List[Dict[str, Any]]) ->
             out.append(_violation("introspection_escape", "security",
                                   f"{func.value.func.id}().get() with a computed key can reach any global or builtin; "  # type: ignore[attr-defined]
                                   "use a dict of your own", node))
+        return
+    if isinstance(func, ast.Attribute) and func.attr == "to_bytes":
+        receiver = node.args[0] if isinstance(func.value, ast.Name) and func.value.id == "int" and node.args else func.value
+        if isinstance(receiver, ast.Constant) and type(receiver.value) is int and receiver.value.bit_length() > 8:
+            out.append(_violation("encoded_payload", "integrity",
+                                   f"{receiver.value}.to_bytes(…) turns a number kept in the file into bytes (text hidden as a "
+                                   "number); write it in plain text", node))
         return
     if isinstance(func, ast.Attribute) and func.attr in ("decode", "encode"):
         codec = _codec_argument(node)

@@ -54,6 +54,18 @@ def test_decoding_literals_at_run_time_is_an_encoded_payload(body):
     assert result["severity"] == "integrity"
 
 
+@pytest.mark.parametrize("body", ["(0x6f73).to_bytes(2, 'big').decode()", "int.to_bytes(28531, 2, 'big').decode()",
+                                  "(0x7265717565737473).to_bytes(8, 'big')"])
+def test_text_kept_as_a_number_and_turned_into_bytes_is_an_encoded_payload(body):
+    violations, _ = found(body)
+    assert ("encoded_payload", "integrity", 3) in violations
+
+
+def test_to_bytes_of_a_computed_or_small_number_is_fine():
+    violations, _ = found("n = len(p)\nx = n.to_bytes(2, 'big') + (1).to_bytes(1, 'big')")
+    assert violations == []
+
+
 def test_data_hidden_as_numbers_is_an_encoded_payload():
     table = ", ".join(str(i % 256) for i in range(80))
     violations, _ = found("return []", header=f"TABLE = [{table}]\nBIG = {2 ** 300}")
@@ -149,6 +161,39 @@ def test_sys_modules_and_frames_are_refused():
     assert ("introspection_escape", "security", 5) in violations
     violations, _ = found("return [modules]", header="from sys import modules")
     assert ("introspection_escape", "security", 1) in violations
+
+
+@pytest.mark.parametrize("body", ["__loader__.get_data('/etc/hostname')", "__loader__.load_module('os')",
+                                  "__spec__.loader.get_data('/etc/hostname')", "m = __spec__"])
+def test_the_modules_own_loader_and_spec_are_refused(body):
+    # Every module has these globals; through them the import machinery reads any file and loads any module.
+    violations, _ = found(body)
+    assert ("introspection_escape", "security", 3) in violations
+
+
+def test_a_parameter_named_like_a_module_internal_is_only_a_name():
+    source = b"def agent_main(__spec__):\n    return [__spec__]\n"
+    assert analyze_source(source)["violations"] == []
+
+
+@pytest.mark.parametrize("line", ["import shelve", "from shelve import open as shelf", "import pickle", "from pickle import loads",
+                                  "from marshal import loads", "import _pickle"])
+def test_pickle_and_its_doors_are_refused(line):
+    # shelve.open unpickles whatever file it is given: the same door as pickle.loads.
+    violations, _ = found("return []", header=line)
+    assert ("banned_import", "security", 1) in violations
+
+
+@pytest.mark.parametrize("body", ["'{0.__init__.__globals__}'.format(agent_main)", "'{f.__globals__[x]}'.format(f=agent_main)",
+                                  "'{0.__self__}'.format_map({'0': print})"])
+def test_format_fields_that_read_internals_are_refused(body):
+    violations, _ = found(body)
+    assert ("introspection_escape", "security", 3) in violations
+
+
+def test_ordinary_format_strings_pass():
+    violations, _ = found("x = '{0} {name.title} {p[query]:>10}'.format(p, name=p)")
+    assert violations == []
 
 
 # -- getattr(__builtins__, …) style lookups ------------------------------------------------------------------

@@ -4,8 +4,9 @@ import Foundation
 import Store
 
 /// Operator actions run directly on the arena database (on the server box, no HTTP and no signing): hotkeys, roles,
-/// bans, suites and hidden race banks. Every change is written to the audit log with actor ``actor``. Each action
-/// returns the line the operator sees; refusals are ``LocalAdminError`` or `PoolLeakError`.
+/// bans, suites and hidden race banks. Every change is written to the audit log with actor ``actor``, in the
+/// change's own transaction: the change and its event commit together or not at all. Each action returns the line
+/// the operator sees; refusals are ``LocalAdminError`` or `PoolLeakError`.
 public struct LocalAdmin: Sendable {
     /// The audit-log actor of every local operator action.
     public static let actor = "local-operator"
@@ -39,8 +40,9 @@ public struct LocalAdmin: Sendable {
 
     /// Registers `hotkey` with `role` (or changes its role).
     public func register(_ hotkey: String, role: Role, name: String?) async throws -> String {
-        let record = try await IdentityRepository(database: database).register(hotkey, role: role, name: name, now: clock.nowMillis())
-        try await audit("identity.register", targetType: role.rawValue, targetID: hotkey, details: #"{"role":"\#(role.rawValue)"}"#)
+        let record = try await IdentityRepository(database: database).register(
+            hotkey, role: role, name: name, now: clock.nowMillis(),
+            audit: audited("identity.register", targetType: role.rawValue, targetID: hotkey, details: #"{"role":"\#(role.rawValue)"}"#))
         return "\(record.hotkey) registered as \(record.role.rawValue)"
     }
 
@@ -48,17 +50,18 @@ public struct LocalAdmin: Sendable {
     public func setRole(_ hotkey: String, role: Role) async throws -> String {
         let identities = IdentityRepository(database: database)
         guard try await identities.find(hotkey) != nil else { throw LocalAdminError.notRegisteredForRole(hotkey: hotkey, role: role.rawValue) }
-        try await identities.register(hotkey, role: role, now: clock.nowMillis())
-        try await audit("identity.set_role", targetType: role.rawValue, targetID: hotkey, details: #"{"role":"\#(role.rawValue)"}"#)
+        try await identities.register(
+            hotkey, role: role, now: clock.nowMillis(),
+            audit: audited("identity.set_role", targetType: role.rawValue, targetID: hotkey, details: #"{"role":"\#(role.rawValue)"}"#))
         return "\(hotkey) is now \(role.rawValue)"
     }
 
     /// Bans (`banned`) or unbans a hotkey of any role; `reason` is kept in the audit log.
     public func setBanned(_ hotkey: String, _ banned: Bool, reason: String?) async throws -> String {
-        guard try await IdentityRepository(database: database).setBanned(hotkey, banned: banned, reason: reason, now: clock.nowMillis()) else {
-            throw LocalAdminError.notRegistered(hotkey: hotkey)
+        let changed = try await IdentityRepository(database: database).setBanned(hotkey, banned: banned, reason: reason, now: clock.nowMillis()) { db in
+            try await self.record(in: db, banned ? "identity.ban" : "identity.unban", targetType: "identity", targetID: hotkey, reason: reason)
         }
-        try await audit(banned ? "identity.ban" : "identity.unban", targetType: "identity", targetID: hotkey, reason: reason)
+        guard changed else { throw LocalAdminError.notRegistered(hotkey: hotkey) }
         return "\(hotkey) \(banned ? "banned" : "unbanned")"
     }
 
@@ -83,16 +86,18 @@ public struct LocalAdmin: Sendable {
         try await refuseLeaks(report, rejectLeaks, action: "suite.create", targetID: "new", file: file)
         let suites = SuiteRepository(database: database)
         let now = clock.nowMillis()
-        let record = try await suites.create(suite, sourceURI: file, isPublic: isPublic, now: now)
-        try await audit("suite.create", targetType: "suite", targetID: String(record.suiteID),
-                        details: JSONWriter().string(.object([("problem_count", .int(record.problemCount)), ("leak_report", report.json)])))
+        let record = try await suites.create(suite, sourceURI: file, isPublic: isPublic, now: now) { db, record in
+            try await self.record(in: db, "suite.create", targetType: "suite", targetID: String(record.suiteID), details: JSONWriter().string(
+                .object([("problem_count", .int(record.problemCount)), ("leak_report", report.json)])))
+        }
         var message = report.lines.joined(separator: "\n") + "\n"
         message += "suite \(record.suiteID) (version \(record.suiteVersion)): \(record.problemCount) problems"
         if let activate {
             let activation = try await suites.activate(record.suiteID, requeueTopN: activate.topN, requiredSuccesses: activate.requiredSuccesses,
-                                                       now: now, makeID: { UUIDText.random() })
-            try await audit("suite.activate", targetType: "suite", targetID: String(record.suiteID),
-                            details: #"{"requeued":\#(activation?.requeuedVersionIDs.count ?? 0)}"#)
+                                                       now: now, makeID: { UUIDText.random() }) { db, activation in
+                try await self.record(in: db, "suite.activate", targetType: "suite", targetID: String(record.suiteID),
+                                      details: #"{"requeued":\#(activation.requeuedVersionIDs.count)}"#)
+            }
             message += ", active, \(activation?.requeuedVersionIDs.count ?? 0) versions requeued"
         }
         return message
@@ -102,10 +107,12 @@ public struct LocalAdmin: Sendable {
     public func activateSuite(_ suiteID: Int64, requeue: Requeue) async throws -> String {
         guard let activation = try await SuiteRepository(database: database).activate(
             suiteID, requeueTopN: requeue.topN, requiredSuccesses: requeue.requiredSuccesses, now: clock.nowMillis(),
-            makeID: { UUIDText.random() })
+            makeID: { UUIDText.random() },
+            audit: { db, activation in
+                try await self.record(in: db, "suite.activate", targetType: "suite", targetID: String(suiteID),
+                                      details: #"{"requeued":\#(activation.requeuedVersionIDs.count)}"#)
+            })
         else { throw LocalAdminError.suiteMissing(suiteID: suiteID) }
-        try await audit("suite.activate", targetType: "suite", targetID: String(suiteID),
-                        details: #"{"requeued":\#(activation.requeuedVersionIDs.count)}"#)
         return "suite \(suiteID) is active; \(activation.requeuedVersionIDs.count) versions requeued"
     }
 
@@ -116,9 +123,11 @@ public struct LocalAdmin: Sendable {
         guard try await suites.find(suiteID) != nil else { throw LocalAdminError.noSuite(suiteID: suiteID) }
         let report = try await PoolLeakCheck(database: database).enteringHiddenBank(bank, suiteID: suiteID)
         try await refuseLeaks(report, rejectLeaks, action: "suite.hidden_bank_add", targetID: String(suiteID), file: file)
-        guard let count = try await suites.addHiddenBank(bank, to: suiteID) else { throw LocalAdminError.noSuite(suiteID: suiteID) }
-        try await audit("suite.hidden_bank_add", targetType: "suite", targetID: String(suiteID),
-                        details: JSONWriter().string(.object([("hidden_problem_count", .int(Int64(count))), ("leak_report", report.json)])))
+        let added = try await suites.addHiddenBank(bank, to: suiteID) { db, count in
+            try await self.record(in: db, "suite.hidden_bank_add", targetType: "suite", targetID: String(suiteID), details: JSONWriter().string(
+                .object([("hidden_problem_count", .int(Int64(count))), ("leak_report", report.json)])))
+        }
+        guard let count = added else { throw LocalAdminError.noSuite(suiteID: suiteID) }
         return report.lines.joined(separator: "\n") + "\nsuite \(suiteID): \(count) hidden race problems"
     }
 
@@ -132,12 +141,23 @@ public struct LocalAdmin: Sendable {
         throw PoolLeakError.leaks(report)
     }
 
-    /// Appends one audit event by ``actor`` in its own transaction.
+    /// Appends one audit event by ``actor`` in its own transaction (for refusals, which change nothing else).
     func audit(_ action: String, targetType: String, targetID: String, reason: String? = nil, details: String? = nil) async throws {
-        let now = clock.nowMillis()
         try await database.transaction { db in
-            try await AuditLog.record(in: db, eventID: UUIDText.random(), action: action, targetType: targetType, targetID: targetID,
-                                      actorHotkey: Self.actor, reason: reason, details: details, now: now)
+            try await record(in: db, action, targetType: targetType, targetID: targetID, reason: reason, details: details)
         }
+    }
+
+    /// Writes one audit event by ``actor`` inside the action's transaction `db`.
+    func record(in db: any SQLExecutor, _ action: String, targetType: String, targetID: String, reason: String? = nil,
+                details: String? = nil) async throws {
+        try await AuditLog.record(in: db, eventID: UUIDText.random(), action: action, targetType: targetType, targetID: targetID,
+                                  actorHotkey: Self.actor, reason: reason, details: details, now: clock.nowMillis())
+    }
+
+    /// ``record(in:_:targetType:targetID:reason:details:)`` as the `audit` argument of a repository action.
+    func audited<Value>(_ action: String, targetType: String, targetID: String,
+                        details: String? = nil) -> @Sendable (any SQLExecutor, Value) async throws -> Void {
+        { db, _ in try await self.record(in: db, action, targetType: targetType, targetID: targetID, details: details) }
     }
 }

@@ -83,8 +83,11 @@ public struct IdentityRepository: Sendable {
     }
 
     /// Registers `hotkey` with `role`, or changes the role of a known hotkey. Returns the stored record.
+    /// `audit`, when given, writes the action's audit event inside the same transaction (it throwing rolls back
+    /// the registration), here and in `setBanned`.
     @discardableResult
-    public func register(_ hotkey: String, role: Role, name: String? = nil, now: Int64) async throws -> IdentityRecord {
+    public func register(_ hotkey: String, role: Role, name: String? = nil, now: Int64,
+                         audit: (@Sendable (any SQLExecutor, IdentityRecord) async throws -> Void)? = nil) async throws -> IdentityRecord {
         try await database.transaction { db in
             if try await Self.find(hotkey, in: db) != nil {
                 try await db.execute("UPDATE identities SET role = ?, name = COALESCE(?, name) WHERE hotkey = ?",
@@ -97,17 +100,20 @@ public struct IdentityRepository: Sendable {
             guard let record = try await Self.find(hotkey, in: db) else {
                 throw StoreError.database(message: "identity vanished after insert", sql: "register")
             }
+            try await audit?(db, record)
             return record
         }
     }
 
     /// Bans or unbans; returns false when the hotkey is unknown (or has another role than `role` when given).
-    public func setBanned(_ hotkey: String, banned: Bool, reason: String?, role: Role? = nil, now: Int64) async throws -> Bool {
+    public func setBanned(_ hotkey: String, banned: Bool, reason: String?, role: Role? = nil, now: Int64,
+                          audit: (@Sendable (any SQLExecutor) async throws -> Void)? = nil) async throws -> Bool {
         try await database.transaction { db in
             guard let record = try await Self.find(hotkey, in: db), role == nil || record.role == role else { return false }
             try await db.execute(
                 "UPDATE identities SET is_banned = ?, ban_reason = ?, banned_at = ? WHERE hotkey = ?",
                 [.bool(banned), banned ? .optional(reason) : .null, banned ? .int(now) : .null, .text(hotkey)])
+            try await audit?(db)
             return true
         }
     }
