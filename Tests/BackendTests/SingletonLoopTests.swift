@@ -33,7 +33,8 @@ struct SingletonLoopTests {
                 try await Self.hang()
             }
         }
-        while recorder.outcomes.withLock({ $0.count }) < 3 || recorder.started.withLock({ $0 }) < 3 { await Task.yield() }
+        defer { running.cancel() }  // a loop that stopped ticking fails at the time limit instead of running on
+        while recorder.outcomes.withLock({ $0.count }) < 3 || recorder.started.withLock({ $0 }) < 3 { try Task.checkCancellation(); await Task.yield() }
         running.cancel()
         await running.value
         let outcomes = recorder.outcomes.withLock { $0 }
@@ -58,7 +59,8 @@ struct SingletonLoopTests {
                 if tick == 2 { throw Broken() }
             }
         }
-        while recorder.outcomes.withLock({ $0.count }) < 3 { await Task.yield() }
+        defer { running.cancel() }  // a loop that stopped ticking fails at the time limit instead of running on
+        while recorder.outcomes.withLock({ $0.count }) < 3 { try Task.checkCancellation(); await Task.yield() }
         running.cancel()
         await running.value
         #expect(recorder.outcomes.withLock { Array($0.prefix(3)) } == [.finished, .failed("broken"), .finished])
@@ -77,7 +79,8 @@ struct SingletonLoopTests {
                 try await Self.hang()
             }
         }
-        while recorder.started.withLock({ $0 }) < 1 { await Task.yield() }
+        defer { running.cancel() }  // a loop that stopped ticking fails at the time limit instead of running on
+        while recorder.started.withLock({ $0 }) < 1 { try Task.checkCancellation(); await Task.yield() }
         running.cancel()
         await running.value
         #expect(recorder.outcomes.withLock { $0 } == [.failed("cancelled")])
