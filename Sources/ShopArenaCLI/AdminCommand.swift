@@ -19,9 +19,9 @@ struct AdminStoreOptions: ParsableArguments {
     @Option(help: "A SQLite file path or a postgres:// URL (default: DATA-DIR/arena.sqlite).") var database: String?
     @Option(name: .customLong("data-dir"), help: "The serve data folder (SQLite database and blobs).") var dataDir: String = "shoparena-data"
 
-    /// Opens (and migrates) the store, runs `body`, closes the store.
-    func with<T>(_ body: (ArenaStore) async throws -> T) async throws -> T {
-        try await ArenaStore.using(database: database, dataDir: dataDir, body)
+    /// Opens (and migrates) the store, runs `body`, closes the store; `.existing` refuses a missing SQLite database.
+    func with<T>(_ opening: ArenaStore.Opening = .create, _ body: (ArenaStore) async throws -> T) async throws -> T {
+        try await ArenaStore.using(database: database, dataDir: dataDir, opening: opening, body)
     }
 
     /// Runs one `LocalAdmin` action (leak reports of a refusal on stderr); a refusal is a usage error.

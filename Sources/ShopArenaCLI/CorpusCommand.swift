@@ -25,7 +25,7 @@ struct CorpusStatsCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     func run() async throws {
-        let stats = try await store.with { try await CorpusMaintenance.stats($0, publicOnly: `public`) }
+        let stats = try await store.with(CorpusMaintenance.statsOpening) { try await CorpusMaintenance.stats($0, publicOnly: `public`) }
         print(json ? JSONWriter(style: .python).string(stats.json) : stats.text)
     }
 }
@@ -39,7 +39,7 @@ struct CorpusBackfillCommand: AsyncParsableCommand {
     @OptionGroup var store: AdminStoreOptions
 
     func run() async throws {
-        let (runs, stats) = try await store.with { try await CorpusMaintenance.backfill($0) }
+        let (runs, stats) = try await store.with(CorpusMaintenance.backfillOpening) { try await CorpusMaintenance.backfill($0) }
         print("backfill: \(runs) run(s) ingested")
         print(stats.text)
     }

@@ -49,7 +49,7 @@ struct CorpusExportCommand: AsyncParsableCommand {
             minJudge: minJudge, category: category, gzip: gzip, license: license, source: source, workers: workers, catalog: catalog)
         let lookup: (any ProductLookup)?
         do { lookup = try export.productLookup() } catch { throw ValidationError("\(error)") }
-        let stats = try await store.with { try await export.run(store: $0, lookup: lookup) }
+        let stats = try await store.with(CorpusExportRun.opening) { try await export.run(store: $0, lookup: lookup) }
         for line in export.summary(stats) { print(line) }
         if let audit = stats.audit, !audit.isClean { throw ExitCode(3) }
     }

@@ -39,6 +39,12 @@ struct CorpusCLITests {
         let scratch = try CLIProcess.scratch()
         defer { try? FileManager.default.removeItem(at: scratch) }
         let data = scratch.appendingPathComponent("data").path
+        // stats only reads: on a folder without an arena database it refuses and creates nothing.
+        let refused = try CLIProcess.shoparena(["corpus", "stats", "--json", "--data-dir", data], in: scratch)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("no arena database at \(data)/arena.sqlite; pass the --data-dir of a running arena or --database URL"),
+                "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: data))
         let backfill = try CLIProcess.shoparena(["corpus", "backfill", "--data-dir", data], in: scratch)
         #expect(backfill.status == 0, "\(backfill.stderr)")
         #expect(backfill.stdout.contains("backfill: 0 run(s) ingested"))
@@ -46,6 +52,24 @@ struct CorpusCLITests {
         #expect(stats.status == 0, "\(stats.stderr)")
         let json = try JSONParser.parse(stats.stdout)
         #expect(json["total"] == 0 && json["withheld_hidden"] == 0 && json["agentic_threshold"] == 0.5)
+    }
+
+    @Test("corpus export refuses a data folder without an arena database instead of exporting an empty one")
+    func exportRefusesMissingDatabase() throws {
+        let scratch = try CLIProcess.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let data = scratch.appendingPathComponent("data").path
+        let out = scratch.appendingPathComponent("out").path
+        let export = try CLIProcess.shoparena(["corpus", "export", "--format", "sft", "--out", out, "--data-dir", data], in: scratch)
+        #expect(export.status != 0)
+        #expect(export.stderr.contains("no arena database at \(data)/arena.sqlite; pass the --data-dir of a running arena or --database URL"),
+                "\(export.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: data) && !FileManager.default.fileExists(atPath: out))
+        // A --database SQLite path that does not exist is refused the same way.
+        let missing = scratch.appendingPathComponent("elsewhere.sqlite").path
+        let byPath = try CLIProcess.shoparena(["corpus", "export", "--format", "sft", "--out", out, "--database", missing], in: scratch)
+        #expect(byPath.status != 0 && byPath.stderr.contains("no arena database at \(missing)"), "\(byPath.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: missing))
     }
 
     @Test("bench corpus ingests every generated trajectory and prints its JSON")

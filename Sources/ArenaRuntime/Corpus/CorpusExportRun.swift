@@ -23,6 +23,8 @@ public struct CorpusExportRun: Sendable {
     public var options: CorpusExportOptions
     /// A JSONL catalog: rl rows take product documents from it (nil: the objects the tools returned).
     public var catalog: String?
+    /// Export only reads: a SQLite data folder without an arena database is refused rather than created empty.
+    public static let opening = ArenaStore.Opening.existing
 
     public init(options: CorpusExportOptions, catalog: String? = nil) {
         self.options = options

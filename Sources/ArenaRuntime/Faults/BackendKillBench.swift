@@ -100,7 +100,7 @@ public struct BackendKillBench: Sendable {
         let api = ArenaClient(baseURL: baseURL)
         var rng = SplitMix64(seed: config.seed)
         for round in 0..<config.kills {
-            let serve = try BenchChild(binary: config.binary, arguments: arguments, environment: [:], log: logFile)
+            let serve = try await BenchChild(binary: config.binary, arguments: arguments, environment: [:], log: logFile)
             try await Self.waitForHealth(api)
             if round == 0 {
                 let asAdmin = api.signed(by: admin)

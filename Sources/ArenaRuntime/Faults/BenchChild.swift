@@ -1,42 +1,97 @@
 import Foundation
+import Subprocess
+import Synchronization
+import SystemPackage
 
-/// A `shoparena` child process of a fault bench (`serve` or `validator`): started with its arguments and extra
-/// environment, its output appended to a shared log, stopped with a signal by pid — SIGKILL is the point.
-final class BenchChild: @unchecked Sendable {
-    private let process = Process()
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
+/// A `shoparena` child process of a fault bench (`serve` or `validator`): started with swift-subprocess (as every
+/// child outside the sandbox is) with its arguments and extra environment, its stdout and stderr appended to a shared
+/// log, stopped with a signal by pid — SIGKILL is the point.
+///
+/// `Subprocess.run` is awaited by a task of its own for the child's whole life: the body hands the pid over and
+/// returns, the run then waits for the exit (reaping the child), and the task records it for ``wait(seconds:)``.
+final class BenchChild: Sendable {
     /// How a child ended.
-    enum Exit: Equatable {
+    enum Exit: Equatable, Sendable {
         case code(Int32)
         case signal(Int32)
     }
 
-    init(binary: URL, arguments: [String], environment: [String: String], log: URL) throws {
-        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
-        let handle = try FileHandle(forWritingTo: log)
-        defer { try? handle.close() }  // the child holds its own copy
-        try handle.seekToEnd()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+    /// What the runner task learnt: how the child ended, or why it could not start.
+    private final class Outcome: Sendable {
+        let exit = Mutex<Exit?>(nil)
+        let launchError = Mutex<(any Error)?>(nil)
     }
 
-    var pid: Int32 { process.processIdentifier }
+    /// The child's pid (valid until it has been waited for).
+    let pid: Int32
+    private let outcome: Outcome
 
-    func signal(_ signal: Int32) { if process.isRunning { kill(process.processIdentifier, signal) } }
+    /// Starts `binary arguments…` with this process's environment plus `environment`; stdin is /dev/null. Throws when
+    /// the log cannot be opened or the child cannot be started.
+    init(binary: URL, arguments: [String], environment: [String: String], log: URL) async throws {
+        let path = FilePath(log.path)
+        // Two descriptors in append mode: each is closed once spawned (the child holds its own copies).
+        let outFD = try FileDescriptor.open(path, .writeOnly, options: [.create, .append], permissions: [.ownerReadWrite])
+        let errFD: FileDescriptor
+        do {
+            errFD = try FileDescriptor.open(path, .writeOnly, options: [.create, .append], permissions: [.ownerReadWrite])
+        } catch {
+            try? outFD.close()
+            throw error
+        }
+        let outcome = Outcome()
+        let (started, pidSink) = AsyncStream.makeStream(of: Int32.self)
+        let updates = Dictionary(uniqueKeysWithValues: environment.compactMap { key, value in
+            Environment.Key(rawValue: key).map { ($0, Optional(value)) } })
+        let runner = Task {
+            do {
+                let status = try await Subprocess.run(
+                    .path(FilePath(binary.path)), arguments: Arguments(arguments), environment: .inherit.updating(updates),
+                    input: .none,
+                    output: FileDescriptorOutput.fileDescriptor(outFD, closeAfterSpawningProcess: true),
+                    error: FileDescriptorOutput.fileDescriptor(errFD, closeAfterSpawningProcess: true)
+                ) { execution in
+                    pidSink.yield(execution.processIdentifier.value)
+                    pidSink.finish()
+                }.terminationStatus
+                outcome.exit.withLock {
+                    switch status {
+                    case .exited(let code): $0 = .code(code)
+                    case .signaled(let signal): $0 = .signal(signal)
+                    }
+                }
+            } catch {
+                outcome.launchError.withLock { $0 = error }
+                pidSink.finish()
+            }
+        }
+        var pid: Int32?
+        for await value in started { pid = value }
+        guard let pid else {
+            await runner.value
+            throw outcome.launchError.withLock { $0 } ?? CancellationError()
+        }
+        self.pid = pid
+        self.outcome = outcome
+    }
+
+    /// Sends `signal` to the child unless it has already been reaped.
+    func signal(_ signal: Int32) { if outcome.exit.withLock({ $0 }) == nil { kill(pid, signal) } }
 
     /// Waits up to `seconds` for the child to end; nil when it is still running.
     func wait(seconds: Double) async -> Exit? {
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-        while process.isRunning {
+        while true {
+            if let ended = outcome.exit.withLock({ $0 }) { return ended }
             if ContinuousClock.now > deadline { return nil }
             try? await Task.sleep(for: .milliseconds(10))
         }
-        return process.terminationReason == .uncaughtSignal ? .signal(process.terminationStatus) : .code(process.terminationStatus)
     }
 
     /// SIGTERM, then SIGKILL if it has not ended after `grace` seconds.

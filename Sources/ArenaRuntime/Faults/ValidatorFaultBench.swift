@@ -159,7 +159,7 @@ public struct ValidatorFaultBench: Sendable {
                               "--submission-cooldown-seconds", "0", "--required-successes", "2",
                               "--python-runtime-path", config.runtime.path, "--inference-models", "shoparena-stub"]
         if let url = config.databaseURL { serveArguments += ["--database", url] }
-        let serve = try BenchChild(binary: config.binary, arguments: serveArguments, environment: [:], log: logHandle)
+        let serve = try await BenchChild(binary: config.binary, arguments: serveArguments, environment: [:], log: logHandle)
         var api = ArenaClient(baseURL: baseURL)
         api.timeout = .seconds(60)
         do {
@@ -201,7 +201,7 @@ public struct ValidatorFaultBench: Sendable {
                             let delay = Self.delayMillis(point, &rng)
                             let key = slot + max(1, config.parallel) * (turn % max(1, config.keysPerSlot))
                             turn += 1
-                            let child = try BenchChild(
+                            let child = try await BenchChild(
                                 binary: config.binary, arguments: validatorArguments(key),
                                 environment: ["SHOPARENA_FAULT_POINT": point.rawValue, "SHOPARENA_FAULT_DELAY_MS": String(delay),
                                               "TMPDIR": tmp.path],
@@ -234,7 +234,7 @@ public struct ValidatorFaultBench: Sendable {
             try await Task.sleep(for: .milliseconds(Int64(config.leaseSeconds * 1000) + 500))
             var cleaners: [BenchChild] = []
             for key in 0..<min(3, keyCount) {
-                cleaners.append(try BenchChild(binary: config.binary, arguments: validatorArguments(key),
+                cleaners.append(try await BenchChild(binary: config.binary, arguments: validatorArguments(key),
                                                environment: ["TMPDIR": tmp.path], log: logHandle))
             }
             let deadline = ContinuousClock.now + .seconds(config.drainSeconds)

@@ -6,12 +6,16 @@ public enum ArenaStoreError: Error, Sendable, CustomStringConvertible {
     case dataFolder(path: String, reason: String)
     case database(target: String, reason: String)
     case blobStore(path: String, reason: String)
+    /// A read-only command (``ArenaStore/Opening/existing``) was pointed at a SQLite file that does not exist.
+    case noDatabase(path: String)
 
     public var description: String {
         switch self {
         case .dataFolder(let path, let reason): "cannot create the data folder \(path): \(reason)"
         case .database(let target, let reason): "cannot open the database \(target): \(reason)"
         case .blobStore(let path, let reason): "cannot open the blob store in \(path): \(reason)"
+        case .noDatabase(let path):
+            "no arena database at \(path); pass the --data-dir of a running arena or --database URL"
         }
     }
 }
@@ -25,6 +29,15 @@ public struct ArenaStore: Sendable {
     /// "PostgreSQL" or "SQLite PATH", for start-up lines.
     public let description: String
 
+    /// Whether opening may create a missing SQLite database (and its data folder).
+    public enum Opening: Sendable {
+        /// Create the data folder and the database when missing (`serve`, `admin`, `corpus backfill`).
+        case create
+        /// Refuse a SQLite database file that does not exist (read-only commands: `corpus stats`, `corpus export`),
+        /// so a wrong `--data-dir` is an error instead of an empty, freshly made arena.
+        case existing
+    }
+
     /// True for a `postgres://` or `postgresql://` URL.
     public static func isPostgres(_ target: String) -> Bool {
         target.hasPrefix("postgres://") || target.hasPrefix("postgresql://")
@@ -32,16 +45,21 @@ public struct ArenaStore: Sendable {
 
     /// Opens (creating) `dataDir`, the database (`database`, else `DATA-DIR/arena.sqlite`) with migrations
     /// applied, and the blob store. `maxConnections` sizes a PostgreSQL pool (nil: the driver's default).
-    public static func open(database: String?, dataDir: String, maxConnections: Int? = nil)
+    /// With `opening` ``Opening/existing`` a SQLite database file that does not exist is refused
+    /// (``ArenaStoreError/noDatabase(path:)``) and nothing is created.
+    public static func open(database: String?, dataDir: String, maxConnections: Int? = nil, opening: Opening = .create)
         async throws(ArenaStoreError) -> ArenaStore
     {
         let folder = URL(fileURLWithPath: dataDir)
+        let target = database ?? folder.appendingPathComponent("arena.sqlite").path
+        if opening == .existing, !isPostgres(target), !FileManager.default.fileExists(atPath: target) {
+            throw .noDatabase(path: target)
+        }
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
             throw .dataFolder(path: dataDir, reason: error.localizedDescription)
         }
-        let target = database ?? folder.appendingPathComponent("arena.sqlite").path
         let opened: any SQLDatabase
         do {
             if isPostgres(target) {

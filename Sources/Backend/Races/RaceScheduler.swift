@@ -12,12 +12,15 @@ public struct RaceScheduler: Service {
     public let clock: any ArenaClock
     public let interval: Double
     public let logger: Logger
+    /// The longest one tick may run before the loop gives up on it (see ``SingletonLoop``).
+    public let tickTimeoutSeconds: Double
 
-    public init(engine: RaceEngine, clock: any ArenaClock, interval: Double = 30, logger: Logger) {
+    public init(engine: RaceEngine, clock: any ArenaClock, interval: Double = 30, logger: Logger, tickTimeoutSeconds: Double = 120) {
         self.engine = engine
         self.clock = clock
         self.interval = interval
         self.logger = logger
+        self.tickTimeoutSeconds = tickTimeoutSeconds
     }
 
     /// One tick under the cluster lock: the races whose status changed, or nil when another replica's tick
@@ -29,17 +32,14 @@ public struct RaceScheduler: Service {
         }
     }
 
+    /// Ticks every ``interval`` until cancelled or gracefully shut down; a failing tick is logged, and a tick that
+    /// hangs (a killed connection mid-commit) is given up after ``tickTimeoutSeconds``.
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    let changed = try await tickIfFree(now: clock.nowMillis()) ?? []
-                    if !changed.isEmpty { logger.info("races advanced: \(changed.joined(separator: ", "))") }
-                } catch {
-                    logger.error("race tick failed: \(error)")
-                }
-                try await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
-            }
+        let loop = SingletonLoop(name: "race tick", interval: .milliseconds(Int64(interval * 1000)),
+                                 tickTimeout: .milliseconds(Int64(tickTimeoutSeconds * 1000)), logger: logger)
+        await loop.run { [self] in
+            let changed = try await tickIfFree(now: clock.nowMillis()) ?? []
+            if !changed.isEmpty { logger.info("races advanced: \(changed.joined(separator: ", "))") }
         }
     }
 }

@@ -14,26 +14,22 @@ public final class LeaseReaper: Service, Sendable {
     public let logger: Logger
     private let counters = Mutex<(reapedTotal: Int, passes: Int, lastPassAt: Int64?, skipped: Int)>((0, 0, nil, 0))
 
-    public init(services: BackendServices, logger: Logger = Logger(label: "shoparena.reaper")) {
+    /// The longest one pass may run before the loop gives up on it (see ``SingletonLoop``).
+    public let tickTimeoutSeconds: Double
+
+    public init(services: BackendServices, logger: Logger = Logger(label: "shoparena.reaper"), tickTimeoutSeconds: Double = 120) {
         self.services = services
         self.logger = logger
+        self.tickTimeoutSeconds = tickTimeoutSeconds
     }
 
-    /// Runs until cancelled or gracefully shut down; a failing pass is logged and retried on the next tick.
+    /// Runs until cancelled or gracefully shut down; a failing pass is logged and retried on the next tick, and a
+    /// pass that hangs (a killed connection mid-commit) is given up after ``tickTimeoutSeconds``.
     public func run() async throws {
         let interval = max(services.settings.reaperIntervalSeconds, 0.05)
-        while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            do {
-                try await reapIfFree(now: services.now())
-            } catch {
-                logger.error("lease reaper pass failed: \(error)")
-            }
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
-            } catch {
-                return
-            }
-        }
+        let loop = SingletonLoop(name: "lease reaper pass", interval: .milliseconds(Int64(interval * 1000)),
+                                 tickTimeout: .milliseconds(Int64(tickTimeoutSeconds * 1000)), logger: logger)
+        await loop.run { [self] in try await reapIfFree(now: services.now()) }
     }
 
     /// One pass under the cluster lock: the number of runs marked STALE, or nil when another replica's pass
