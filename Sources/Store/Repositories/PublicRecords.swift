@@ -162,6 +162,7 @@ public struct WorkItemRecord: Sendable, Hashable {
     public var lastFailureKind: String?
     /// The validator that may not claim the item before ``avoidUntil`` (its inference provider failed a run), or nil.
     public var avoidValidatorHotkey: String?
+    /// When that validator may claim the item again (epoch milliseconds), or nil.
     public var avoidUntil: Int64?
 
     static let select = """

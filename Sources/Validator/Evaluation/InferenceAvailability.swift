@@ -15,6 +15,7 @@ public struct InferenceAvailability: Sendable, Equatable {
     /// Those the provider failed.
     public var upstreamFailures = 0
 
+    /// A tally with the given counts (none by default).
     public init(attempts: Int = 0, upstreamFailures: Int = 0) {
         self.attempts = attempts
         self.upstreamFailures = upstreamFailures
