@@ -49,11 +49,6 @@ final class ExportFileWriter {
         buffer.reserveCapacity(Self.flushBytes + (64 << 10))
     }
 
-    /// Appends one line (a newline is added).
-    func write(_ line: String) throws(ExportWriteError) {
-        try write(bytes: Array(line.utf8))
-    }
-
     /// Appends one line given as UTF-8 bytes (a newline is added).
     func write(bytes line: [UInt8]) throws(ExportWriteError) {
         buffer.append(contentsOf: line)

@@ -57,11 +57,6 @@ public struct ExportItem: Sendable {
 
 /// A stored problem log (gzip as validators upload it, or plain JSON) read back as the chat the corpus normalised.
 public enum ExportDialogue {
-    /// The chat of the envelope in `bytes`, or nil when the log does not read or holds no dialogue.
-    public static func chat(from bytes: [UInt8], query: String) -> ChatTrajectory? {
-        decode(bytes, query: query)?.chat
-    }
-
     /// The chat of the envelope in `bytes` with the values of its tool results (see ``ExportItem/toolResults``; nil
     /// for a dialogue that already was chat, whose results are its texts).
     public static func decode(_ bytes: [UInt8], query: String) -> (chat: ChatTrajectory, toolResults: [JSONValue]?)? {
