@@ -22,14 +22,30 @@ public enum CatalogReadError: Error, Sendable, CustomStringConvertible {
     }
 }
 
+extension CatalogReadError {
+    /// The same error with its line numbers moved down by `lines` (the lines before the range that was read).
+    public func shifted(by lines: Int) -> CatalogReadError {
+        switch self {
+        case .file: return self
+        case .line(var e):
+            e.line += lines
+            return .line(e)
+        case .duplicateID(let id, let first, let line): return .duplicateID(id: id, firstLine: first + lines, line: line + lines)
+        }
+    }
+}
+
 /// Streams the documents of a JSONL catalog (ShoppingBench `documents.jsonl` form, or bare product
 /// objects one per line) in constant memory. Blank lines are skipped.
 public struct CatalogReader: ~Copyable {
     private var lines: LineReader
 
-    public init(path: String) throws(CatalogReadError) {
+    /// Reads the whole catalog, or the lines of one range from ``LineReader/split(path:parts:)``. Line numbers
+    /// (in ``lineNumber`` and in errors) then count from the range's start: ``CatalogReadError/shifted(by:)``
+    /// with ``LineReader/lines(path:before:)`` turns them into the file's.
+    public init(path: String, byteRange: Range<Int>? = nil) throws(CatalogReadError) {
         do {
-            lines = try LineReader(path: path)
+            lines = try LineReader(path: path, byteRange: byteRange)
         } catch {
             throw .file(error)
         }

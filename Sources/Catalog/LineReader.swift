@@ -30,20 +30,72 @@ public struct LineReader: ~Copyable {
     private var start = 0
     private var end = 0
     private var eof = false
+    /// The file offset of the next `read`, and where reading stops (nil: the end of the file).
+    private var fileOffset: Int
+    private let endOffset: Int?
     /// 1-based number of the line last returned.
     public private(set) var lineNumber = 0
     /// Bytes consumed so far, for progress reports.
     public private(set) var bytesRead = 0
 
-    public init(path: String, bufferSize: Int = 1 << 20) throws(FileAccessError) {
+    /// Reads the whole file, or only the bytes `byteRange` covers (a range from ``LineReader/split(path:parts:)``
+    /// starts at the beginning of a line and ends just after a newline or at the end of the file).
+    public init(path: String, byteRange: Range<Int>? = nil, bufferSize: Int = 1 << 20) throws(FileAccessError) {
         self.path = path
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw .cannotOpen(path: path, reason: FileAccessError.errnoText()) }
         self.fd = fd
         self.buffer = [UInt8](repeating: 0, count: max(bufferSize, 4096))
+        fileOffset = byteRange?.lowerBound ?? 0
+        endOffset = byteRange?.upperBound
+    }
+
+    /// Splits the file into at most `parts` byte ranges of about equal size, each made of whole lines, in
+    /// file order; their union is the whole file. Fewer ranges come back when the lines are too long to split.
+    public static func split(path: String, parts: Int) throws(FileAccessError) -> [Range<Int>] {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw .cannotOpen(path: path, reason: FileAccessError.errnoText()) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .readFailed(path: path, reason: FileAccessError.errnoText()) }
+        let size = Int(info.st_size)
+        var bounds = [0]
+        var probe = [UInt8](repeating: 0, count: 1 << 16)
+        for k in 1..<max(1, parts) {
+            // The first line start at or after the k-th equal cut.
+            var at = max(size * k / parts, bounds[bounds.count - 1])
+            var found: Int?
+            while found == nil && at < size {
+                let got = probe.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, off_t(at)) }
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    throw .readFailed(path: path, reason: FileAccessError.errnoText())
+                }
+                if got == 0 { break }
+                if let nl = probe[0..<got].firstIndex(of: 0x0A) { found = at + nl + 1 } else { at += got }
+            }
+            guard let cut = found, cut < size, cut > bounds[bounds.count - 1] else { continue }
+            bounds.append(cut)
+        }
+        bounds.append(size)
+        return (0..<bounds.count - 1).map { bounds[$0]..<bounds[$0 + 1] }
     }
 
     deinit { close(fd) }
+
+    /// How many lines end before byte `offset` (the line number just before a range that starts there).
+    public static func lines(path: String, before offset: Int) throws(FileAccessError) -> Int {
+        var reader = try LineReader(path: path, byteRange: 0..<offset)
+        var count = 0
+        do {
+            while try reader.next({ _ in () }) != nil { count += 1 }
+        } catch let e as FileAccessError {
+            throw e
+        } catch {
+            throw .readFailed(path: path, reason: "\(error)")
+        }
+        return count
+    }
 
     /// Calls `body` with the next line; returns false at the end of the file.
     public mutating func next<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R? {
@@ -90,14 +142,18 @@ public struct LineReader: ~Copyable {
             start = 0
         }
         if end == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
-        let capacity = buffer.count - end
-        let got = buffer.withUnsafeMutableBufferPointer { b in read(fd, b.baseAddress! + end, capacity) }
+        var capacity = buffer.count - end
+        if let endOffset { capacity = min(capacity, endOffset - fileOffset) }
+        let got = capacity == 0 ? 0 : buffer.withUnsafeMutableBufferPointer { b in
+            pread(fd, b.baseAddress! + end, capacity, off_t(fileOffset))
+        }
         if got < 0 {
             if errno == EINTR { return }
             throw .readFailed(path: path, reason: FileAccessError.errnoText())
         }
         if got == 0 { eof = true }
         end += got
+        fileOffset += got
         bytesRead += got
     }
 }

@@ -63,6 +63,8 @@ struct DocumentEncoderTests {
         for p in products {
             let doc = CatalogDocument(product: p)
             #expect(String(decoding: encoder.encode(doc), as: UTF8.self) == doc.jsonLine, "\(p.productID) \(p.price)")
+            // The index stores products with the product part alone.
+            #expect(String(decoding: ProductJSONEncoder().encode(p), as: UTF8.self) == JSONWriter().string(p.json))
         }
     }
 }

@@ -18,11 +18,22 @@ public struct EnglishAnalyzer: Sendable {
         var out: [String] = []
         var stemmer = PorterStemmer()
         tokenizer.tokenize(text) { token in
-            let word = Self.lowercased(Self.removingPossessive(token))
-            if Self.stopWords.contains(word) { return }
-            out.append(stemmer.stem(word))
+            if let term = Self.term(ofToken: token, stemmer: &stemmer) { out.append(term) }
         }
         return out
+    }
+
+    /// Calls `emit` with each token of `text` as the tokenizer cut it, before any filter.
+    public func tokens(_ text: String, emit: (String) -> Void) {
+        tokenizer.tokenize(text, emit: emit)
+    }
+
+    /// The term one token analyses to, or nil for a stop word. It depends on the token alone, so a caller
+    /// may remember it per token (the index builder does): ``terms(_:)`` is this applied to every token.
+    static func term(ofToken token: String, stemmer: inout PorterStemmer) -> String? {
+        let word = lowercased(removingPossessive(token))
+        if stopWords.contains(word) { return nil }
+        return stemmer.stem(word)
     }
 
     /// Drops a trailing `'s`, `’s` or `＇s` (either case of s), as `EnglishPossessiveFilter` does.

@@ -25,9 +25,27 @@ public struct StandardTokenizer: Sendable {
         for i in scalars.indices { classes[i] = WordBreakClass.of(scalars[i]) }
         var scanner = Scanner(scalars: scalars, classes: classes)
         while let range = scanner.next() {
-            var s = String.UnicodeScalarView()
-            for i in range { s.append(Unicode.Scalar(scalars[i])!) }
-            emit(String(s))
+            emit(Self.string(scalars, range))
+        }
+    }
+
+    /// The code points `scalars[range]` as a string, encoded straight into its UTF-8 storage.
+    private static func string(_ scalars: [UInt32], _ range: Range<Int>) -> String {
+        String(unsafeUninitializedCapacity: range.count * 4) { buffer in
+            var n = 0
+            for i in range {
+                let v = scalars[i]
+                if v < 0x80 {
+                    buffer[n] = UInt8(v)
+                    n += 1
+                } else {
+                    for unit in UTF8.encode(Unicode.Scalar(v)!)! {
+                        buffer[n] = unit
+                        n += 1
+                    }
+                }
+            }
+            return n
         }
     }
 }

@@ -84,9 +84,12 @@ final class FileSink {
         if n != bytes.count { throw .io(path: path, reason: "header write failed: \(errnoText())") }
     }
 
-    func closeSynced() throws(IndexError) {
+    func closeSynced() throws(IndexError) { try finishWriting(sync: true) }
+
+    /// Flushes and closes; with `sync`, waits until the bytes are on disk first (a scratch file needs not).
+    func finishWriting(sync: Bool) throws(IndexError) {
         try flush()
-        if fsync(fd) != 0 { throw .io(path: path, reason: "fsync failed: \(errnoText())") }
+        if sync && fsync(fd) != 0 { throw .io(path: path, reason: "fsync failed: \(errnoText())") }
         close(fd)
         fd = -1
     }
