@@ -61,18 +61,30 @@ struct DocumentOrderTests {
         let permutation = DocumentPermutation(order: .shortestFirst, norms: [5, 2, 12, 1, 5])
         #expect(permutation.oldOf == [3, 1, 0, 4, 2])
         #expect(permutation.newOf == [2, 1, 4, 0, 3])
-        // Old postings: doc 0 tf 1, doc 2 tf 3, doc 3 tf 1, doc 4 tf 200.
-        var old: [UInt8] = []
-        var last = -1
-        for (doc, tf) in [(0, 1), (2, 3), (3, 1), (4, 200)] as [(Int, UInt64)] {
-            old.appendPosting(delta: UInt64(doc - last), tf: tf)
-            last = doc
+        // Old postings: doc 0 tf 1, doc 2 tf 3, doc 3 tf 1, doc 4 tf 200, as two segments (docs 0–2, 3–4).
+        func encoded(_ postings: [(Int, UInt64)]) -> [UInt8] {
+            var bytes: [UInt8] = []
+            var last = -1
+            for (doc, tf) in postings {
+                bytes.appendPosting(delta: UInt64(doc - last), tf: tf)
+                last = doc
+            }
+            return bytes
         }
-        var reader = PostingsReader(permutation.apply(postings: old))
+        let first = encoded([(0, 1), (2, 3)]), second = encoded([(0, 1), (1, 200)])
+        var merged = MergedPostings()
+        var scratch: [UInt64] = []
+        SegmentMerge.merge([.init(bytes: first, range: 0..<first.count, base: 0),
+                            .init(bytes: second, range: 0..<second.count, base: 3)],
+                           newOf: permutation.newOf, norms: [1, 2, 5, 5, 12], entries: &scratch, into: &merged)
+        var reader = PostingsReader(merged.bytes)
         var decoded: [(Int, UInt64)] = []
         while let posting = reader.next() { decoded.append(posting) }
         // New numbers: old 3 → 0, old 0 → 2, old 4 → 3, old 2 → 4.
         #expect(decoded.map(\.0) == [0, 2, 3, 4])
         #expect(decoded.map(\.1) == [1, 1, 200, 3])
+        #expect(merged.lengths == [merged.bytes.count])
+        // One partial skip block: last document 4, ends at the end, max tf 200, smallest norm 1 (document 0).
+        #expect(merged.blocks == [4, 0, 0, 0, UInt8(merged.bytes.count), 0, 0, 0, 200, 0, 0, 0, 1, 0, 0, 0])
     }
 }

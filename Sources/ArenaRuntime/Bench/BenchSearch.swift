@@ -212,6 +212,7 @@ public struct BenchSearch: Sendable {
             ("terms", .int(Int64(idx.termCount))),
             ("postings", summary.map { .int(Int64($0.postings)) } ?? .null),
             ("build_seconds", buildSeconds.map(JSONValue.double) ?? .null),
+            ("build_threads", buildSeconds == nil ? .null : .int(Int64(ProcessInfo.processInfo.activeProcessorCount))),
             ("index_bytes", .int(Int64(idx.fileSize))),
             ("open_seconds", .double(openSeconds)),
             ("rss_mb_before_open", .double(rssBefore)),

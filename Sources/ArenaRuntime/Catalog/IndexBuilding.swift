@@ -47,6 +47,7 @@ public enum IndexBuilding {
             }
         }
         report.indexed(pending)
+        segment.seal()
     }
 }
 

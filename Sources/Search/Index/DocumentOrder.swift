@@ -67,23 +67,4 @@ struct DocumentPermutation {
         }
         return (out, outOffsets)
     }
-
-    /// One term's postings (see ``IndexFormat``) renumbered: decoded, sorted by new document, re-encoded.
-    func apply(postings: [UInt8]) -> [UInt8] {
-        var entries: [UInt64] = []
-        var reader = PostingsReader(postings)
-        while let (doc, tf) = reader.next() {
-            entries.append(UInt64(UInt32(newOf[doc])) << 32 | UInt64(UInt32(clamping: tf)))
-        }
-        entries.sort()
-        var out: [UInt8] = []
-        out.reserveCapacity(postings.count + 8)
-        var last: Int64 = -1
-        for e in entries {
-            let d = Int64(e >> 32)
-            out.appendPosting(delta: UInt64(d - last), tf: e & 0xFFFF_FFFF)
-            last = d
-        }
-        return out
-    }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 
 /// Buffered sequential writes to a file descriptor, with a running checksum of the current section.
 final class FileSink {
@@ -13,15 +14,22 @@ final class FileSink {
     /// Bytes written so far (buffered ones included).
     private(set) var position = 0
     var checksum = Checksum64()
+    /// Starts a background `fdatasync` each time this many more bytes reach the file (nil: never), so the
+    /// disk writes a large file while it is being built and the final sync has little left to wait for.
+    private let writebackEvery: Int?
+    private var writtenSinceWriteback = 0
+    private let writeback = DispatchGroup()
 
-    init(path: String) throws(IndexError) {
+    init(path: String, writebackEvery: Int? = nil) throws(IndexError) {
         self.path = path
+        self.writebackEvery = writebackEvery
         fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw .io(path: path, reason: "cannot create: \(errnoText())") }
         buffer.reserveCapacity(flushSize + 65536)
     }
 
     deinit {
+        writeback.wait()
         if fd >= 0 { close(fd) }
     }
 
@@ -75,6 +83,16 @@ final class FileSink {
             }
             offset += n
         }
+        startWritebackIfDue(after: bytes.count)
+    }
+
+    private func startWritebackIfDue(after count: Int) {
+        guard let every = writebackEvery else { return }
+        writtenSinceWriteback += count
+        guard writtenSinceWriteback >= every, writeback.wait(timeout: .now()) == .success else { return }
+        writtenSinceWriteback = 0
+        let fd = self.fd
+        DispatchQueue.global(qos: .utility).async(group: writeback) { _ = fdatasync(fd) }
     }
 
     /// Writes `bytes` at an absolute offset (after a flush), for the header.
@@ -89,6 +107,7 @@ final class FileSink {
     /// Flushes and closes; with `sync`, waits until the bytes are on disk first (a scratch file needs not).
     func finishWriting(sync: Bool) throws(IndexError) {
         try flush()
+        writeback.wait()
         if sync && fsync(fd) != 0 { throw .io(path: path, reason: "fsync failed: \(errnoText())") }
         close(fd)
         fd = -1

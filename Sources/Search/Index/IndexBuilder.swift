@@ -95,26 +95,29 @@ public struct IndexBuilder: ~Copyable {
     private static func write(segments: [IndexSegment], partialPath: String, order: IndexDocumentOrder,
                               progress: ((IndexBuildProgress) -> Void)?) throws(IndexError) -> IndexBuildSummary {
         for segment in segments { try segment.closeStored() }
-        let merge = SegmentMerge(segments)
+        var merge = SegmentMerge(segments)
         let docCount = merge.documentCount
         let termCount = merge.terms.count
         let permutation = DocumentPermutation(order: order, norms: merge.norms)
         let permuted = !permutation.isIdentity
         progress?(IndexBuildProgress(phase: .sorting, documents: docCount, terms: termCount))
-        let norms = permuted ? permutation.apply(merge.norms) : merge.norms
-        let prices = permuted ? permutation.apply(merge.prices) : merge.prices
-        let soldCounts = permuted ? permutation.apply(merge.soldCounts) : merge.soldCounts
-        let services = permuted ? permutation.apply(merge.services) : merge.services
-        let (idBytes, idOffsets) = permuted ? permutation.apply(bytes: merge.idBytes, offsets: merge.idOffsets)
-                                            : (merge.idBytes, merge.idOffsets)
+        if permuted { merge.renumber(permutation) }
+        let idBytes = merge.idBytes, idOffsets = merge.idOffsets
 
         // Terms in UTF-8 byte order.
         let termUTF8 = merge.terms.map { Array($0.utf8) }
-        let termOrder = (0..<termCount).sorted { termUTF8[$0].lexicographicallyPrecedes(termUTF8[$1]) }
+        var allTermBytes: [UInt8] = []
+        var allTermOffsets: [UInt64] = [0]
+        allTermOffsets.reserveCapacity(termCount + 1)
+        for t in termUTF8 {
+            allTermBytes += t
+            allTermOffsets.append(UInt64(allTermBytes.count))
+        }
+        let termOrder = ByteStringOrder.sortedIndices(bytes: allTermBytes, offsets: allTermOffsets).map { Int($0) }
 
         // Documents in id byte order; duplicates are refused.
         func idSlice(_ d: Int) -> ArraySlice<UInt8> { idBytes[Int(idOffsets[d])..<Int(idOffsets[d + 1])] }
-        let docsByID = (0..<docCount).sorted { idSlice($0).lexicographicallyPrecedes(idSlice($1)) }
+        let docsByID = ByteStringOrder.sortedIndices(bytes: idBytes, offsets: idOffsets).map { Int($0) }
         var idRank = [UInt32](repeating: 0, count: docCount)
         for (rank, d) in docsByID.enumerated() {
             idRank[d] = UInt32(rank)
@@ -128,8 +131,7 @@ public struct IndexBuilder: ~Copyable {
         let shopOrder = (0..<shopNames.count).sorted { Array(shopNames[$0].utf8).lexicographicallyPrecedes(Array(shopNames[$1].utf8)) }
         var shopRemap = [UInt32](repeating: 0, count: shopNames.count)
         for (newOrdinal, old) in shopOrder.enumerated() { shopRemap[old] = UInt32(newOrdinal) }
-        let mergedShops = permuted ? permutation.apply(merge.shopOrdinals) : merge.shopOrdinals
-        let shopOrdinals = mergedShops.map { shopRemap[Int($0)] }
+        let shopOrdinals = merge.shopOrdinals.map { shopRemap[Int($0)] }
         var shopBytes: [UInt8] = []
         var shopOffsets: [UInt64] = [0]
         for old in shopOrder {
@@ -138,11 +140,11 @@ public struct IndexBuilder: ~Copyable {
         }
 
         progress?(IndexBuildProgress(phase: .renumbering, documents: docCount, terms: termCount))
-        let chunks = merge.postings(termOrder: termOrder, newOf: permuted ? permutation.newOf : nil, norms: norms)
+        let chunks = merge.postings(termOrder: termOrder, newOf: permuted ? permutation.newOf : nil, norms: merge.norms)
         for segment in segments { segment.releasePostings() }
 
         progress?(IndexBuildProgress(phase: .writing, documents: docCount, terms: termCount))
-        let sink = try FileSink(path: partialPath)
+        let sink = try FileSink(path: partialPath, writebackEvery: 128 << 20)
         try sink.write([UInt8](repeating: 0, count: IndexFormat.headerSize))
         var sections: [(offset: Int, length: Int, checksum: UInt64)] = []
         func begin() throws(IndexError) -> Int {
@@ -202,10 +204,10 @@ public struct IndexBuilder: ~Copyable {
         for chunk in chunks { try sink.write(chunk.blocks) }
         end(start)
 
-        start = try begin(); try sink.write(norms); end(start)
-        start = try begin(); try sink.write(array: prices.map { $0.bitPattern }); end(start)
-        start = try begin(); try sink.write(array: soldCounts); end(start)
-        start = try begin(); try sink.write(services); end(start)
+        start = try begin(); try sink.write(merge.norms); end(start)
+        start = try begin(); try sink.write(array: merge.prices.map { $0.bitPattern }); end(start)
+        start = try begin(); try sink.write(array: merge.soldCounts); end(start)
+        start = try begin(); try sink.write(merge.services); end(start)
         start = try begin(); try sink.write(array: shopOrdinals); end(start)
         start = try begin(); try sink.write(array: shopOffsets); end(start)
         start = try begin(); try sink.write(shopBytes); end(start)

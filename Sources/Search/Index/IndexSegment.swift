@@ -30,7 +30,12 @@ public final class IndexSegment: @unchecked Sendable {
 
     private var termIDs: [String: Int32] = [:]
     private(set) var terms: [String] = []
-    private(set) var postings: [[UInt8]] = []
+    /// Each term's postings while documents arrive; ``seal()`` moves them into ``postingBytes``.
+    private var postings: [[UInt8]] = []
+    /// After ``seal()``: term t's postings are `postingBytes[postingStarts[t]..<postingStarts[t + 1]]`.
+    private(set) var postingBytes: [UInt8] = []
+    private(set) var postingStarts: [Int] = []
+    private var sealed = false
     private var lastDoc: [Int32] = []
     private(set) var docFreq: [UInt32] = []
     private(set) var postingCount = 0
@@ -62,12 +67,13 @@ public final class IndexSegment: @unchecked Sendable {
     }
 
     /// Documents added so far.
-    public var documentCount: Int { norms.count }
+    public var documentCount: Int { storedOffsets.count - 1 }
 
     /// Adds one document (its `contents` is indexed as stored; its product is stored).
     public func add(_ document: CatalogDocument) throws(IndexError) {
-        let doc = Int32(norms.count)
-        guard norms.count < Int(Int32.max) else { throw .badCatalog(reason: "too many documents") }
+        precondition(!sealed, "IndexSegment.add after seal()")
+        let doc = Int32(documentCount)
+        guard documentCount < Int(Int32.max) else { throw .badCatalog(reason: "too many documents") }
         var ids: [Int32] = []
         analyzer.tokens(document.contents) { token in
             if let known = tokenTerms[token] {
@@ -138,6 +144,43 @@ public final class IndexSegment: @unchecked Sendable {
         finished = true
     }
 
-    /// Drops the postings (the merge's copy replaces them) to lower the build's peak memory.
-    func releasePostings() { postings = [] }
+    /// Ends the segment: drops the lookup tables only ``add(_:)`` needs and packs the postings into one buffer
+    /// (no per-term array headers or growth slack), term by term so memory never holds both forms. The
+    /// thread that filled the segment calls it; the merge calls it again, which does nothing.
+    public func seal() {
+        guard !sealed else { return }
+        sealed = true
+        tokenTerms = [:]
+        termIDs = [:]
+        lastDoc = []
+        postingBytes.reserveCapacity(postings.reduce(0) { $0 + $1.count })
+        postingStarts.reserveCapacity(postings.count + 1)
+        postingStarts.append(0)
+        for t in postings.indices {
+            postingBytes += postings[t]
+            postings[t] = []
+            postingStarts.append(postingBytes.count)
+        }
+        postings = []
+    }
+
+    /// Drops what the merge has copied (terms and per-document columns); the side file's offsets stay.
+    func releaseMerged() {
+        terms = []
+        docFreq = []
+        norms = []
+        prices = []
+        soldCounts = []
+        services = []
+        shopOrdinals = []
+        shopNames = []
+        idBytes = []
+        idOffsets = []
+    }
+
+    /// Drops the packed postings once the merge has rewritten them.
+    func releasePostings() {
+        postingBytes = []
+        postingStarts = []
+    }
 }

@@ -3,13 +3,19 @@
 struct PostingsReader: IteratorProtocol {
     let bytes: [UInt8]
     /// The byte offset just after the last posting read.
-    private(set) var offset = 0
+    private(set) var offset: Int
+    private let end: Int
     private var doc = -1
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    /// Reads the postings in `bytes[range]` (all of `bytes` by default).
+    init(_ bytes: [UInt8], range: Range<Int>? = nil) {
+        self.bytes = bytes
+        offset = range?.lowerBound ?? 0
+        end = range?.upperBound ?? bytes.count
+    }
 
     mutating func next() -> (doc: Int, tf: UInt64)? {
-        guard offset < bytes.count else { return nil }
+        guard offset < end else { return nil }
         let v = varint()
         doc += Int(v >> 1)
         return (doc, v & 1 == 1 ? 1 : varint())

@@ -31,8 +31,21 @@ struct SegmentMerge: Sendable {
         fieldDocumentCount = segments.reduce(0) { $0 + $1.fieldDocumentCount }
         sumTotalTermFreq = segments.reduce(0) { $0 + $1.sumTotalTermFreq }
         postingCount = segments.reduce(0) { $0 + $1.postingCount }
+        for segment in segments { segment.seal() }
         mergeTerms()
         mergeColumns()
+        for segment in segments { segment.releaseMerged() }
+    }
+
+    /// Puts every per-document column into the permutation's order, in place (the postings are renumbered
+    /// when ``postings(termOrder:newOf:norms:)`` merges them).
+    mutating func renumber(_ permutation: DocumentPermutation) {
+        norms = permutation.apply(norms)
+        prices = permutation.apply(prices)
+        soldCounts = permutation.apply(soldCounts)
+        services = permutation.apply(services)
+        shopOrdinals = permutation.apply(shopOrdinals)
+        (idBytes, idOffsets) = permutation.apply(bytes: idBytes, offsets: idOffsets)
     }
 
     var documentCount: Int { bases[bases.count - 1] }
@@ -117,16 +130,34 @@ struct SegmentMerge: Sendable {
         }
     }
 
-    /// Appends one term's postings, renumbered and sorted by document, and its skip blocks.
+    /// Appends merged term `g`'s postings and skip blocks to `out`.
     private func merge(term g: Int, newOf: [Int32]?, norms: [UInt8], entries: inout [UInt64], into out: inout MergedPostings) {
-        entries.removeAll(keepingCapacity: true)
+        var parts: [PostingsPart] = []
         for k in segments.indices {
-            let local = localTerms[k][g]
+            let local = Int(localTerms[k][g])
             guard local >= 0 else { continue }
-            var reader = PostingsReader(segments[k].postings[Int(local)])
-            let base = bases[k]
+            let starts = segments[k].postingStarts
+            parts.append(PostingsPart(bytes: segments[k].postingBytes, range: starts[local]..<starts[local + 1], base: bases[k]))
+        }
+        Self.merge(parts, newOf: newOf, norms: norms, entries: &entries, into: &out)
+    }
+
+    /// One segment's postings of a term, and the merged number of that segment's first document.
+    struct PostingsPart {
+        var bytes: [UInt8]
+        var range: Range<Int>
+        var base: Int
+    }
+
+    /// Appends one term's postings, from `parts` in document order, renumbered by `newOf` and sorted by
+    /// document, and its skip blocks; `entries` is scratch space.
+    static func merge(_ parts: [PostingsPart], newOf: [Int32]?, norms: [UInt8], entries: inout [UInt64],
+                      into out: inout MergedPostings) {
+        entries.removeAll(keepingCapacity: true)
+        for part in parts {
+            var reader = PostingsReader(part.bytes, range: part.range)
             while let (doc, tf) = reader.next() {
-                let merged = base + doc
+                let merged = part.base + doc
                 let numbered = newOf.map { Int($0[merged]) } ?? merged
                 entries.append(UInt64(UInt32(numbered)) << 32 | UInt64(UInt32(clamping: tf)))
             }
