@@ -17,6 +17,9 @@ struct MaxScoreScan {
     /// What the last `run` did.
     private(set) var statistics = ScanStatistics()
 
+    /// Non-essential terms with at most this many skip blocks are advanced to each window's first document.
+    static let rareTermBlocks = 16
+
     init(cursors: [PostingCursor], queryTermCount: Int) {
         let sorted = cursors.sorted { ($0.maxScore, $0.queryPosition) < ($1.maxScore, $1.queryPosition) }
         self.cursors = sorted
@@ -144,7 +147,13 @@ struct MaxScoreScan {
                             var last = PostingCursor.end
                             windowPrefix[0] = 0
                             for i in 0..<m {
-                                let w = c[i].window(at: d, cache)
+                                // A rare non-essential term is cheap to bring up to d.
+                                if i < firstEssential && c[i].doc < d && c[i].blockCount <= Self.rareTermBlocks { c[i].advance(to: d) }
+                                // A term whose next posting lies beyond d has none in d..<next: it adds
+                                // nothing there (a rare term's one block would otherwise bound every window).
+                                let w = c[i].doc > d
+                                    ? (bound: Float(0), maxTf: UInt32(0), last: c[i].doc == PostingCursor.end ? PostingCursor.end : c[i].doc - 1)
+                                    : c[i].window(at: d, cache)
                                 windowBound[i] = w.bound
                                 windowMaxTf[i] = w.maxTf
                                 sum += Double(w.bound)
