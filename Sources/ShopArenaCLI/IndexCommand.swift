@@ -21,9 +21,16 @@ struct IndexBuildCommand: AsyncParsableCommand {
     @Option(help: "The catalog JSONL file.") var catalog: String
     @Option(help: "The index file to write (written to FILE.partial, renamed at the end).") var out: String
     @Option(help: "Document numbering: shortest-first (prunes best) or catalog. Results are the same either way.") var documentOrder: IndexDocumentOrder = .shortestFirst
+    @Option(help: "Threads to index on (default: every core). The file is the same whatever the number.") var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
 
     func run() async throws {
-        let summary = try IndexBuilding.build(catalog: catalog, out: out, order: documentOrder, progress: { printError($0) })
+        let summary = try IndexBuilding.build(catalog: catalog, out: out, order: documentOrder,
+                                              parallelism: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                                              progress: { printError($0) })
         printError("indexed \(summary.documents) documents, \(summary.terms) terms, \(summary.postings) postings, \(summary.bytes) bytes -> \(out)")
     }
 }
