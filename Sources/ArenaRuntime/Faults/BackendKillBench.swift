@@ -114,7 +114,9 @@ public struct BackendKillBench: Sendable {
                     try await api.signed(by: m).call(.POST, "/v1/miner/chutes-auth", json: .object([("refresh_token", "kill-bench-token")]))
                 }
             }
-            let window = 150 + Int(rng.next() % 650)
+            // Up to 3 s: a submission runs the analyzer (two interpreter start-ups, about a second on a busy machine),
+            // so windows shorter than that would kill serve before any submission could be acknowledged.
+            let window = 150 + Int(rng.next() % 2_850)
             await withTaskGroup(of: Void.self) { group in
                 for (number, miner) in miners.enumerated() {
                     group.addTask {
