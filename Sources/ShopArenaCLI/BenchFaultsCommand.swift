@@ -38,6 +38,7 @@ struct BenchFaultsCommand: AsyncParsableCommand {
             kill.kills = backendKills
             kill.seed = seed
             kill.databaseURL = databaseURL
+            kill.python = try sandbox.pythonURL(cwd: cwd)
             printJSON(try await BackendKillBench(configuration: kill, log: { printError("bench faults: \($0)") }).run().json)
             return
         }

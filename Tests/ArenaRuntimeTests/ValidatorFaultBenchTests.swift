@@ -1,4 +1,4 @@
-import ArenaRuntime
+@testable import ArenaRuntime
 import Foundation
 import Testing
 import TestSupport
@@ -43,6 +43,25 @@ struct ValidatorFaultBenchTests {
         #expect(result.orphanProcesses == 0)
         #expect(result.orphanCgroups == 0)
         #expect(result.integrityOK, "\(result.integrityDetail)")
+    }
+
+    // What the bench counts as left running names its folder as a path: a process whose argument merely starts
+    // like the folder (a sampler writing `<folder>.samples` beside it) is not the bench's.
+    @Test func leftoversNameTheFolderAsAPath() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("leftovers-\(UUID().uuidString)").path
+        func start(_ argument: String) throws -> Process {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "while :; do sleep 0.1; done", argument]
+            try process.run()
+            return process
+        }
+        let beside = try start(folder + ".samples")
+        let inside = try start(folder + "/serve")
+        let exact = try start(folder)
+        defer { for process in [beside, inside, exact] { process.terminate(); process.waitUntilExit() } }
+        let found = Set(HostLeftovers.processes(mentioning: folder))
+        #expect(found == [inside.processIdentifier, exact.processIdentifier])
     }
 
     @Test func everyBlockOfSixCrashesCoversEveryPoint() {

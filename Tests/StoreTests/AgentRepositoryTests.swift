@@ -129,6 +129,31 @@ struct AgentRepositoryTests {
         #expect(accepted.count == 1)
         #expect(outcomes.filter { $0 == .cooldown(until: Self.now + 12 * Self.hour) }.count == 5)
     }
+
+    /// Many miners submitting at once (PostgreSQL runs the transactions truly in parallel): every submission is
+    /// accepted and its work item gets a distinct queue position. Two transactions that read the same
+    /// `MAX(seq) + 1` used to collide on the unique `seq`; the loser waited for the winner's commit, then failed,
+    /// and on PostgreSQL its retry ran inside the aborted transaction, so the miner got a 500.
+    @Test(arguments: StoreKind.allCases)
+    func concurrentSubmissionsOfManyMinersAreAllQueuedInDistinctPositions(kind: StoreKind) async throws {
+        let (database, repo) = try await Self.setUp(kind)
+        defer { Task { await database.close() } }
+        let miners = (0..<16).map { "miner-many-\($0)" }
+        for miner in miners { try await IdentityRepository(database: database).register(miner, role: .miner, now: Self.now) }
+        let outcomes = try await withThrowingTaskGroup(of: AgentRepository.SubmitOutcome.self) { group in
+            for miner in miners {
+                group.addTask { try await Self.submit(repo, Self.submission(miner, "agent", at: Self.now)) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let accepted = outcomes.filter { if case .accepted = $0 { return true } else { return false } }
+        #expect(accepted.count == miners.count)
+        let positions = try await database.read { db in
+            try await db.query("SELECT seq FROM work_items", []).map { try $0.int("seq") }
+        }
+        #expect(positions.count == miners.count)
+        #expect(Set(positions).count == miners.count)
+    }
 }
 
 /// Sealing credentials, and storing them per miner on both stores.

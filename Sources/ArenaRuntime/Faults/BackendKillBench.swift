@@ -25,6 +25,8 @@ public struct BackendKillBench: Sendable {
         /// Validators writing progress and completes at once.
         public var validators = 3
         public var databaseURL: String?
+        /// The submission analyzer's interpreter, by absolute path (nil: `serve`'s default, `python3` on PATH).
+        public var python: URL?
 
         public init(directory: URL, binary: URL, runtime: URL, agent: URL) {
             self.directory = directory
@@ -95,6 +97,7 @@ public struct BackendKillBench: Sendable {
                          "--lease-seconds", "3", "--submission-cooldown-seconds", "0", "--required-successes", "2",
                          "--python-runtime-path", config.runtime.path, "--inference-models", "shoparena-stub"]
         if let url = config.databaseURL { arguments += ["--database", url] }
+        if let python = config.python { arguments += ["--python-executable", python.path] }
         let acks = Acknowledgements()
         let code = Array(try Data(contentsOf: config.agent))
         let api = ArenaClient(baseURL: baseURL)
@@ -111,7 +114,9 @@ public struct BackendKillBench: Sendable {
                     try await api.signed(by: m).call(.POST, "/v1/miner/chutes-auth", json: .object([("refresh_token", "kill-bench-token")]))
                 }
             }
-            let window = 150 + Int(rng.next() % 650)
+            // Up to 3 s: a submission runs the analyzer (two interpreter start-ups, about a second on a busy machine),
+            // so windows shorter than that would kill serve before any submission could be acknowledged.
+            let window = 150 + Int(rng.next() % 2_850)
             await withTaskGroup(of: Void.self) { group in
                 for (number, miner) in miners.enumerated() {
                     group.addTask {

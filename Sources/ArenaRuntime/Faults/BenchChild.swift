@@ -120,7 +120,9 @@ struct HostLeftovers {
         return entries.compactMap { Int32($0) }.filter { pid in
             guard !mine.contains(pid), let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
             let text = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
-            return text.contains(folder)
+            // The folder as a path (an argument or a prefix of one), not any text that starts like it: a process
+            // writing `/tmp/run.log` does not mention the folder `/tmp/run`.
+            return text.contains(folder + "/") || text.contains(folder + " ")
         }
     }
 

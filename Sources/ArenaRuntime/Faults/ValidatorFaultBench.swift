@@ -157,7 +157,10 @@ public struct ValidatorFaultBench: Sendable {
         var serveArguments = ["serve", "--host", "127.0.0.1", "--port", String(port), "--data-dir", dataDir.path,
                               "--lease-seconds", String(config.leaseSeconds), "--reaper-interval-seconds", "0.5",
                               "--submission-cooldown-seconds", "0", "--required-successes", "2",
-                              "--python-runtime-path", config.runtime.path, "--inference-models", "shoparena-stub"]
+                              "--python-runtime-path", config.runtime.path, "--inference-models", "shoparena-stub",
+                              // The analyzer by absolute path, like the validators' sandboxes: a PATH `python3` may be a
+                              // pyenv shim, a shell script that costs more than the analysis itself on every submission.
+                              "--python-executable", config.python.path]
         if let url = config.databaseURL { serveArguments += ["--database", url] }
         let serve = try await BenchChild(binary: config.binary, arguments: serveArguments, environment: [:], log: logHandle)
         var api = ArenaClient(baseURL: baseURL)
@@ -170,16 +173,24 @@ public struct ValidatorFaultBench: Sendable {
             try await asAdmin.call(.POST, "/v1/admin/suites/\(suiteID)/activate?requeue_top_n=0")
             let code = Array(try Data(contentsOf: config.agent))
             var versionIDs: [String] = []
+            var submitSeconds: [Double] = []
             for (number, miner) in miners.enumerated() {
                 let asMiner = api.signed(by: miner)
                 try await asMiner.call(.POST, "/v1/miner/chutes-auth", json: .object([("refresh_token", "fault-bench-token")]))
+                let submitted = ContinuousClock.now
                 let answer = try await asMiner.submit(agentName: "fault-agent-\(number)", fileName: config.agent.lastPathComponent, code: code)
+                submitSeconds.append(Self.seconds(ContinuousClock.now - submitted))
                 guard let version = answer?["agent_version_id"]?.stringValue else {
                     throw ArenaClientError.badResponse("submission refused: " + JSONWriter().string(answer ?? .null))
                 }
                 versionIDs.append(version)
             }
             log("serve on \(baseURL); \(versionIDs.count) versions; \(config.crashes) crashes, \(config.parallel) at a time")
+            if !submitSeconds.isEmpty {
+                let sorted = submitSeconds.sorted()
+                log(String(format: "submit: mean %.3f s, median %.3f s, max %.3f s over %d submissions",
+                           sorted.reduce(0, +) / Double(sorted.count), sorted[sorted.count / 2], sorted.last!, sorted.count))
+            }
 
             let common = ["--backend", baseURL, "--keys-dir", keysDir.path, "--index", files.index.path, "--workers", "2",
                           "--timeout", "60", "--poll-interval", "0.2", "--heartbeat-interval", "0.05", "--metrics-port", "0",
@@ -263,7 +274,6 @@ public struct ValidatorFaultBench: Sendable {
             // Only the groups of the bench's validators (named owner-<pid>-…): the pids hierarchy may be shared with
             // other work on the host, whose groups come and go while the bench runs.
             let cgroups = HostLeftovers.cgroups().subtracting(cgroupsBefore).filter { HostLeftovers.owner(of: $0).map(validators.contains) ?? false }
-            func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
             return Result(
                 crashes: tally.byPoint.values.reduce(0, +), byPoint: tally.byPoint, watchdogKills: tally.watchdog,
                 versionsTotal: versionIDs.count, versionsFinal: states.filter(Self.isFinal).count,
@@ -272,12 +282,14 @@ public struct ValidatorFaultBench: Sendable {
                 corpusMissing: audit.corpusMissing, runsInFlight: audit.runsInFlight, orphanProcesses: orphans.count,
                 orphanCgroups: cgroups.count, integrityOK: audit.integrityOK, integrityDetail: audit.integrityDetail,
                 database: config.databaseURL == nil ? "sqlite" : "postgresql",
-                seconds: seconds(ContinuousClock.now - started))
+                seconds: Self.seconds(ContinuousClock.now - started))
         } catch {
             serve.signal(SIGKILL)
             throw error
         }
     }
+
+    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 
     /// ELIGIBLE, or any state no further evaluation changes (discarded, rejected).
     static func isFinal(_ state: String) -> Bool { !["QUEUED", "RUNNING", "?"].contains(state) }

@@ -23,9 +23,16 @@ public struct ArenaServer: Sendable {
 
     /// Serves until a shutdown signal; closes the database in every case. `onListening` gets the bound port.
     public func run(onListening: @escaping @Sendable (Int) -> Void) async throws {
-        let services = BackendServices(database: store.database, blobs: store.blobs, settings: settings)
         var logger = Logger(label: "shoparena.serve")
         logger.logLevel = .info
+        // Every submission starts the analyzer: ask a shim (pyenv's python3) once for the interpreter it runs.
+        var settings = self.settings
+        let interpreter = await AnalyzerInterpreter.resolve(settings.pythonExecutable)
+        if interpreter != settings.pythonExecutable {
+            logger.info("submission analyzer: \(settings.pythonExecutable) is a script; running \(interpreter) directly")
+            settings.pythonExecutable = interpreter
+        }
+        let services = BackendServices(database: store.database, blobs: store.blobs, settings: settings)
         do {
             let website = try ArenaWebsite(
                 services: services, corpus: StoredCorpusFigures(repository: TrajectoryRepository(database: services.database)),

@@ -37,8 +37,8 @@ public struct LoadSeeding: Sendable {
         while created < count {
             let batch = min(500, count - created)
             try await database.transaction { db in
-                var seq = (try await db.scalarInt("SELECT COALESCE(MAX(seq), 0) + 1 FROM work_items")) ?? 1
                 for _ in 0..<batch {
+                    let seq = try await WorkItems.nextPosition(in: db)
                     let agentID = makeID(), versionID = makeID()
                     try await db.execute("INSERT INTO agents (agent_id, miner_hotkey, agent_name, created_at) VALUES (?, ?, ?, ?)",
                                          [.text(agentID), .text(minerHotkey), .text("bench-" + agentID), .int(now)])
@@ -52,7 +52,6 @@ public struct LoadSeeding: Sendable {
                         INSERT INTO work_items (work_item_id, seq, agent_version_id, suite_id, phase, required_successes,
                             included_success_count, is_closed, is_cancelled, queued_at) VALUES (?, ?, ?, ?, 'QUALIFYING', 2, 0, 0, 0, ?)
                         """, [.text(makeID()), .int(seq), .text(versionID), .int(suiteID), .int(now)])
-                    seq += 1
                 }
             }
             created += batch

@@ -38,6 +38,7 @@ public enum ArenaMigrations {
         Migration(version: 7, name: "corpus export order", statements: corpusExportOrder),
         Migration(version: 8, name: "blobs in PostgreSQL", statements: postgresBlobs, dialects: [.postgres]),
         Migration(version: 9, name: "validator avoidance", statements: validatorAvoidance),
+        Migration(version: 10, name: "work item sequence", statements: workItemSequence, dialects: [.postgres]),
     ]
 
     static let core: [String] = [
