@@ -187,7 +187,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
-        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "ArenaModel", "TestSupport"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "ArenaModel", "TestSupport", "Proxy"]),
         .testTarget(name: "ShopArenaCLITests", dependencies: ["ArenaModel", "TestSupport"]),
         .testTarget(name: "ProxyTests", dependencies: [
             "Proxy", "Sandbox", "Search", "ArenaModel", "TestSupport", "LLM", "Catalog", "Scoring",

@@ -1,5 +1,6 @@
 import ArenaModel
 import Foundation
+import Proxy
 import Sandbox
 import Testing
 
@@ -7,6 +8,9 @@ import Testing
 /// problems whose id starts with "noproxy" make `open` fail.
 struct StubProxyProvider: SandboxProxyProvider {
     struct Refused: Error {}
+
+    /// The real proxy's own threads, so a cooperative pool held by CPU-bound suites does not delay the stub.
+    var taskExecutor: (any TaskExecutor)? { ProxyExecutor.shared }
 
     func open(problem: Problem, directory: URL) async throws -> any SandboxProxySession {
         if problem.id.hasPrefix("noproxy") { throw Refused() }

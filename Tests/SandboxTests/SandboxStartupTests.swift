@@ -1,5 +1,6 @@
 import ArenaModel
 import Foundation
+import Proxy
 import Testing
 
 @testable import Sandbox
@@ -9,6 +10,10 @@ import Testing
 struct SlowProxyProvider: SandboxProxyProvider {
     var delay: Duration
     var listenAs = "proxy.sock"
+
+    /// The real proxy's own threads: its start (and this stub's sleep) must not wait for a cooperative pool
+    /// held by CPU-bound suites, which once kept the 700 ms sleep from resuming within the bridge's 60 s.
+    var taskExecutor: (any TaskExecutor)? { ProxyExecutor.shared }
 
     func open(problem: Problem, directory: URL) async throws -> any SandboxProxySession {
         try await Task.sleep(for: delay)
