@@ -10,7 +10,10 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
 /// Fresh, migrated databases for tests: a SQLite file in a temporary folder (WAL, as in production) or a new
 /// database on the test PostgreSQL server.
 public enum TestDatabases {
-    public static func make(_ kind: StoreKind, now: Int64 = 1_790_000_000_000) async throws -> any SQLDatabase {
+    /// A fresh database of `kind`, migrated by `migrator` (every migration by default; a test of a migration passes
+    /// the ones before it).
+    public static func make(_ kind: StoreKind, now: Int64 = 1_790_000_000_000,
+                            migrator: Migrator = Migrator()) async throws -> any SQLDatabase {
         let database: any SQLDatabase
         switch kind {
         case .sqlite:
@@ -19,7 +22,7 @@ public enum TestDatabases {
         case .postgres:
             database = try PostgresDatabase(url: try await PostgresTestServer.shared.freshDatabaseURL(), maxConnections: 30)
         }
-        try await Migrator().migrate(database, now: now)
+        try await migrator.migrate(database, now: now)
         return database
     }
 

@@ -12,17 +12,9 @@ struct WorkItemPositionTests {
     /// A database created before migration 10 keeps its queue order: new items come after every older one.
     @Test(arguments: StoreKind.allCases)
     func positionsContinueAfterTheItemsOfAnOlderSchema(kind: StoreKind) async throws {
-        let database: any SQLDatabase
-        switch kind {
-        case .sqlite:
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shoparena-store-\(UUID().uuidString)")
-            database = try SQLiteDatabase(path: folder.appendingPathComponent("arena.sqlite").path)
-        case .postgres:
-            database = try PostgresDatabase(url: try await PostgresTestServer.shared.freshDatabaseURL(), maxConnections: 4)
-        }
-        defer { Task { await database.close() } }
         let older = Migrator(migrations: ArenaMigrations.all.filter { $0.version < 10 })
-        try await older.migrate(database, now: Self.now)
+        let database = try await TestDatabases.make(kind, now: Self.now, migrator: older)
+        defer { Task { await database.close() } }
         // Items queued by an older binary (MAX(seq) + 1), with a gap as deletions or failed inserts leave.
         try await database.transaction { db in
             for (id, seq) in [("old-1", 1), ("old-2", 2), ("old-7", 7)] as [(String, Int64)] {

@@ -56,10 +56,10 @@ public enum AnalyzerInterpreter {
         }
         var options = PlatformOptions()
         options.processGroupID = 0
-        let group = LeaderGroup()
+        let group = ProcessGroup()
         let timer = Task {
             try await Task.sleep(for: .milliseconds(Int64(timeoutSeconds * 1000)))
-            await group.kill()
+            await group.kill(timedOut: true)
         }
         defer { timer.cancel() }
         let status: TerminationStatus
@@ -74,25 +74,9 @@ public enum AnalyzerInterpreter {
         } catch {
             return nil
         }
-        await group.kill()
+        await group.kill(timedOut: false)
         guard case .exited(0) = status, let data = FileManager.default.contents(atPath: output.path) else { return nil }
         let text = String(decoding: data.prefix(4096), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? nil : text
-    }
-}
-
-/// The process group of the asked script, killed at the deadline and once it answered.
-private actor LeaderGroup {
-    private var leader: pid_t?
-    private var killed = false
-
-    func record(_ pid: pid_t) {
-        leader = pid
-        if killed { Glibc.kill(-pid, SIGKILL) }
-    }
-
-    func kill() {
-        killed = true
-        if let leader { Glibc.kill(-leader, SIGKILL) }
     }
 }

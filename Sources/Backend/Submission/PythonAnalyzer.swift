@@ -158,23 +158,3 @@ public struct PythonAnalyzer: SubmissionAnalyzer {
         return [UInt8](data)
     }
 }
-
-/// The analyzer's process group: recorded once it started, killed at the deadline or when the analyzer ends
-/// (its grandchildren share the group).
-private actor ProcessGroup {
-    private var leader: pid_t?
-    private var deadlineStruck = false
-
-    func record(_ pid: pid_t) {
-        leader = pid
-        if deadlineStruck { Glibc.kill(-pid, SIGKILL) }
-    }
-
-    /// Kills the group; `timedOut` marks the deadline. Returns whether the deadline struck.
-    @discardableResult
-    func kill(timedOut: Bool) -> Bool {
-        if timedOut { deadlineStruck = true }
-        if let leader { Glibc.kill(-leader, SIGKILL) }
-        return deadlineStruck
-    }
-}
