@@ -19,24 +19,33 @@ struct SingletonLoopTests {
         try await Task.sleep(for: .seconds(10 * 365 * 86_400))
     }
 
+    /// A loop ticking every 30 s with a 120 s deadline, whose pauses and deadlines are `sleep`, reporting to `recorder`.
+    static func loop(_ recorder: Recorder, sleep: @escaping @Sendable (Duration) async throws -> Void) -> SingletonLoop {
+        SingletonLoop(
+            name: "stub tick", interval: .seconds(30), tickTimeout: .seconds(120), logger: Logger(label: "test"),
+            sleep: sleep, observe: { outcome in recorder.outcomes.withLock { $0.append(outcome) } })
+    }
+
+    /// Runs `loop` over `tick` until `done` holds, then cancels it and waits for it to end. A loop that stopped
+    /// ticking never satisfies `done`: the suite's time limit fails the test instead of letting it run on.
+    static func drive(_ loop: SingletonLoop, until done: () -> Bool,
+                      tick: @escaping @Sendable () async throws -> Void) async throws {
+        let running = Task { await loop.run(tick) }
+        defer { running.cancel() }
+        while !done() { try Task.checkCancellation(); await Task.yield() }
+        running.cancel()
+        await running.value
+    }
+
     @Test("a tick that never returns is given up at its deadline and the next ticks still run")
     func hungTickDoesNotStopTheLoop() async throws {
         let recorder = Recorder()
-        let loop = SingletonLoop(
-            name: "stub tick", interval: .seconds(30), tickTimeout: .seconds(120), logger: Logger(label: "test"),
-            // The injected clock: every deadline and every pause is reached at once.
-            sleep: { _ in try Task.checkCancellation() },
-            observe: { outcome in recorder.outcomes.withLock { $0.append(outcome) } })
-        let running = Task {
-            await loop.run {
-                recorder.started.withLock { $0 += 1 }
-                try await Self.hang()
-            }
+        // The injected clock: every deadline and every pause is reached at once.
+        let loop = Self.loop(recorder, sleep: { _ in try Task.checkCancellation() })
+        try await Self.drive(loop, until: { recorder.outcomes.withLock { $0.count } >= 3 && recorder.started.withLock { $0 } >= 3 }) {
+            recorder.started.withLock { $0 += 1 }
+            try await Self.hang()
         }
-        defer { running.cancel() }  // a loop that stopped ticking fails at the time limit instead of running on
-        while recorder.outcomes.withLock({ $0.count }) < 3 || recorder.started.withLock({ $0 }) < 3 { try Task.checkCancellation(); await Task.yield() }
-        running.cancel()
-        await running.value
         let outcomes = recorder.outcomes.withLock { $0 }
         #expect(outcomes.prefix(3) == [.timedOut, .timedOut, .timedOut])
         #expect(recorder.started.withLock { $0 } >= 3)
@@ -46,43 +55,25 @@ struct SingletonLoopTests {
     func finishedAndFailedTicks() async throws {
         let recorder = Recorder()
         // The deadline never comes (its sleep waits until cancelled); pauses pass at once.
-        let loop = SingletonLoop(
-            name: "stub tick", interval: .seconds(30), tickTimeout: .seconds(120), logger: Logger(label: "test"),
-            sleep: { duration in
-                if duration == .seconds(120) { try await Self.hang() } else { try Task.checkCancellation() }
-            },
-            observe: { outcome in recorder.outcomes.withLock { $0.append(outcome) } })
+        let loop = Self.loop(recorder, sleep: { duration in
+            if duration == .seconds(120) { try await Self.hang() } else { try Task.checkCancellation() }
+        })
         struct Broken: Error, CustomStringConvertible { var description: String { "broken" } }
-        let running = Task {
-            await loop.run {
-                let tick = recorder.started.withLock { $0 += 1; return $0 }
-                if tick == 2 { throw Broken() }
-            }
+        try await Self.drive(loop, until: { recorder.outcomes.withLock { $0.count } >= 3 }) {
+            let tick = recorder.started.withLock { $0 += 1; return $0 }
+            if tick == 2 { throw Broken() }
         }
-        defer { running.cancel() }  // a loop that stopped ticking fails at the time limit instead of running on
-        while recorder.outcomes.withLock({ $0.count }) < 3 { try Task.checkCancellation(); await Task.yield() }
-        running.cancel()
-        await running.value
         #expect(recorder.outcomes.withLock { Array($0.prefix(3)) } == [.finished, .failed("broken"), .finished])
     }
 
     @Test("cancelling the loop while a tick hangs ends the loop")
     func cancelWhileHung() async throws {
         let recorder = Recorder()
-        let loop = SingletonLoop(
-            name: "stub tick", interval: .seconds(30), tickTimeout: .seconds(120), logger: Logger(label: "test"),
-            sleep: { _ in try await Self.hang() },
-            observe: { outcome in recorder.outcomes.withLock { $0.append(outcome) } })
-        let running = Task {
-            await loop.run {
-                recorder.started.withLock { $0 += 1 }
-                try await Self.hang()
-            }
+        let loop = Self.loop(recorder, sleep: { _ in try await Self.hang() })
+        try await Self.drive(loop, until: { recorder.started.withLock { $0 } >= 1 }) {
+            recorder.started.withLock { $0 += 1 }
+            try await Self.hang()
         }
-        defer { running.cancel() }  // a loop that stopped ticking fails at the time limit instead of running on
-        while recorder.started.withLock({ $0 }) < 1 { try Task.checkCancellation(); await Task.yield() }
-        running.cancel()
-        await running.value
         #expect(recorder.outcomes.withLock { $0 } == [.failed("cancelled")])
     }
 }

@@ -44,6 +44,18 @@ enum ByteStringOrder {
         return out
     }
 
+    /// `strings`' UTF-8 bytes one after another, with `count + 1` offsets: the form ``sortedIndices(bytes:offsets:)`` takes.
+    static func concatenated(_ strings: [String]) -> (bytes: [UInt8], offsets: [UInt64]) {
+        var bytes: [UInt8] = []
+        var offsets: [UInt64] = [0]
+        offsets.reserveCapacity(strings.count + 1)
+        for s in strings {
+            bytes.append(contentsOf: s.utf8)
+            offsets.append(UInt64(bytes.count))
+        }
+        return (bytes, offsets)
+    }
+
     /// Whether string `a` sorts before string `b` (ties: the lower index first).
     @inline(__always)
     static func precedes(_ a: Int32, _ b: Int32, _ bytes: UnsafeBufferPointer<UInt8>, _ offsets: UnsafeBufferPointer<UInt64>) -> Bool {

@@ -70,7 +70,7 @@ public struct IndexBuilder: ~Copyable {
 
     /// Where segment `k` of a build into `path` keeps its products until the merge copies them.
     public static func segmentStoredPath(for path: String, segment k: Int) -> String {
-        k == 0 ? path + ".stored.partial" : path + ".stored-\(k).partial"
+        path + ".stored-\(k).partial"
     }
 
     /// Merges `segments` (their documents in this order), writes the index file at `path`, syncs it and
@@ -105,15 +105,9 @@ public struct IndexBuilder: ~Copyable {
         let idBytes = merge.idBytes, idOffsets = merge.idOffsets
 
         // Terms in UTF-8 byte order.
-        let termUTF8 = merge.terms.map { Array($0.utf8) }
-        var allTermBytes: [UInt8] = []
-        var allTermOffsets: [UInt64] = [0]
-        allTermOffsets.reserveCapacity(termCount + 1)
-        for t in termUTF8 {
-            allTermBytes += t
-            allTermOffsets.append(UInt64(allTermBytes.count))
-        }
-        let termOrder = ByteStringOrder.sortedIndices(bytes: allTermBytes, offsets: allTermOffsets).map { Int($0) }
+        let (termBytes, termStarts) = ByteStringOrder.concatenated(merge.terms)
+        let termOrder = ByteStringOrder.sortedIndices(bytes: termBytes, offsets: termStarts).map { Int($0) }
+        func termLength(_ t: Int) -> Int { Int(termStarts[t + 1] - termStarts[t]) }
 
         // Documents in id byte order; duplicates are refused.
         func idSlice(_ d: Int) -> ArraySlice<UInt8> { idBytes[Int(idOffsets[d])..<Int(idOffsets[d + 1])] }
@@ -128,7 +122,8 @@ public struct IndexBuilder: ~Copyable {
 
         // Shops in byte order.
         let shopNames = merge.shopNames
-        let shopOrder = (0..<shopNames.count).sorted { Array(shopNames[$0].utf8).lexicographicallyPrecedes(Array(shopNames[$1].utf8)) }
+        let (shopNameBytes, shopNameStarts) = ByteStringOrder.concatenated(shopNames)
+        let shopOrder = ByteStringOrder.sortedIndices(bytes: shopNameBytes, offsets: shopNameStarts).map { Int($0) }
         var shopRemap = [UInt32](repeating: 0, count: shopNames.count)
         for (newOrdinal, old) in shopOrder.enumerated() { shopRemap[old] = UInt32(newOrdinal) }
         let shopOrdinals = merge.shopOrdinals.map { shopRemap[Int($0)] }
@@ -161,11 +156,15 @@ public struct IndexBuilder: ~Copyable {
         var termOffsets: [UInt64] = []
         termOffsets.reserveCapacity(termCount + 1)
         var termOffset: UInt64 = 0
-        for t in termOrder {
-            termOffsets.append(termOffset)
-            try sink.write(termUTF8[t])
-            termOffset += UInt64(termUTF8[t].count)
-        }
+        try termBytes.withUnsafeBytes { bytes in
+            Result { () throws(IndexError) in
+                for t in termOrder {
+                    termOffsets.append(termOffset)
+                    try sink.write(UnsafeRawBufferPointer(rebasing: bytes[Int(termStarts[t])..<Int(termStarts[t + 1])]))
+                    termOffset += UInt64(termLength(t))
+                }
+            }
+        }.get()
         end(start)
         // termEntries
         start = try begin()
@@ -180,7 +179,7 @@ public struct IndexBuilder: ~Copyable {
                 let t = termOrder[rank]
                 entries.appendLE(termOffsets[rank])
                 entries.appendLE(postingsOffset)
-                entries.appendLE(UInt32(termUTF8[t].count))
+                entries.appendLE(UInt32(termLength(t)))
                 entries.appendLE(merge.docFreq[t])
                 entries.appendLE(blockOffset)
                 postingsOffset += UInt64(length)

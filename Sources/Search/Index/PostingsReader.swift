@@ -3,7 +3,7 @@
 struct PostingsReader: IteratorProtocol {
     let bytes: [UInt8]
     /// The byte offset just after the last posting read.
-    private(set) var offset: Int
+    private var offset: Int
     private let end: Int
     private var doc = -1
 
